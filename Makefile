@@ -1,0 +1,64 @@
+# ct — the two commands of the README: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app app
+PYTEST := $(VENV)/bin/pytest
+VENDOR := ct/static/vendor
+TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/ct_test
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+
+.PHONY: run test test-postgres test-sqlite setup assets translations lint clean
+
+## Set up everything, migrate the embedded SQLite database, seed the demo company, serve.
+run: setup
+	@mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) ct seed-demo
+	@echo
+	@echo "  ct is running on http://127.0.0.1:5000  (Ctrl+C to stop)"
+	@echo
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+## The whole suite on PostgreSQL + Redis, then again on SQLite.
+test: setup
+	$(MAKE) test-postgres
+	$(MAKE) test-sqlite
+
+test-postgres:
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PYTEST) $(PYTEST_ARGS)
+
+test-sqlite:
+	TEST_DATABASE_URL=sqlite REDIS_URL=$(TEST_REDIS_URL) $(PYTEST) $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed node_modules/.installed assets translations
+
+$(VENV)/.installed: pyproject.toml
+	test -d $(VENV) || python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Front-end packages come from the npm registry and are served by the app itself.
+assets: node_modules/.installed
+	@mkdir -p $(VENDOR)
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js
+	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/pico.min.css
+
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel compile -q -d ct/translations
+
+## Refresh the catalogs after changing visible strings.
+extract: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o ct/translations/messages.pot .
+	$(VENV)/bin/pybabel update -q -i ct/translations/messages.pot -d ct/translations --no-fuzzy-matching
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check ct tests bench
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) instance/ct.sqlite3

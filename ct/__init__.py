@@ -1,0 +1,103 @@
+"""ct — log and follow every exchange with your third parties."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, g, get_template_attribute, request, session
+from flask_babel import get_locale
+
+from ct.config import Config
+from ct.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, rq
+
+
+def create_app(config: Config | type[Config] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=False)
+    if config is None:
+        config = Config
+    app.config.from_object(config() if isinstance(config, type) else config)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    logging.basicConfig(level=logging.INFO)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_hooks(app)
+
+    from ct.errors import register_error_handlers
+    from ct.cli import register_cli
+
+    register_error_handlers(app)
+    register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    import ct.models  # noqa: F401 — every table known to the metadata and Alembic
+    from ct.db_setup import configure_engine
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    mail.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    rq.init_app(app)
+    limiter.init_app(app)
+
+    from ct.jobs import run_inline_jobs
+    from ct.mailer import relay_outbox
+
+    # Registered after Flask-SQLAlchemy: teardown functions run in reverse order, so
+    # inline jobs run before the request's session is removed.
+    app.teardown_appcontext(run_inline_jobs)
+    rq.cron_register(relay_outbox, 60)
+
+
+def select_locale() -> str:
+    languages = Config.LANGUAGES
+    chosen = session.get("lang") if request else None
+    if chosen in languages:
+        return chosen
+    from flask_login import current_user
+
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    return request.accept_languages.best_match(languages) or "fr"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from ct.blueprints.auth import bp as auth_bp
+    from ct.blueprints.home import bp as home_bp
+    from ct.blueprints.members import bp as members_bp
+    from ct.blueprints.workspace import bp as workspace_bp
+
+    for bp in (auth_bp, home_bp, members_bp, workspace_bp):
+        app.register_blueprint(bp)
+
+
+def _register_hooks(app: Flask) -> None:
+    from ct.current import forget_tenant, workspaces_for_nav
+    from ct.htmx import add_vary_header
+    from ct.permissions import can
+    from ct.security import add_security_headers
+
+    app.after_request(add_vary_header)
+    app.after_request(add_security_headers)
+    app.teardown_request(forget_tenant)
+
+    @app.context_processor
+    def inject_globals():
+        return {
+            # Global, not imported per template: a fragment rendered alone (htmx) does
+            # not run the template's top-level imports.
+            "field": get_template_attribute("_macros.html", "field"),
+            "can": can,
+            "current_locale": str(get_locale()),
+            "tenant": g.get("tenant"),
+            "membership": g.get("membership"),
+            "workspaces": workspaces_for_nav,
+        }

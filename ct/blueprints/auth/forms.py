@@ -1,0 +1,60 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+from ct.forms import REQUIRED, email_field, name_field, new_password_field
+from ct.models.tenant import NAME_MAX as COMPANY_MAX
+from ct.models.user import NAME_MAX, PASSWORD_MAX, User
+
+class SignupForm(FlaskForm):
+    company = name_field(_l("Company name"), COMPANY_MAX)
+    display_name = name_field(_l("Your name"), NAME_MAX)
+    email = email_field()
+    password = new_password_field()
+
+    def validate_email(self, field):
+        if User.email_taken(field.data):
+            raise ValidationError(
+                _l("An account already uses this email. Log in, or reset your password.")
+            )
+
+
+class LoginForm(FlaskForm):
+    email = email_field()
+    password = PasswordField(
+        _l("Password"), validators=[DataRequired(REQUIRED), Length(max=PASSWORD_MAX)]
+    )
+    remember = BooleanField(_l("Remember me"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = email_field()
+
+
+class ResetPasswordForm(FlaskForm):
+    password = new_password_field(_l("New password"))
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(REQUIRED), EqualTo("password", _l("The two passwords differ."))],
+    )
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(REQUIRED)])
+
+
+class AcceptNewAccountForm(FlaskForm):
+    display_name = name_field(_l("Your name"), NAME_MAX)
+    password = new_password_field()
+
+
+class AcceptExistingAccountForm(FlaskForm):
+    password = PasswordField(
+        _l("Your password"), validators=[DataRequired(REQUIRED), Length(max=PASSWORD_MAX)]
+    )
+
+
+class LanguageForm(FlaskForm):
+    language = SelectField(choices=[SelectChoice("fr", "Français"), SelectChoice("en", "English")])

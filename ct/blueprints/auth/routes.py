@@ -1,0 +1,232 @@
+"""Public pages: landing, sign-up, log in/out, password reset, invitations, account."""
+
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ct import accounts
+from ct.blueprints.auth import bp
+from ct.blueprints.auth.forms import (
+    AcceptExistingAccountForm,
+    AcceptNewAccountForm,
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LanguageForm,
+    LoginForm,
+    ResetPasswordForm,
+    SignupForm,
+)
+from ct.extensions import db, limiter
+from ct.models import Invitation, Membership, User
+from ct.models.user import normalize_email, spend_a_password_check
+from ct.tenancy import bound_tenant
+
+INVALID = 422
+
+
+def _failed(response) -> bool:
+    return response.status_code == INVALID
+
+
+def _account_key() -> str:
+    return "login:" + normalize_email(request.form.get("email", ""))[:254]
+
+
+def _safe_next(default: str) -> str:
+    """Only same-site paths are followed after login (no open redirect)."""
+    target = request.args.get("next", "")
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
+        return target
+    return default
+
+
+def _home_of(user: User) -> str:
+    tenants = Membership.tenants_of(user.id)
+    if len(tenants) == 1:
+        return url_for("home.index", slug=tenants[0].slug)
+    return url_for("auth.workspaces")
+
+
+@bp.get("/")
+def index():
+    if current_user.is_authenticated:
+        return redirect(_home_of(current_user))
+    return render_template("auth/landing.html")
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    form = SignupForm()
+    if not form.validate_on_submit():
+        return render_template("auth/signup.html", form=form), INVALID if form.is_submitted() else 200
+    tenant = accounts.sign_up(
+        form.company.data,
+        form.display_name.data,
+        form.email.data,
+        form.password.data,
+        language=session.get("lang") or _browser_language(),
+    )
+    db.session.commit()
+    user = User.by_email(form.email.data)
+    login_user(user)
+    flash(_("Welcome to ct! Your company %(name)s is ready.", name=tenant.name), "success")
+    return redirect(url_for("home.index", slug=tenant.slug), 303)
+
+
+def _browser_language() -> str:
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "fr"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+)
+def login():
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(_safe_next(_home_of(current_user)))
+    form = LoginForm()
+    if not form.validate_on_submit():
+        return render_template("auth/login.html", form=form), INVALID if form.is_submitted() else 200
+    user = User.by_email(form.email.data)
+    if user is None:
+        spend_a_password_check(form.password.data)
+    if user is None or not user.check_password(form.password.data) or not _may_log_in(user):
+        # One message for unknown email and wrong password: nothing to learn from it.
+        form.password.errors.append(_("Wrong email or password."))
+        return render_template("auth/login.html", form=form), INVALID
+    login_user(user, remember=form.remember.data)
+    if user.language:
+        session["lang"] = user.language
+    return redirect(_safe_next(_home_of(user)), 303)
+
+
+def _may_log_in(user: User) -> bool:
+    """A user whose every membership was deactivated can no longer log in."""
+    return bool(Membership.tenants_of(user.id)) or not Membership.tenants_of(
+        user.id, include_inactive=True
+    )
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"), 303)
+
+
+@bp.get("/workspaces")
+@login_required
+def workspaces():
+    return render_template("auth/workspaces.html", tenants=Membership.tenants_of(current_user.id))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if not form.validate_on_submit():
+        return render_template("auth/forgot.html", form=form), INVALID if form.is_submitted() else 200
+    accounts.request_password_reset(form.email.data)
+    db.session.commit()
+    # The same answer whether or not the account exists.
+    flash(_("If an account uses this email, a link to reset its password is on its way."), "info")
+    return redirect(url_for("auth.login"), 303)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    user = accounts.user_of_reset_token(token)
+    if user is None:
+        return render_template("auth/link_invalid.html"), 404
+    form = ResetPasswordForm()
+    if not form.validate_on_submit():
+        return render_template("auth/reset.html", form=form), INVALID if form.is_submitted() else 200
+    user.set_password(form.password.data)
+    db.session.commit()
+    logout_user()
+    flash(_("Your password is changed. Log in with the new one."), "success")
+    return redirect(url_for("auth.login"), 303)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token):
+    invitation = Invitation.find_usable(token)
+    if invitation is None:
+        return render_template("auth/link_invalid.html"), 404
+    with bound_tenant(invitation.tenant_id):
+        return _accept(invitation)
+
+
+def _accept(invitation: Invitation):
+    existing = User.by_email(invitation.email)
+    if current_user.is_authenticated and current_user.email == invitation.email:
+        return _join(invitation, current_user)
+    if existing is not None:
+        form = AcceptExistingAccountForm()
+        if form.validate_on_submit():
+            if existing.check_password(form.password.data):
+                return _join(invitation, existing)
+            form.password.errors.append(_("Wrong password."))
+        status = INVALID if form.is_submitted() else 200
+        return render_template("auth/accept.html", form=form, invitation=invitation,
+                               existing=existing), status
+    form = AcceptNewAccountForm()
+    if not form.validate_on_submit():
+        status = INVALID if form.is_submitted() else 200
+        return render_template("auth/accept.html", form=form, invitation=invitation,
+                               existing=None), status
+    user = accounts.create_user(invitation.email, form.display_name.data, form.password.data,
+                                session.get("lang") or _browser_language())
+    return _join(invitation, user)
+
+
+def _join(invitation: Invitation, user: User):
+    tenant = invitation.tenant
+    accounts.accept_invitation(invitation, user)
+    db.session.commit()
+    login_user(user)
+    flash(_("You joined %(name)s.", name=tenant.name), "success")
+    return redirect(url_for("home.index", slug=tenant.slug), 303)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if current_user.check_password(form.current.data):
+            current_user.set_password(form.password.data)
+            db.session.commit()
+            # The new session token logs out every other session; keep this one.
+            login_user(current_user)
+            flash(_("Your password is changed. Your other sessions are logged out."), "success")
+            return redirect(url_for("auth.account"), 303)
+        form.current.errors.append(_("Wrong password."))
+    status = INVALID if form.is_submitted() else 200
+    return render_template("auth/account.html", form=form), status
+
+
+@bp.post("/language")
+def set_language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["lang"] = form.language.data
+        if current_user.is_authenticated:
+            current_user.language = form.language.data
+            db.session.commit()
+    return redirect(_safe_back(), 303)
+
+
+def _safe_back() -> str:
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path.startswith("/"):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return url_for("auth.index")

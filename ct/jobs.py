@@ -1,0 +1,94 @@
+"""Background jobs: enqueued only after the transaction that asked for them commits.
+
+With REDIS_URL set, jobs go to RQ (``flask rq worker`` runs them). Without it (first
+run on a laptop), they run inline once the request or command is over. If Redis is
+down when a job is enqueued, nothing is lost: the rows it would act on stay pending
+and the periodic relay enqueues them again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+
+from flask import current_app, g, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from ct.extensions import db, rq
+from ct.tenancy import bound_tenant
+
+log = logging.getLogger(__name__)
+
+_PENDING_KEY = "ct_jobs_after_commit"
+
+
+def enqueue_after_commit(func: Callable, *args, job_id: str) -> None:
+    """Run ``func(*args)`` in the background once the current transaction commits."""
+    db.session.info.setdefault(_PENDING_KEY, []).append((func, args, job_id))
+
+
+@event.listens_for(Session, "after_commit")
+def _release_jobs(session: Session) -> None:
+    jobs = session.info.pop(_PENDING_KEY, [])
+    if not jobs or not has_app_context():
+        return
+    if current_app.config.get("REDIS_URL"):
+        for func, args, job_id in jobs:
+            _enqueue(func, args, job_id)
+    else:
+        g.setdefault("ct_inline_jobs", []).extend(jobs)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_jobs(session: Session) -> None:
+    session.info.pop(_PENDING_KEY, None)
+
+
+def _enqueue(func: Callable, args: tuple, job_id: str) -> None:
+    try:
+        rq.queue.enqueue(func, *args, job_id=job_id)
+    except Exception:  # Redis down: the relay will enqueue it later
+        log.warning("could not enqueue %s; the relay will retry", job_id, exc_info=True)
+
+
+def run_inline_jobs(exc: BaseException | None = None) -> None:
+    """Without Redis, run the jobs released by this request or command, in order."""
+    jobs = g.pop("ct_inline_jobs", [])
+    while jobs:
+        func, args, _job_id = jobs.pop(0)
+        try:
+            func(*args)
+        except Exception:
+            log.exception("inline job %s failed", getattr(func, "__name__", func))
+        jobs.extend(g.pop("ct_inline_jobs", []))
+
+
+def enqueue(func: Callable, *args, job_id: str) -> None:
+    """Enqueue now (no transaction to wait for): the relay and periodic jobs use this."""
+    if current_app.config.get("REDIS_URL"):
+        _enqueue(func, args, job_id)
+    else:
+        g.setdefault("ct_inline_jobs", []).append((func, args, job_id))
+
+
+def tenant_job(func: Callable) -> Callable:
+    """Job wrapper: the first argument is the tenant id, bound for the whole job;
+    the transaction commits on success, rolls back on error, and the session is
+    cleaned so the worker carries nothing into the next job."""
+
+    @wraps(func)
+    def wrapper(tenant_id: int, *args, **kwargs):
+        with bound_tenant(tenant_id):
+            try:
+                result = func(tenant_id, *args, **kwargs)
+                db.session.commit()
+                return result
+            except Exception:
+                db.session.rollback()
+                raise
+            finally:
+                db.session.remove()
+
+    return wrapper

@@ -1,0 +1,79 @@
+"""Tenant-editable lists of the module: contact modes, objects, statuses."""
+
+from __future__ import annotations
+
+from flask_babel import get_locale
+from sqlalchemy import Boolean, Integer, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ct.extensions import db
+from ct.tenancy import TenantScoped
+
+KIND_MODE = "mode"
+KIND_OBJECT = "object"
+KIND_STATUS = "status"
+LABEL_MAX = 100
+
+# Seeded into every new tenant: (code, French label, English label).
+DEFAULTS = {
+    KIND_MODE: [
+        ("phone", "Téléphone", "Phone"),
+        ("email", "E-mail", "Email"),
+        ("meeting", "Rendez-vous", "Meeting"),
+        ("video", "Visioconférence", "Video call"),
+        ("visit", "Visite", "Visit"),
+        ("letter", "Courrier", "Letter"),
+    ],
+    KIND_OBJECT: [
+        ("prospecting", "Prospection", "Prospecting"),
+        ("quote", "Devis", "Quote"),
+        ("order", "Commande", "Order"),
+        ("unpaid", "Relance impayé", "Unpaid invoice follow-up"),
+        ("after_sales", "Service après-vente", "After-sales"),
+        ("other", "Autre", "Other"),
+    ],
+    # Statuses are fixed by the module (their codes drive behaviour), labels only.
+    KIND_STATUS: [
+        ("closed", "Clôturé", "Closed"),
+        ("in_progress", "En cours", "In progress"),
+        ("todo", "À traiter", "To do"),
+    ],
+}
+
+
+class Choice(TenantScoped, db.Model):
+    __tablename__ = "choices"
+    __extra_args__ = (UniqueConstraint("tenant_id", "kind", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    code: Mapped[str | None] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(LABEL_MAX))
+    label_en: Mapped[str | None] = mapped_column(String(LABEL_MAX))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    @property
+    def display(self) -> str:
+        """The label in the reader's language (tenant-typed entries have just one)."""
+        if self.label_en and str(get_locale()) == "en":
+            return self.label_en
+        return self.label
+
+    @staticmethod
+    def seed_defaults() -> None:
+        for kind, entries in DEFAULTS.items():
+            for position, (code, label_fr, label_en) in enumerate(entries):
+                db.session.add(
+                    Choice(kind=kind, code=code, label=label_fr, label_en=label_en, position=position)
+                )
+
+    @staticmethod
+    def active_of(kind: str) -> list[Choice]:
+        return list(
+            db.session.scalars(
+                select(Choice)
+                .where(Choice.kind == kind, Choice.active.is_(True))
+                .order_by(Choice.position, Choice.id)
+            )
+        )

@@ -1,0 +1,46 @@
+"""A tenant is one company using ct; every other business row belongs to one."""
+
+import re
+import unicodedata
+
+from sqlalchemy import String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ct.extensions import db
+from ct.models.base import Timestamps
+
+NAME_MAX = 120
+SLUG_MAX = 60
+RESERVED_SLUGS = {"static", "admin", "api", "new", "login", "signup"}
+
+
+def slugify(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return slug[: SLUG_MAX - 6].strip("-") or "company"
+
+
+class Tenant(Timestamps, db.Model):
+    __tablename__ = "tenants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX))
+    slug: Mapped[str] = mapped_column(String(SLUG_MAX), unique=True)
+
+    @staticmethod
+    def unique_slug(name: str) -> str:
+        """The slug of ``name``, numbered when another company already has it."""
+        base = slugify(name)
+        taken = set(
+            db.session.scalars(
+                select(Tenant.slug).where(Tenant.slug.like(f"{base}%"))
+            ).all()
+        ) | RESERVED_SLUGS
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
+    def __repr__(self) -> str:
+        return f"<Tenant {self.slug}>"

@@ -1,0 +1,166 @@
+"""Tenant scoping that a query cannot forget.
+
+The bound tenant lives in a context variable. Every ORM statement that touches a
+tenant-owned model gets ``tenant_id == bound`` added automatically; a statement on a
+tenant-owned model with no tenant bound raises. New rows are stamped with the bound
+tenant, and rows of another tenant are refused at flush.
+
+This module sits below the models: it imports none of them.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import ForeignKey, ForeignKeyConstraint, UniqueConstraint, event, text
+from sqlalchemy.orm import (
+    Mapped,
+    ORMExecuteState,
+    Session,
+    declared_attr,
+    mapped_column,
+    with_loader_criteria,
+)
+
+# The only way past the scoping: system jobs that work across tenants (the outbox relay,
+# purges) pass this execution option explicitly, so every use is one grep away.
+ALL_TENANTS = "ct_all_tenants"
+
+_bound_tenant: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "ct_bound_tenant", default=None
+)
+
+
+class TenantNotBound(RuntimeError):
+    """A tenant-owned table was queried or written with no tenant bound."""
+
+
+class CrossTenantWrite(RuntimeError):
+    """A row of another tenant reached the session's flush."""
+
+
+def current_tenant_id() -> int | None:
+    return _bound_tenant.get()
+
+
+@contextmanager
+def bound_tenant(tenant_id: int | None) -> Iterator[None]:
+    """Bind a tenant for the duration of the block (requests, jobs, CLI, tests)."""
+    token = _bound_tenant.set(tenant_id)
+    try:
+        yield
+    finally:
+        _bound_tenant.reset(token)
+
+
+def bind_tenant(tenant_id: int | None) -> contextvars.Token:
+    """Bind without a block; the caller resets with ``unbind_tenant(token)``."""
+    return _bound_tenant.set(tenant_id)
+
+
+def unbind_tenant(token: contextvars.Token) -> None:
+    _bound_tenant.reset(token)
+
+
+class TenantScoped:
+    """Mixin of every tenant-owned model.
+
+    ``__tenant_refs__`` maps a column to the tenant table it points to; each becomes a
+    composite foreign key ``(tenant_id, column) -> (tenant_id, id)`` so the database
+    itself refuses a link to another tenant's row. ``__extra_args__`` holds the other
+    table arguments (indexes, constraints).
+    """
+
+    __tenant_refs__: dict[str, str] = {}
+    __extra_args__: tuple = ()
+    # Rows that may exist outside any tenant (platform emails) set this to True.
+    __tenant_optional__ = False
+
+    @declared_attr
+    def tenant_id(cls) -> Mapped[int]:
+        return mapped_column(
+            ForeignKey("tenants.id", ondelete="CASCADE"),
+            # No index of its own: UNIQUE (tenant_id, id) starts with it.
+            nullable=cls.__tenant_optional__,
+        )
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        args: list = [UniqueConstraint("tenant_id", "id")]
+        for column, table in cls.__tenant_refs__.items():
+            args.append(
+                ForeignKeyConstraint(
+                    ["tenant_id", column],
+                    [f"{table}.tenant_id", f"{table}.id"],
+                )
+            )
+        args.extend(cls.__extra_args__)
+        return tuple(args)
+
+
+def _touches_tenant_data(state: ORMExecuteState) -> bool:
+    return any(
+        mapper.class_ is not None and issubclass(mapper.class_, TenantScoped)
+        for mapper in state.all_mappers
+    )
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _scope_to_tenant(state: ORMExecuteState) -> None:
+    if state.is_column_load or state.execution_options.get(ALL_TENANTS):
+        return
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    if not _touches_tenant_data(state):
+        return
+    tenant_id = _bound_tenant.get()
+    if tenant_id is None:
+        raise TenantNotBound(
+            "a tenant-owned table was queried with no tenant bound; bind one with "
+            "bound_tenant() or pass the ALL_TENANTS execution option in a system job"
+        )
+    state.statement = state.statement.options(
+        with_loader_criteria(
+            TenantScoped,
+            lambda cls: cls.tenant_id == tenant_id,
+            include_aliases=True,
+            track_closure_variables=False,
+        )
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_and_check_tenant(session: Session, flush_context, instances) -> None:
+    tenant_id = _bound_tenant.get()
+    for obj in session.new:
+        if not isinstance(obj, TenantScoped):
+            continue
+        if obj.tenant_id is None:
+            if tenant_id is None and not obj.__tenant_optional__:
+                raise TenantNotBound(f"cannot create {type(obj).__name__}: no tenant bound")
+            obj.tenant_id = tenant_id
+        elif tenant_id is not None and obj.tenant_id != tenant_id:
+            raise CrossTenantWrite(f"{type(obj).__name__} belongs to another tenant")
+    if tenant_id is None:
+        return
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, TenantScoped) and obj.tenant_id not in (tenant_id, None):
+            raise CrossTenantWrite(f"{type(obj).__name__} belongs to another tenant")
+
+
+@event.listens_for(Session, "after_begin")
+def _set_database_tenant(session: Session, transaction, connection) -> None:
+    """Tell PostgreSQL which tenant this transaction serves (row-level security).
+
+    set_config(..., true) is local to the transaction, so a pooled connection never
+    carries a tenant into the next request.
+    """
+    if connection.dialect.name != "postgresql":
+        return
+    tenant_id = _bound_tenant.get()
+    connection.execute(
+        text("SELECT set_config('app.tenant_id', :tenant, true)"),
+        {"tenant": "" if tenant_id is None else str(tenant_id)},
+    )

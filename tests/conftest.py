@@ -1,0 +1,173 @@
+"""Fixtures: one app per run on the real services, a clean database for every test.
+
+TEST_DATABASE_URL picks the database: a PostgreSQL URL (default: the local server) or
+``sqlite`` for a throw-away SQLite file. REDIS_URL points at a Redis database the
+suite may flush (default: 15 on the local server).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import redis
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from ct import create_app
+from ct.config import TestConfig, _database_url
+from ct.extensions import db, limiter
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "correct horse battery"
+
+
+def _database_uri(tmp_dir: str) -> str:
+    url = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/ct_test")
+    if url == "sqlite":
+        return f"sqlite:///{tmp_dir}/ct-test.sqlite3"
+    return _database_url(url)
+
+
+def _ensure_postgres_database(uri: str) -> None:
+    url = sa.make_url(uri)
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                             {"n": url.database})
+        if not exists:
+            conn.execute(sa.text(f'CREATE DATABASE "{url.database}"'))
+    admin.dispose()
+
+
+def _drop_everything(engine: sa.Engine) -> None:
+    meta = sa.MetaData()
+    meta.reflect(engine)
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        meta.drop_all(conn)
+
+
+@pytest.fixture(scope="session")
+def tmp_dir():
+    with tempfile.TemporaryDirectory(prefix="ct-tests-") as path:
+        yield path
+
+
+@pytest.fixture(scope="session")
+def app(tmp_dir):
+    uri = _database_uri(tmp_dir)
+    if uri.startswith("postgresql"):
+        _ensure_postgres_database(uri)
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = uri
+        WTF_CSRF_ENABLED = False  # the CSRF tests switch it back on
+
+    app = create_app(Config)
+    with app.app_context():
+        _drop_everything(db.engine)
+        upgrade(directory=str(ROOT / "migrations"))  # the suite runs on the real migrations
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def clean_state(app):
+    """Each test starts with empty tables, an empty Redis database and fresh limits."""
+    yield
+    with app.app_context():
+        db.session.remove()
+        tables = [t for t in reversed(db.metadata.sorted_tables)]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
+    redis.Redis.from_url(app.config["REDIS_URL"]).flushdb()
+    limiter.reset()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def htmx(app):
+    """A client whose requests come from htmx (fragments instead of full pages)."""
+    client = app.test_client()
+    client.environ_base["HTTP_HX_REQUEST"] = "true"
+    return client
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, email: str, password: str = PASSWORD, **extra):
+        return self._client.post("/login", data={"email": email, "password": password, **extra})
+
+    def logout(self):
+        return self._client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@dataclass
+class TenantData:
+    id: int
+    slug: str
+    admin_email: str
+    member_email: str
+    admin_membership_id: int
+    member_membership_id: int
+    group_id: int
+
+
+@dataclass
+class Tenants:
+    a: TenantData
+    b: TenantData
+
+
+def make_tenant(name: str, admin_email: str, member_email: str) -> TenantData:
+    """A company with an admin, a member, and a group holding the member."""
+    from ct import accounts
+    from ct.models import Group, GroupMember, Membership
+    from ct.permissions import ROLE_MEMBER
+    from ct.tenancy import bound_tenant
+
+    tenant = accounts.sign_up(name, f"Admin {name}", admin_email, PASSWORD, "fr")
+    with bound_tenant(tenant.id):
+        member = Membership.create(
+            accounts.create_user(member_email, f"Member {name}", PASSWORD, "fr"), ROLE_MEMBER
+        )
+        group = Group(name=f"Team {name}")
+        db.session.add(group)
+        db.session.flush()
+        db.session.add(GroupMember(group_id=group.id, membership_id=member.id))
+        db.session.commit()
+        admin = Membership.by_email(admin_email)
+        return TenantData(tenant.id, tenant.slug, admin_email, member_email, admin.id,
+                          member.id, group.id)
+
+
+@pytest.fixture
+def tenants(app) -> Tenants:
+    """Two companies with data: every isolation test checks the other sees nothing."""
+    with app.app_context():
+        a = make_tenant("Alpha Conseil", "alice@alpha.fr", "arthur@alpha.fr")
+        b = make_tenant("Beta Industrie", "bob@beta.fr", "berthe@beta.fr")
+    return Tenants(a, b)

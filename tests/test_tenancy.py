@@ -1,0 +1,173 @@
+"""Tenant isolation at the ORM, database and HTTP levels, and in jobs."""
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import select, update
+
+from ct.extensions import db
+from ct.jobs import tenant_job
+from ct.models import Choice, Group, GroupMember, Membership, Tenant
+from ct.tenancy import ALL_TENANTS, CrossTenantWrite, TenantNotBound, bound_tenant
+
+
+def test_query_without_tenant_raises(app, tenants):
+    with app.app_context():
+        with pytest.raises(TenantNotBound):
+            db.session.scalars(select(Membership)).all()
+
+
+def test_update_and_delete_without_tenant_raise(app, tenants):
+    with app.app_context():
+        with pytest.raises(TenantNotBound):
+            db.session.execute(update(Membership).values(role="admin"))
+        with pytest.raises(TenantNotBound):
+            db.session.execute(sa.delete(Group))
+
+
+def test_global_tables_need_no_tenant(app, tenants):
+    with app.app_context():
+        assert {t.slug for t in db.session.scalars(select(Tenant))} == {
+            tenants.a.slug, tenants.b.slug}
+
+
+def test_bound_tenant_sees_only_its_rows(app, tenants):
+    with app.app_context(), bound_tenant(tenants.a.id):
+        memberships = db.session.scalars(select(Membership)).all()
+        assert {m.tenant_id for m in memberships} == {tenants.a.id}
+        assert len(memberships) == 2
+        # Another tenant's id looked up directly: nothing.
+        assert db.session.scalar(
+            select(Membership).where(Membership.id == tenants.b.admin_membership_id)) is None
+        assert db.session.scalar(select(Group).where(Group.id == tenants.b.group_id)) is None
+
+
+def test_scoping_reaches_joins_and_relationships(app, tenants):
+    with app.app_context(), bound_tenant(tenants.a.id):
+        rows = db.session.execute(
+            select(GroupMember, Membership).join(
+                Membership, GroupMember.membership_id == Membership.id)
+        ).all()
+        assert rows and all(gm.tenant_id == m.tenant_id == tenants.a.id for gm, m in rows)
+        group = db.session.scalar(select(Group))
+        assert [m.membership.tenant_id for m in group.members] == [tenants.a.id]
+
+
+def test_bulk_update_touches_only_bound_tenant(app, tenants):
+    with app.app_context():
+        with bound_tenant(tenants.a.id):
+            db.session.execute(update(Choice).values(active=False))
+            db.session.commit()
+        with bound_tenant(tenants.b.id):
+            assert all(c.active for c in db.session.scalars(select(Choice)))
+
+
+def test_new_rows_are_stamped_with_bound_tenant(app, tenants):
+    with app.app_context(), bound_tenant(tenants.a.id):
+        group = Group(name="Stamped")
+        db.session.add(group)
+        db.session.commit()
+        assert group.tenant_id == tenants.a.id
+
+
+def test_creating_a_row_for_another_tenant_is_refused(app, tenants):
+    with app.app_context(), bound_tenant(tenants.a.id):
+        db.session.add(Group(name="Intruder", tenant_id=tenants.b.id))
+        with pytest.raises(CrossTenantWrite):
+            db.session.flush()
+        db.session.rollback()
+    with app.app_context(), bound_tenant(tenants.b.id):
+        assert db.session.scalar(select(Group).where(Group.name == "Intruder")) is None
+
+
+def test_changing_a_row_of_another_tenant_is_refused(app, tenants):
+    with app.app_context():
+        other = db.session.scalar(
+            select(Group).where(Group.id == tenants.b.group_id)
+            .execution_options(**{ALL_TENANTS: True}))
+        with bound_tenant(tenants.a.id):
+            other.name = "Renamed from A"
+            with pytest.raises(CrossTenantWrite):
+                db.session.flush()
+            db.session.rollback()
+
+
+def test_moving_a_row_to_another_tenant_is_refused(app, tenants):
+    with app.app_context(), bound_tenant(tenants.a.id):
+        group = db.session.scalar(select(Group))
+        group.tenant_id = tenants.b.id
+        with pytest.raises(CrossTenantWrite):
+            db.session.flush()
+        db.session.rollback()
+
+
+def test_creating_without_tenant_is_refused(app):
+    with app.app_context():
+        db.session.add(Group(name="Orphan"))
+        with pytest.raises(TenantNotBound):
+            db.session.flush()
+        db.session.rollback()
+
+
+def test_database_refuses_cross_tenant_link(app, tenants):
+    """Even raw SQL cannot link tenant A's row to tenant B's: the composite key refuses."""
+    with app.app_context():
+        with pytest.raises(sa.exc.IntegrityError):
+            with db.engine.begin() as conn:
+                conn.execute(
+                    GroupMember.__table__.insert().values(
+                        tenant_id=tenants.a.id,
+                        group_id=tenants.a.group_id,
+                        membership_id=tenants.b.member_membership_id,
+                    )
+                )
+        with db.engine.connect() as conn:
+            count = conn.scalar(sa.select(sa.func.count()).select_from(GroupMember.__table__))
+        assert count == 2  # one per tenant, from the fixture
+
+
+def test_job_binds_its_tenant(app, tenants):
+    seen = []
+
+    @tenant_job
+    def count_memberships(tenant_id):
+        seen.append({m.tenant_id for m in db.session.scalars(select(Membership))})
+
+    with app.app_context():
+        count_memberships(tenants.b.id)
+        with pytest.raises(TenantNotBound):  # unbound again after the job
+            db.session.scalars(select(Membership)).all()
+    assert seen == [{tenants.b.id}]
+
+
+@pytest.mark.parametrize("path", ["/", "/members/", "/tiers", "/contacts", "/exchanges",
+                                  "/agenda", "/settings"])
+def test_member_of_a_gets_404_on_b(client, auth, tenants, path):
+    auth.login(tenants.a.admin_email)
+    assert client.get(f"/t/{tenants.a.slug}{path}").status_code == 200
+    response = client.get(f"/t/{tenants.b.slug}{path}")
+    assert response.status_code == 404
+    assert b"Beta" not in response.data
+
+
+def test_member_of_a_cannot_post_to_b(client, auth, tenants, app):
+    auth.login(tenants.a.admin_email)
+    response = client.post(f"/t/{tenants.b.slug}/members/invite",
+                           data={"email": "spy@alpha.fr", "role": "admin"})
+    assert response.status_code == 404
+    with app.app_context(), bound_tenant(tenants.b.id):
+        from ct.models import Invitation, OutboxEmail
+        assert db.session.scalars(select(Invitation)).all() == []
+        assert db.session.scalars(select(OutboxEmail)).all() == []
+
+
+def test_unknown_tenant_is_404(client, auth, tenants):
+    auth.login(tenants.a.admin_email)
+    assert client.get("/t/no-such-company/").status_code == 404
+
+
+def test_anonymous_visitor_is_sent_to_login(client, tenants):
+    response = client.get(f"/t/{tenants.a.slug}/members/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+    # The same answer for a tenant that does not exist: nothing to learn.
+    assert client.get("/t/no-such-company/").status_code == 302
