@@ -46,10 +46,7 @@ def _ensure_postgres_database(uri: str) -> None:
 def _drop_everything(engine: sa.Engine) -> None:
     meta = sa.MetaData()
     meta.reflect(engine)
-    with engine.begin() as conn:
-        if engine.dialect.name == "sqlite":
-            conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
-        meta.drop_all(conn)
+    meta.drop_all(engine)
 
 
 @pytest.fixture(scope="session")
