@@ -70,13 +70,25 @@ def select_locale() -> str:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from ct.blueprints.auth import bp as auth_bp
-    from ct.blueprints.home import bp as home_bp
-    from ct.blueprints.members import bp as members_bp
-    from ct.blueprints.workspace import bp as workspace_bp
+    from ct.blueprints import (
+        agenda,
+        auth,
+        contacts,
+        documents,
+        home,
+        imports,
+        members,
+        products,
+        projects,
+        search,
+        tiers,
+        workspace,
+    )
 
-    for bp in (auth_bp, home_bp, members_bp, workspace_bp):
-        app.register_blueprint(bp)
+    areas = (auth, home, members, tiers, contacts, documents, products, projects, agenda,
+             imports, search, workspace)
+    for area in areas:
+        app.register_blueprint(area.bp)
 
 
 def _register_hooks(app: Flask) -> None:

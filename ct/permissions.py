@@ -24,7 +24,7 @@ RIGHTS = {
     WRITE_EXCHANGES: _l("Create and edit exchanges"),
     DELETE_EXCHANGES: _l("Delete exchanges"),
     MANAGE_RECORDS: _l("Manage third parties, contacts and documents"),
-    DELETE_TIERS: _l("Delete third parties"),
+    DELETE_TIERS: _l("Delete third parties, contacts and documents"),
     EXPORT: _l("Export"),
     MANAGE_SETTINGS: _l("Manage settings"),
     MANAGE_TEMPLATES: _l("Manage email templates"),

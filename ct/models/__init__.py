@@ -1,10 +1,19 @@
 """All models, imported here so that Alembic and the app see every table."""
 
+from ct.models.agenda import Event, EventAssignee, EventContact
 from ct.models.choices import Choice
+from ct.models.contact import Contact
+from ct.models.document import Document, Product
 from ct.models.invitation import Invitation
 from ct.models.membership import Group, GroupMember, Membership
 from ct.models.outbox import OutboxEmail
+from ct.models.project import Project, Task
 from ct.models.tenant import Tenant
+from ct.models.tiers import Tiers
 from ct.models.user import User
 
-__all__ = ["Choice", "Group", "GroupMember", "Invitation", "Membership", "OutboxEmail", "Tenant", "User"]
+__all__ = [
+    "Choice", "Contact", "Document", "Event", "EventAssignee", "EventContact", "Group",
+    "GroupMember", "Invitation", "Membership", "OutboxEmail", "Product", "Project", "Task",
+    "Tenant", "Tiers", "User",
+]

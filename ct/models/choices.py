@@ -12,6 +12,7 @@ from ct.tenancy import TenantScoped
 KIND_MODE = "mode"
 KIND_OBJECT = "object"
 KIND_STATUS = "status"
+KIND_DOCUMENT = "document"
 LABEL_MAX = 100
 
 # Seeded into every new tenant: (code, French label, English label).
@@ -31,6 +32,13 @@ DEFAULTS = {
         ("unpaid", "Relance impayé", "Unpaid invoice follow-up"),
         ("after_sales", "Service après-vente", "After-sales"),
         ("other", "Autre", "Other"),
+    ],
+    KIND_DOCUMENT: [
+        ("quote", "Devis", "Quote"),
+        ("order", "Commande", "Order"),
+        ("invoice", "Facture", "Invoice"),
+        ("contract", "Contrat", "Contract"),
+        ("intervention", "Intervention", "Intervention"),
     ],
     # Statuses are fixed by the module (their codes drive behaviour), labels only.
     KIND_STATUS: [

@@ -1,0 +1,5 @@
+from ct.current import tenant_blueprint
+
+bp = tenant_blueprint("imports", __name__, "/import")
+
+from ct.blueprints.imports import routes  # noqa: E402,F401

@@ -1,0 +1,5 @@
+from ct.current import tenant_blueprint
+
+bp = tenant_blueprint("tiers", __name__, "/tiers")
+
+from ct.blueprints.tiers import routes  # noqa: E402,F401

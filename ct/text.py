@@ -1,0 +1,43 @@
+"""Text keys for searching and comparing names the way people type them."""
+
+import re
+import unicodedata
+
+# Legal forms ignored when looking for duplicate companies ("Dupont SARL" = "DUPONT").
+LEGAL_SUFFIXES = {
+    "sa", "sas", "sasu", "sarl", "eurl", "sci", "snc", "scop", "gie", "ei", "eirl", "scp",
+    "ltd", "limited", "llc", "inc", "plc", "gmbh", "ag", "bv", "nv", "srl", "spa", "co",
+    "corp", "corporation", "company", "cie", "et", "and",
+}
+
+
+def fold(text: str | None) -> str:
+    """Lower-case, accents removed, spaces collapsed: 'Éléonore  DUPRÉ' -> 'eleonore dupre'."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.lower().split())
+
+
+def company_key(name: str | None) -> str:
+    """The name of a company without punctuation and legal form, for duplicate checks."""
+    words = re.sub(r"[^a-z0-9]+", " ", fold(name)).split()
+    kept = [w for w in words if w not in LEGAL_SUFFIXES]
+    return " ".join(kept or words)
+
+
+def search_blob(*parts: str | None) -> str:
+    """The folded text a row is found by (one trigram-indexed column per table)."""
+    return " ".join(fold(p) for p in parts if p)
+
+
+def like_pattern(query: str) -> str:
+    """A LIKE pattern matching ``query`` anywhere, with LIKE's wildcards escaped."""
+    escaped = fold(query).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def prefix_pattern(query: str) -> str:
+    escaped = fold(query).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"{escaped}%"
