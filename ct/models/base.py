@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, String
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -35,3 +35,9 @@ class UTCDateTime(TypeDecorator):
 class Timestamps:
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+def sort_key_type(length: int):
+    """A folded key column: byte-wise "C" collation on PostgreSQL, so its ordinary
+    index serves both ORDER BY and ``LIKE 'abc%'`` prefix searches."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")

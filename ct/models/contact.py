@@ -6,7 +6,7 @@ from sqlalchemy import Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ct.extensions import db
-from ct.models.base import Timestamps
+from ct.models.base import Timestamps, sort_key_type
 from ct.models.tiers import EMAIL_MAX, PHONE_MAX, Tiers
 from ct.tenancy import TenantScoped
 from ct.text import fold, search_blob
@@ -34,7 +34,7 @@ class Contact(TenantScoped, Timestamps, db.Model):
     tiers_id: Mapped[int | None] = mapped_column()
     notes: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column()
-    sort_key: Mapped[str] = mapped_column(String(2 * NAME_MAX + 1))
+    sort_key: Mapped[str] = mapped_column(sort_key_type(2 * NAME_MAX + 1))
     search_text: Mapped[str] = mapped_column(Text)
 
     tiers: Mapped[Tiers | None] = relationship(foreign_keys=[tiers_id])

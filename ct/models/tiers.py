@@ -6,7 +6,7 @@ from sqlalchemy import Boolean, Index, String, Text, UniqueConstraint, event, fu
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ct.extensions import db
-from ct.models.base import Timestamps
+from ct.models.base import Timestamps, sort_key_type
 from ct.models.membership import Membership
 from ct.tenancy import TenantScoped
 from ct.text import company_key, fold, search_blob
@@ -55,8 +55,8 @@ class Tiers(TenantScoped, Timestamps, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by_id: Mapped[int | None] = mapped_column()
     # Derived on every save (see _derive_keys): sorting, duplicate checks and search.
-    sort_key: Mapped[str] = mapped_column(String(NAME_MAX))
-    name_key: Mapped[str] = mapped_column(String(NAME_MAX))
+    sort_key: Mapped[str] = mapped_column(sort_key_type(NAME_MAX))
+    name_key: Mapped[str] = mapped_column(sort_key_type(NAME_MAX))
     search_text: Mapped[str] = mapped_column(Text)
 
     sales_rep: Mapped[Membership | None] = relationship(foreign_keys=[sales_rep_id])

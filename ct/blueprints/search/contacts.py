@@ -1,0 +1,1 @@
+"""Autocomplete of contacts (to be written)."""

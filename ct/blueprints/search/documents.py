@@ -1,0 +1,1 @@
+"""Autocomplete of documents (to be written)."""

@@ -1,0 +1,1 @@
+"""Autocomplete of projects (to be written)."""

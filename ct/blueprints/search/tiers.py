@@ -1,0 +1,1 @@
+"""Autocomplete of tiers (to be written)."""
