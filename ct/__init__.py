@@ -25,8 +25,8 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
     _register_blueprints(app)
     _register_hooks(app)
 
-    from ct.errors import register_error_handlers
     from ct.cli import register_cli
+    from ct.errors import register_error_handlers
 
     register_error_handlers(app)
     register_cli(app)

@@ -2,6 +2,7 @@
 
 import click
 from flask import Flask
+
 from ct.extensions import db
 
 
