@@ -7,7 +7,8 @@ from ct.extensions import db
 from ct.tenancy import TenantScoped
 
 # Created by hand in migrations on PostgreSQL only (trigram search), unknown to the models.
-DATABASE_ONLY_INDEXES = {"ix_tiers_search_trgm", "ix_contacts_search_trgm"}
+DATABASE_ONLY_INDEXES = {
+    "ix_tiers_search_trgm", "ix_contacts_search_trgm", "ix_exchanges_search_trgm"}
 
 
 def _tenant_tables():
