@@ -7,6 +7,7 @@ import hashlib
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ct.extensions import db
 from ct.mailer import external_url, queue_email
@@ -35,6 +36,28 @@ def sign_up(company: str, display_name: str, email: str, password: str, language
         Choice.seed_defaults()
         db.session.flush()
     return tenant
+
+
+class EmailTaken(Exception):
+    """Another account took the email between the form's check and the commit."""
+
+
+def sign_up_and_commit(company: str, display_name: str, email: str, password: str,
+                       language: str) -> Tenant:
+    """``sign_up`` committed. A concurrent sign-up may take the same slug or email between
+    our checks and our commit: a slug costs one more try, an email raises EmailTaken."""
+    for attempt in range(2):
+        try:
+            tenant = sign_up(company, display_name, email, password, language)
+            db.session.commit()
+            return tenant
+        except IntegrityError:
+            db.session.rollback()
+            if User.by_email(email) is not None:
+                raise EmailTaken from None
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
 
 
 def invite(email: str, role: str, invited_by: Membership, tenant: Tenant) -> Invitation:

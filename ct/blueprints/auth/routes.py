@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ct import accounts
 from ct.blueprints.auth import bp
 from ct.blueprints.auth.forms import (
+    EMAIL_TAKEN,
     AcceptExistingAccountForm,
     AcceptNewAccountForm,
     ChangePasswordForm,
@@ -62,14 +63,17 @@ def signup():
     form = SignupForm()
     if not form.validate_on_submit():
         return render_template("auth/signup.html", form=form), INVALID if form.is_submitted() else 200
-    tenant = accounts.sign_up(
-        form.company.data,
-        form.display_name.data,
-        form.email.data,
-        form.password.data,
-        language=session.get("lang") or _browser_language(),
-    )
-    db.session.commit()
+    try:
+        tenant = accounts.sign_up_and_commit(
+            form.company.data,
+            form.display_name.data,
+            form.email.data,
+            form.password.data,
+            language=session.get("lang") or _browser_language(),
+        )
+    except accounts.EmailTaken:
+        form.email.errors.append(EMAIL_TAKEN)
+        return render_template("auth/signup.html", form=form), INVALID
     user = User.by_email(form.email.data)
     login_user(user)
     flash(_("Welcome to ct! Your company %(name)s is ready.", name=tenant.name), "success")

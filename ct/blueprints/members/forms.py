@@ -14,5 +14,5 @@ class InviteForm(FlaskForm):
     role = SelectField(_l("Role"), choices=[SelectChoice(code, label) for code, label in ROLES.items()], default="member")
 
     def validate_email(self, field):
-        if Membership.by_email(field.data) is not None:
+        if not field.errors and Membership.by_email(field.data) is not None:
             raise ValidationError(_l("This person is already a member."))
