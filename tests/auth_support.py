@@ -14,6 +14,7 @@ from ct.extensions import db
 from ct.models import OutboxEmail
 from ct.tenancy import ALL_TENANTS
 
+PASSWORD = "correct horse battery"  # the password of the users made by the conftest fixtures
 STRONG_PASSWORD = "une phrase facile a retenir"
 NEW_PASSWORD = "another long sentence here"
 

@@ -38,10 +38,17 @@ def _account_key() -> str:
 def _safe_next(default: str) -> str:
     """Only same-site paths are followed after login (no open redirect)."""
     target = request.args.get("next", "")
-    parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
-        return target
-    return default
+    # Browsers read "\" as "/" and drop tabs and newlines: "/\evil.example" or
+    # "/<tab>/evil.example" would leave the site (and a newline cannot go in a header).
+    if (
+        not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or any(ch.isspace() or not ch.isprintable() for ch in target)
+        or urlsplit(target).netloc
+    ):
+        return default
+    return target
 
 
 def _home_of(user: User) -> str:
@@ -120,8 +127,10 @@ def _may_log_in(user: User) -> bool:
 
 @bp.post("/logout")
 def logout():
-    logout_user()
+    # Clear first: logout_user leaves the mark that makes Flask-Login delete the
+    # remember-me cookie, and clearing afterwards would keep the cookie alive.
     session.clear()
+    logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"), 303)
 
