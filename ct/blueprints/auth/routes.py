@@ -218,13 +218,18 @@ def account():
         if current_user.check_password(form.current.data):
             current_user.set_password(form.password.data)
             db.session.commit()
-            # The new session token logs out every other session; keep this one.
-            login_user(current_user)
+            # The new session token logs out every other session. Keep this one, and
+            # re-issue its remember-me cookie (the old one carries the old token).
+            login_user(current_user, remember=_has_remember_cookie())
             flash(_("Your password is changed. Your other sessions are logged out."), "success")
             return redirect(url_for("auth.account"), 303)
         form.current.errors.append(_("Wrong password."))
     status = INVALID if form.is_submitted() else 200
     return render_template("auth/account.html", form=form), status
+
+
+def _has_remember_cookie() -> bool:
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
 
 
 @bp.post("/language")
