@@ -6,7 +6,7 @@ import hashlib
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ct.extensions import db
@@ -77,14 +77,28 @@ def invite(email: str, role: str, invited_by: Membership, tenant: Tenant) -> Inv
     return invitation
 
 
+def claim_invitation(invitation: Invitation) -> bool:
+    """Mark the invitation used; False when another request already did.
+
+    A conditional update: a concurrent acceptance waits for the first one's commit,
+    then matches no row — so one link makes one account and one membership.
+    """
+    result = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
+        .values(accepted_at=utcnow())
+    )
+    return result.rowcount == 1
+
+
 def accept_invitation(invitation: Invitation, user: User) -> Membership:
-    """Join the invitation's tenant (the caller has bound it)."""
-    invitation.accepted_at = utcnow()
+    """Join the invitation's tenant (the caller has bound it and claimed the invitation)."""
     membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
     if membership is None:
         membership = Membership.create(user, invitation.role)
-    else:  # a former member coming back
+    else:  # a former member coming back, with the role they are invited to now
         membership.active = True
+        membership.set_role(invitation.role)
     return membership
 
 
@@ -122,7 +136,7 @@ def user_of_reset_token(token: str) -> User | None:
         )
     except (BadSignature, SignatureExpired, ValueError, TypeError):
         return None
-    if not isinstance(user_id, int):
+    if type(user_id) is not int or not isinstance(fingerprint, str):  # True is an int too
         return None
     user = db.session.scalar(select(User).where(User.id == user_id))
     if user is None or _password_fingerprint(user) != fingerprint:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask_babel import force_locale, gettext
 from markupsafe import escape
 from sqlalchemy import select
+from wtforms.i18n import get_translations
 
 from ct.extensions import db
 from ct.models import OutboxEmail
@@ -36,6 +37,11 @@ def message(app, text: str, lang: str = "fr", **values) -> str:
     """
     with app.test_request_context(), force_locale(lang):
         return str(escape(gettext(text, **values)))
+
+
+def wtforms_message(text: str, lang: str = "fr") -> str:
+    """A message of WTForms itself (e.g. "Not a valid choice."), from its own catalog."""
+    return str(escape(get_translations([lang]).gettext(text)))
 
 
 def field_error(response, field_id: str) -> str | None:

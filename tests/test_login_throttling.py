@@ -3,7 +3,7 @@
 import pytest
 import redis
 
-from tests.auth_support import PASSWORD, is_logged_in, message
+from tests.auth_support import PASSWORD, is_logged_in, link_in, message, outbox
 
 TOO_MANY = "Too many attempts in a short time. Wait a minute and try again."
 
@@ -84,3 +84,16 @@ def test_password_reset_requests_are_limited_per_address(app, tenants, limits):
     for _ in range(2):
         assert client.post("/password/forgot", data={"email": "x@alpha.fr"}).status_code == 303
     assert client.post("/password/forgot", data={"email": "x@alpha.fr"}).status_code == 429
+
+
+def test_password_checks_on_invitation_pages_are_limited_per_address(client, auth, app, tenants,
+                                                                     limits):
+    auth.login(tenants.a.admin_email)
+    client.post(f"/t/{tenants.a.slug}/members/invite", data={"email": tenants.b.admin_email,
+                                                             "role": "member"})
+    link = link_in(outbox(app, to=tenants.b.admin_email)[0])
+    limits(per_ip="2/minute")
+    guesser = app.test_client()
+    for guess in ("first guess!", "second guess"):
+        assert guesser.post(link, data={"password": guess}).status_code == 422
+    assert guesser.post(link, data={"password": PASSWORD}).status_code == 429

@@ -189,12 +189,13 @@ def _signed(app, payload, key=None, salt="password-reset"):
         lambda app, link: _signed(app, [1, "0" * 16], salt="invitation"),
         lambda app, link: _signed(app, [1, "0" * 16]),  # right key, wrong fingerprint
         lambda app, link: _signed(app, ["1", None]),
+        lambda app, link: _signed(app, [True, "0" * 16]),
         lambda app, link: _signed(app, {"id": 1}),
         lambda app, link: _signed(app, [1, 2, 3]),
         lambda app, link: _signed(app, 99999),
     ],
     ids=["garbage", "altered", "extended", "long", "nul", "other-key", "other-salt",
-         "fingerprint", "wrong-types", "dict", "triple", "scalar"],
+         "fingerprint", "wrong-types", "boolean-id", "dict", "triple", "scalar"],
 )
 def test_forged_reset_links_are_refused(client, app, tenants, forge):
     link = reset_link(client, app, tenants.a.admin_email)

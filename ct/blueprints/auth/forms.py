@@ -57,5 +57,9 @@ class AcceptExistingAccountForm(FlaskForm):
     )
 
 
+class JoinForm(FlaskForm):
+    """Only the CSRF token: a logged-in invitee confirms with one button."""
+
+
 class LanguageForm(FlaskForm):
     language = SelectField(choices=[SelectChoice("fr", "Français"), SelectChoice("en", "English")])

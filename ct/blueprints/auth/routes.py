@@ -14,6 +14,7 @@ from ct.blueprints.auth.forms import (
     AcceptNewAccountForm,
     ChangePasswordForm,
     ForgotPasswordForm,
+    JoinForm,
     LanguageForm,
     LoginForm,
     ResetPasswordForm,
@@ -170,6 +171,9 @@ def reset_password(token):
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
+# The page checks the password of an existing account: failures count like a login's.
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"],
+               deduct_when=_failed)
 def accept_invitation(token):
     invitation = Invitation.find_usable(token)
     if invitation is None:
@@ -181,7 +185,12 @@ def accept_invitation(token):
 def _accept(invitation: Invitation):
     existing = User.by_email(invitation.email)
     if current_user.is_authenticated and current_user.email == invitation.email:
-        return _join(invitation, current_user)
+        # Already logged in as the invitee: one click to confirm (a GET changes nothing).
+        form = JoinForm()
+        if form.validate_on_submit():
+            return _join(invitation, current_user._get_current_object())
+        return render_template("auth/accept.html", form=form, invitation=invitation,
+                               existing=existing, confirm=True)
     if existing is not None:
         form = AcceptExistingAccountForm()
         if form.validate_on_submit():
@@ -196,13 +205,20 @@ def _accept(invitation: Invitation):
         status = INVALID if form.is_submitted() else 200
         return render_template("auth/accept.html", form=form, invitation=invitation,
                                existing=None), status
-    user = accounts.create_user(invitation.email, form.display_name.data, form.password.data,
-                                session.get("lang") or _browser_language())
-    return _join(invitation, user)
+    return _join(invitation, new_account=(form.display_name.data, form.password.data))
 
 
-def _join(invitation: Invitation, user: User):
+def _join(invitation: Invitation, user: User | None = None,
+          new_account: tuple[str, str] | None = None):
     tenant = invitation.tenant
+    if not accounts.claim_invitation(invitation):
+        # A second click on "Join" while the first one was being saved.
+        db.session.rollback()
+        return render_template("auth/link_invalid.html"), 404
+    if user is None:
+        display_name, password = new_account
+        user = accounts.create_user(invitation.email, display_name, password,
+                                    session.get("lang") or _browser_language())
     accounts.accept_invitation(invitation, user)
     db.session.commit()
     login_user(user)
