@@ -6,7 +6,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ct import accounts
+from ct import accounts, browser_language
 from ct.blueprints.auth import bp
 from ct.blueprints.auth.forms import (
     EMAIL_TAKEN,
@@ -77,7 +77,7 @@ def signup():
             form.display_name.data,
             form.email.data,
             form.password.data,
-            language=session.get("lang") or _browser_language(),
+            language=session.get("lang") or browser_language(),
         )
     except accounts.EmailTaken:
         form.email.errors.append(EMAIL_TAKEN)
@@ -86,10 +86,6 @@ def signup():
     login_user(user)
     flash(_("Welcome to ct! Your company %(name)s is ready.", name=tenant.name), "success")
     return redirect(url_for("home.index", slug=tenant.slug), 303)
-
-
-def _browser_language() -> str:
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "fr"
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -218,7 +214,7 @@ def _join(invitation: Invitation, user: User | None = None,
     if user is None:
         display_name, password = new_account
         user = accounts.create_user(invitation.email, display_name, password,
-                                    session.get("lang") or _browser_language())
+                                    session.get("lang") or browser_language())
     accounts.accept_invitation(invitation, user)
     db.session.commit()
     login_user(user)
@@ -236,7 +232,7 @@ def account():
             db.session.commit()
             # The new session token logs out every other session. Keep this one, and
             # re-issue its remember-me cookie (the old one carries the old token).
-            login_user(current_user, remember=_has_remember_cookie())
+            login_user(current_user._get_current_object(), remember=_has_remember_cookie())
             flash(_("Your password is changed. Your other sessions are logged out."), "success")
             return redirect(url_for("auth.account"), 303)
         form.current.errors.append(_("Wrong password."))
