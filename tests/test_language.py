@@ -68,7 +68,16 @@ def test_unknown_language_changes_nothing(client, language):
     assert html_lang(client.get("/login")) == "fr"
 
 
-@pytest.mark.parametrize("referer", ["https://evil.example/x", "//evil.example", "not a url"])
+@pytest.mark.parametrize(
+    "referer",
+    [
+        "https://evil.example/x",
+        "//evil.example",
+        "not a url",
+        "http://localhost//evil.example/x",  # our host, a path browsers read as a host
+        "http://localhost/\\evil.example",
+    ],
+)
 def test_switching_language_never_leaves_the_site(client, referer):
     response = client.post("/language", data={"language": "en"}, headers={"Referer": referer})
     assert response.headers["Location"] == "/"

@@ -36,20 +36,28 @@ def _account_key() -> str:
     return "login:" + normalize_email(request.form.get("email", ""))[:254]
 
 
-def _safe_next(default: str) -> str:
-    """Only same-site paths are followed after login (no open redirect)."""
-    target = request.args.get("next", "")
+def _same_site_path(target: str) -> bool:
+    """Whether redirecting to ``target`` stays on this site (no open redirect)."""
     # Browsers read "\" as "/" and drop tabs and newlines: "/\evil.example" or
     # "/<tab>/evil.example" would leave the site (and a newline cannot go in a header).
-    if (
-        not target.startswith("/")
-        or target.startswith("//")
-        or "\\" in target
-        or any(ch.isspace() or not ch.isprintable() for ch in target)
-        or urlsplit(target).netloc
-    ):
-        return default
-    return target
+    return (
+        target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and all(ch.isprintable() and not ch.isspace() for ch in target)
+        and not urlsplit(target).netloc
+    )
+
+
+def _safe_next(default: str) -> str:
+    """The ``next`` page asked for, when it is on this site."""
+    target = request.args.get("next", "")
+    return target if _same_site_path(target) else default
+
+
+def _form_page(template: str, form, **context):
+    """A form page: 200 when shown, 422 when submitted with errors."""
+    return render_template(template, form=form, **context), INVALID if form.is_submitted() else 200
 
 
 def _home_of(user: User) -> str:
@@ -70,7 +78,7 @@ def index():
 def signup():
     form = SignupForm()
     if not form.validate_on_submit():
-        return render_template("auth/signup.html", form=form), INVALID if form.is_submitted() else 200
+        return _form_page("auth/signup.html", form)
     try:
         tenant = accounts.sign_up_and_commit(
             form.company.data,
@@ -89,7 +97,9 @@ def signup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed
+)
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
     key_func=_account_key,
@@ -101,7 +111,7 @@ def login():
         return redirect(_safe_next(_home_of(current_user)))
     form = LoginForm()
     if not form.validate_on_submit():
-        return render_template("auth/login.html", form=form), INVALID if form.is_submitted() else 200
+        return _form_page("auth/login.html", form)
     user = User.by_email(form.email.data)
     if user is None:
         spend_a_password_check(form.password.data)
@@ -135,7 +145,8 @@ def logout():
 @bp.get("/workspaces")
 @login_required
 def workspaces():
-    return render_template("auth/workspaces.html", tenants=Membership.tenants_of(current_user.id))
+    tenants = Membership.tenants_of(current_user.id)
+    return render_template("auth/workspaces.html", tenants=tenants)
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -143,11 +154,12 @@ def workspaces():
 def forgot_password():
     form = ForgotPasswordForm()
     if not form.validate_on_submit():
-        return render_template("auth/forgot.html", form=form), INVALID if form.is_submitted() else 200
+        return _form_page("auth/forgot.html", form)
     accounts.request_password_reset(form.email.data)
     db.session.commit()
     # The same answer whether or not the account exists.
-    flash(_("If an account uses this email, a link to reset its password is on its way."), "info")
+    flash(_("If an account uses this email, a link to reset its password is on its way."),
+          "info")
     return redirect(url_for("auth.login"), 303)
 
 
@@ -158,7 +170,7 @@ def reset_password(token):
         return render_template("auth/link_invalid.html"), 404
     form = ResetPasswordForm()
     if not form.validate_on_submit():
-        return render_template("auth/reset.html", form=form), INVALID if form.is_submitted() else 200
+        return _form_page("auth/reset.html", form)
     user.set_password(form.password.data)
     db.session.commit()
     logout_user()
@@ -193,14 +205,10 @@ def _accept(invitation: Invitation):
             if existing.check_password(form.password.data):
                 return _join(invitation, existing)
             form.password.errors.append(_("Wrong password."))
-        status = INVALID if form.is_submitted() else 200
-        return render_template("auth/accept.html", form=form, invitation=invitation,
-                               existing=existing), status
+        return _form_page("auth/accept.html", form, invitation=invitation, existing=existing)
     form = AcceptNewAccountForm()
     if not form.validate_on_submit():
-        status = INVALID if form.is_submitted() else 200
-        return render_template("auth/accept.html", form=form, invitation=invitation,
-                               existing=None), status
+        return _form_page("auth/accept.html", form, invitation=invitation, existing=None)
     return _join(invitation, new_account=(form.display_name.data, form.password.data))
 
 
@@ -236,8 +244,7 @@ def account():
             flash(_("Your password is changed. Your other sessions are logged out."), "success")
             return redirect(url_for("auth.account"), 303)
         form.current.errors.append(_("Wrong password."))
-    status = INVALID if form.is_submitted() else 200
-    return render_template("auth/account.html", form=form), status
+    return _form_page("auth/account.html", form)
 
 
 def _has_remember_cookie() -> bool:
@@ -256,7 +263,9 @@ def set_language():
 
 
 def _safe_back() -> str:
+    """The page the form was on, when it is on this site."""
     referrer = urlsplit(request.referrer or "")
-    if referrer.netloc == request.host and referrer.path.startswith("/"):
-        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    back = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    if referrer.netloc == request.host and _same_site_path(back):
+        return back
     return url_for("auth.index")

@@ -11,7 +11,11 @@ from ct.permissions import ROLES
 
 class InviteForm(FlaskForm):
     email = email_field()
-    role = SelectField(_l("Role"), choices=[SelectChoice(code, label) for code, label in ROLES.items()], default="member")
+    role = SelectField(
+        _l("Role"),
+        choices=[SelectChoice(code, label) for code, label in ROLES.items()],
+        default="member",
+    )
 
     def validate_email(self, field):
         # A deactivated member may be invited back.
