@@ -120,8 +120,11 @@ def run_worker(app, smtp):
     """Run the real worker until the queue is empty; returns its exit code and output."""
 
     def run(timeout: float = 60) -> WorkerRun:
-        env = {
-            **os.environ,
+        # Nothing from the developer's own settings (environment or .env): only the test's.
+        env = {key: value for key, value in os.environ.items()
+               if not key.startswith(("MAIL_", "FLASK_"))}
+        env |= {
+            "FLASK_SKIP_DOTENV": "1",
             "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
             "REDIS_URL": app.config["REDIS_URL"],
             "MAIL_SERVER": "127.0.0.1",
@@ -130,7 +133,6 @@ def run_worker(app, smtp):
             "BASE_URL": app.config["BASE_URL"],
             "SECRET_KEY": app.config["SECRET_KEY"],
         }
-        env.pop("FLASK_APP", None)
         started = time.monotonic()
         done = subprocess.run(
             [sys.executable, "-m", "flask", "--app", "app", "rq", "worker", "--burst"],
