@@ -49,12 +49,10 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
 
     from ct.jobs import run_inline_jobs
-    from ct.mailer import relay_outbox
 
     # Registered after Flask-SQLAlchemy: teardown functions run in reverse order, so
     # inline jobs run before the request's session is removed.
     app.teardown_appcontext(run_inline_jobs)
-    rq.cron_register(relay_outbox, 60)
 
 
 def select_locale() -> str:

@@ -15,7 +15,7 @@ from flask_babel import force_locale
 from flask_mail import Message
 from sqlalchemy import or_, select, update
 
-from ct.extensions import db, mail
+from ct.extensions import db, mail, rq
 from ct.jobs import enqueue, enqueue_after_commit
 from ct.models.base import utcnow
 from ct.models.outbox import FAILED, PENDING, SENDING, SENT, STALE_CLAIM, OutboxEmail
@@ -173,3 +173,8 @@ def retry_failed(message: OutboxEmail) -> None:
     message.attempts = 0
     message.next_attempt_at = utcnow()
     enqueue_after_commit(send_email, message.id, job_id=f"{message.job_id}-retry")
+
+
+# The clock process (``flask rq cron``) runs the relay every minute. Registered once per
+# process, at import, however many apps the process builds.
+rq.cron_register(relay_outbox, 60)
