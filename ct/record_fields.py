@@ -103,7 +103,8 @@ def parse_amount(text: str) -> Decimal:
         raise AmountError(_l("At most two decimals."))
     if abs(value) >= AMOUNT_MAX:
         raise AmountError(_l("This amount is too large."))
-    return value.quantize(Decimal("0.01"))
+    # "-0" is zero: never store a negative zero a price check would let through.
+    return value.quantize(Decimal("0.01")) + 0
 
 
 class AmountField(StringField):

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from ct.blueprints.documents import bp
 from ct.blueprints.documents.forms import DUPLICATE, STATUS_LABELS, DocumentForm, document_kinds
 from ct.extensions import db
-from ct.htmx import redirect_to, render
+from ct.htmx import is_htmx_request, redirect_to, render
 from ct.models import Document, Tiers
 from ct.pagination import keyset_page
 from ct.permissions import DELETE_TIERS, MANAGE_RECORDS, require_right
@@ -87,7 +87,8 @@ def index():
     filters = {"q": q, "kind": kind_id, "tiers": tiers_id, "status": status,
                "sort": "date" if oldest_first else None}
     filters = {key: value for key, value in filters.items() if value}
-    options, many = tiers_options(tiers_id)
+    # The third-party filter's options only for the full page, not for each keystroke.
+    options, many = ([], False) if is_htmx_request() else tiers_options(tiers_id)
     return render("documents/index.html", block="results", page=page, q=q, kinds=kinds,
                   tiers=tiers, filters=filters, oldest_first=oldest_first,
                   tiers_choices=options, many_tiers=many)
