@@ -253,3 +253,17 @@ def test_another_tenants_member_cannot_reach_the_contacts(app, client, auth, ten
     assert client.post(f"{base}/new", data={"first_name": "Spy"}).status_code == 404
     assert client.post(f"{base}/{contact_id}/delete").status_code == 404
     assert len(contacts_of(app, tenants.a)) == 1
+
+
+def test_forged_posts_without_the_csrf_token_are_refused(app, client, alpha, monkeypatch):
+    (contact_id,) = add(app, alpha, Contact(first_name="Jean"))
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    base = f"/t/{alpha.slug}"
+    for url, data in ((f"{base}/contacts/new", {"first_name": "Forged"}),
+                      (f"{base}/contacts/{contact_id}/delete", {}),
+                      (f"{base}/documents/new", {"reference": "X"}),
+                      (f"{base}/products/new", {"reference": "X", "label": "X"})):
+        response = client.post(url, data=data)
+        assert response.status_code == 400, url
+        assert "The form has expired" in response.get_data(as_text=True)
+    assert [c.first_name for c in contacts_of(app, alpha)] == ["Jean"]
