@@ -171,3 +171,10 @@ def tenants(app) -> Tenants:
         a = make_tenant("Alpha Conseil", "alice@alpha.fr", "arthur@alpha.fr")
         b = make_tenant("Beta Industrie", "bob@beta.fr", "berthe@beta.fr")
     return Tenants(a, b)
+
+
+@pytest.fixture
+def english(app, monkeypatch):
+    """Pages in English whatever the user's language: for tests that read messages.
+    (Tests of the French interface itself use the catalog, see tests/auth_support.py.)"""
+    monkeypatch.setattr(app.extensions["babel"], "locale_selector", lambda: "en")

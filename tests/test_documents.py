@@ -15,6 +15,7 @@ from ct.record_fields import AmountError, parse_amount
 from ct.tenancy import bound_tenant
 
 
+
 def add(app, tenant, *rows):
     with app.app_context(), bound_tenant(tenant.id):
         db.session.add_all(rows)
@@ -117,6 +118,7 @@ def test_edit_a_document_shows_the_amount_back_in_french(app, client, alpha):
     assert (document.status, document.amount) == ("paid", Decimal("99.00"))
 
 
+@pytest.mark.usefixtures("english")  # asserts the English messages
 @pytest.mark.parametrize(("changes", "field", "message"), [
     ({"reference": ""}, "reference", "This field is required."),
     ({"reference": "   "}, "reference", "This field is required."),

@@ -14,6 +14,7 @@ from ct.permissions import PRESETS
 from ct.tenancy import bound_tenant
 
 
+
 def add(app, tenant, *rows):
     with app.app_context(), bound_tenant(tenant.id):
         db.session.add_all(rows)
@@ -65,6 +66,7 @@ def test_create_edit_and_delete_a_product(app, client, alpha):
     assert products_of(app, alpha) == []
 
 
+@pytest.mark.usefixtures("english")  # asserts the English messages
 @pytest.mark.parametrize(("data", "field", "message"), [
     ({"reference": "", "label": "Pompe"}, "reference", "This field is required."),
     ({"reference": "P1", "label": "  "}, "label", "This field is required."),
