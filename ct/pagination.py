@@ -63,7 +63,29 @@ def _decode(cursor: str, sample: list) -> list | None:
             out.append(v)
         else:
             return None
+    if not all(_fits(column, value) for column, value in zip(sample, out, strict=True)):
+        return None
     return out
+
+
+def _fits(column, value) -> bool:
+    """Whether a decoded value can be compared with its sort column: a tampered cursor
+    with a text where a date goes must give the first page, not a database error."""
+    # A TypeDecorator (UTCDateTime) says "object": the type it wraps knows better.
+    sql_type = getattr(column.type, "impl_instance", None) or column.type
+    try:
+        expected = sql_type.python_type
+    except (AttributeError, NotImplementedError):
+        return value is not None
+    if value is None or (isinstance(value, bool) and expected is not bool):
+        return False
+    if expected is float:
+        expected = int | float | Decimal
+    if not isinstance(value, expected):
+        return False
+    if isinstance(value, datetime) and getattr(sql_type, "timezone", False):
+        return value.tzinfo is not None
+    return True
 
 
 def keyset_page(query: Select, order: list, cursor: str | None, per_page: int = 25,
