@@ -64,6 +64,7 @@ def test_bad_text_and_times(client, auth, app, a, fields, field, message):
 @pytest.mark.parametrize("value, unit, message", [
     ("10001", "minutes", "At most 10,000."),
     ("99999999999999999999999", "days", "At most 10,000."),
+    ("9" * 10_000, "days", "At most 10,000."),
     ("-5", "minutes", "Enter a number of 0 or more."),
     ("abc", "hours", "Enter a whole number."),
     ("1.5", "hours", "Enter a whole number."),

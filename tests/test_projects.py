@@ -164,9 +164,13 @@ def test_another_tenants_project_is_404(client, auth, app, tenants, method, path
     assert count(app, tenants.b.id, Task) == 0
 
 
-def test_huge_id_in_url_is_404_not_500(client, auth, a):
+@pytest.mark.parametrize("digits", [11, 23, 10_000])
+def test_huge_ids_in_urls_are_404_not_500(client, auth, a, digits):
     auth.login(a.admin_email)
-    assert client.get(url(a, "99999999999999999999999")).status_code == 404
+    huge = "9" * digits
+    for path in (f"projects/{huge}", f"projects/tasks/{huge}/edit", f"agenda/{huge}",
+                 f"agenda/{huge}/edit"):
+        assert client.get(f"/t/{a.slug}/{path}").status_code == 404, path
 
 
 @pytest.mark.parametrize("method, path", [

@@ -188,3 +188,30 @@ def test_writing_exchanges_is_enough_for_tasks(client, auth, app, a):
     auth.login(a.member_email)
     assert client.post(url(a, "tasks/new"), data={"label": "Mine"}).status_code == 303
     assert client.get(url(a, "new")).status_code == 403  # but not projects
+
+
+def test_posts_without_the_csrf_token_are_refused(client, auth, app, a, monkeypatch):
+    import re
+
+    from ct.models import Event, Project
+
+    task = make_task(app, a.id, "Kept")
+    auth.login(a.admin_email)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    forged = [
+        (url(a, "new"), {"reference": "R", "title": "T"}),
+        (url(a, "tasks/new"), {"label": "x"}),
+        (url(a, f"tasks/{task}/done"), {"done": "1"}),
+        (url(a, f"tasks/{task}/delete"), {}),
+        (f"/t/{a.slug}/agenda/new", {"title": "x", "starts_at": "2031-01-01T10:00"}),
+    ]
+    for path, data in forged:
+        assert client.post(path, data=data).status_code == 400, path
+    assert count(app, a.id, Project) == count(app, a.id, Event) == 0
+    assert count(app, a.id, Task) == 1 and not get(app, a.id, Task, task).done
+    # The token htmx sends from <body> is accepted.
+    page = client.get(url(a, "tasks")).get_data(as_text=True)
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+    response = client.post(url(a, f"tasks/{task}/done"), data={"done": "1"},
+                           headers={"X-CSRFToken": token, "HX-Request": "true"})
+    assert response.status_code == 200 and get(app, a.id, Task, task).done

@@ -1,4 +1,5 @@
 from flask import current_app, url_for
+from werkzeug.routing import BuildError
 
 from ct.blueprints.agenda.times import describe_reminder, event_days
 from ct.current import tenant_blueprint
@@ -12,7 +13,10 @@ def record_url(endpoint: str, **values) -> str | None:
     template then shows the name without a link)."""
     if endpoint not in current_app.view_functions:
         return None
-    return url_for(endpoint, **values)
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:  # the page exists but names its id differently
+        return None
 
 
 @bp.context_processor

@@ -161,7 +161,7 @@ class EventForm(FlaskForm):
             error = _l("Enter a number of 0 or more.")
         elif not (raw.isascii() and raw.isdigit()):
             error = _l("Enter a whole number.")
-        elif int(raw) > REMINDER_MAX_UNITS:
+        elif len(raw) > len(str(REMINDER_MAX_UNITS)) or int(raw) > REMINDER_MAX_UNITS:
             error = _l("At most %(max)s.", max=format_number(REMINDER_MAX_UNITS))
         if error:
             self.reminder_value.errors.append(error)

@@ -1,4 +1,5 @@
 from flask import current_app, url_for
+from werkzeug.routing import BuildError
 
 from ct.current import tenant_blueprint
 from ct.permissions import DELETE_TIERS, MANAGE_RECORDS, PLAN_RIGHTS, can, can_any
@@ -11,7 +12,10 @@ def record_url(endpoint: str, **values) -> str | None:
     template then shows the name without a link)."""
     if endpoint not in current_app.view_functions:
         return None
-    return url_for(endpoint, **values)
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:  # the page exists but names its id differently
+        return None
 
 
 @bp.context_processor
