@@ -61,8 +61,10 @@ def _plain(v):
 def _typed(column, value):
     """``value`` as the column's Python type, or _BAD: a cursor edited by hand must not
     reach the database as a string compared with a date (an error on PostgreSQL)."""
+    # A TypeDecorator (UTCDateTime) answers "object": the type it wraps knows better.
+    sql_type = getattr(column.type, "impl_instance", None) or column.type
     try:
-        expected = column.type.python_type
+        expected = sql_type.python_type
     except (AttributeError, NotImplementedError):
         return value
     if value is None or (isinstance(value, bool) and expected is not bool):
@@ -72,8 +74,7 @@ def _typed(column, value):
     if expected is Decimal and isinstance(value, int):
         return Decimal(value)
     if expected is datetime and isinstance(value, datetime):
-        impl = getattr(column.type, "impl", column.type)
-        if getattr(impl, "timezone", False) and value.tzinfo is None:
+        if getattr(sql_type, "timezone", False) and value.tzinfo is None:
             return _BAD
     return value if isinstance(value, expected) else _BAD
 
