@@ -4,6 +4,7 @@ from ct.models.agenda import Event, EventAssignee, EventContact
 from ct.models.choices import Choice
 from ct.models.contact import Contact
 from ct.models.document import Document, Product
+from ct.models.import_run import ImportRun
 from ct.models.invitation import Invitation
 from ct.models.membership import Group, GroupMember, Membership
 from ct.models.outbox import OutboxEmail
@@ -14,6 +15,6 @@ from ct.models.user import User
 
 __all__ = [
     "Choice", "Contact", "Document", "Event", "EventAssignee", "EventContact", "Group",
-    "GroupMember", "Invitation", "Membership", "OutboxEmail", "Product", "Project", "Task",
-    "Tenant", "Tiers", "User",
+    "GroupMember", "ImportRun", "Invitation", "Membership", "OutboxEmail", "Product", "Project",
+    "Task", "Tenant", "Tiers", "User",
 ]
