@@ -11,13 +11,14 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from types import SimpleNamespace
 
 from flask import current_app
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import delete, insert, select, text, update
 
 from ct.csvio import CsvError, CsvTable, read_csv
 from ct.extensions import db
@@ -43,6 +44,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_ROWS = 100_000
+ABANDONED_AFTER = timedelta(days=7)
 BATCH = 1000  # rows per executemany, and per progress report
 
 TIERS_COLUMNS = ("name", "customer_code", "email", "phone", "website", "street", "postcode",
@@ -81,6 +83,7 @@ def parse(kind: str, raw: bytes) -> CsvTable:
 def start(kind: str, filename: str, raw: bytes, member: Membership) -> ImportRun:
     """Store a readable file and check its rows in a job (after the caller commits)."""
     table = parse(kind, raw)
+    _forget_abandoned()
     run = ImportRun(
         kind=kind, filename=filename[:255] or "import.csv", content=raw,
         encoding=table.encoding, delimiter=table.delimiter, status=CHECKING,
@@ -92,12 +95,22 @@ def start(kind: str, filename: str, raw: bytes, member: Membership) -> ImportRun
     return run
 
 
+def _forget_abandoned() -> None:
+    """Files checked but never imported are not kept for ever (they hold customer data)."""
+    db.session.execute(
+        delete(ImportRun)
+        .where(ImportRun.status.in_((CHECKING, READY, FAILED)),
+               ImportRun.created_at < utcnow() - ABANDONED_AFTER)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def queue_import(run: ImportRun, skip_errors: bool) -> bool:
     """READY -> QUEUED once, even if the button is pressed twice."""
     claimed = db.session.execute(
         update(ImportRun)
         .where(ImportRun.id == run.id, ImportRun.status == READY)
-        .values(status=QUEUED, skip_errors=skip_errors, failure=None)
+        .values(status=QUEUED, skip_errors=skip_errors, failure=None, processed=0)
     ).rowcount
     if claimed:
         enqueue_after_commit(run_import, run.tenant_id, run.id, job_id=f"import-{run.id}")

@@ -88,6 +88,8 @@ def _run_page(run: ImportRun, status: int = 200, notice: str | None = None):
                "list_url": url_for("tiers.index" if run.kind == KIND_TIERS else "contacts.index")}
     if run.status == READY and run.report:
         problems = [problem_from_json(p) for p in run.report["problems"]]
+        # Errors first: a long list of warnings must not hide what blocks the import.
+        problems.sort(key=lambda p: (p.severity != ERROR, p.row))
         context.update(
             problems=problems[:PROBLEMS_SHOWN], problem_count=len(problems),
             columns=_preview_columns(run), preview=run.report["preview"],
