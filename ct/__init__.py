@@ -99,12 +99,13 @@ def _register_blueprints(app: Flask) -> None:
         products,
         projects,
         search,
+        settings,
         tiers,
         workspace,
     )
 
     areas = (auth, home, members, tiers, contacts, documents, products, projects, agenda,
-             imports, search, workspace)
+             imports, search, settings, workspace)
     for area in areas:
         app.register_blueprint(area.bp)
 
