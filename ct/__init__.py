@@ -93,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
         auth,
         contacts,
         documents,
+        groups,
         home,
         imports,
         members,
@@ -104,7 +105,7 @@ def _register_blueprints(app: Flask) -> None:
         workspace,
     )
 
-    areas = (auth, home, members, tiers, contacts, documents, products, projects, agenda,
+    areas = (auth, home, members, groups, tiers, contacts, documents, products, projects, agenda,
              imports, search, settings, workspace)
     for area in areas:
         app.register_blueprint(area.bp)
