@@ -16,7 +16,14 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from ct.blueprints.settings import lists
 from ct.forms import REQUIRED, name_field, one_line_text, strip
@@ -45,12 +52,29 @@ THRESHOLD_MAX = 1_000_000
 TOO_LONG = _l("At most %(max)d characters.")
 
 
-def whole_number(label, minimum, maximum, message, required=True):
-    return IntegerField(
-        label,
-        validators=[InputRequired(REQUIRED) if required else Optional(),
-                    NumberRange(min=minimum, max=maximum, message=message)],
-    )
+class WholeNumberField(IntegerField):
+    """A whole number whose one message says what to enter, whatever was wrong."""
+
+    def __init__(self, label, minimum, maximum, message, required=True, **kwargs):
+        kwargs["validators"] = [
+            InputRequired(REQUIRED) if required else Optional(),
+            NumberRange(min=minimum, max=maximum, message=message),
+        ]
+        super().__init__(label, **kwargs)
+        self.message = message % {"min": minimum, "max": maximum}
+
+    def process_formdata(self, valuelist):
+        if valuelist and not valuelist[0].strip():
+            self.data = None  # empty: the required / optional validators decide
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.message) from None
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()  # the message of the bad input is enough
 
 
 class SettingsForm(FlaskForm):
@@ -68,17 +92,17 @@ class SettingsForm(FlaskForm):
         choices=[SelectChoice(page, label) for page, label in PAGE_LABELS.items()],
         invalid_choice_message=_l("Choose pages from the list."),
     )
-    widget_days = whole_number(
+    widget_days = WholeNumberField(
         _l("Widget window (days)"), 1, WIDGET_DAYS_MAX,
         _l("Enter a number of days between %(min)d and %(max)d, or leave empty for no limit."),
         required=False,
     )
     shorten_descriptions = BooleanField(_l("Shorten descriptions in the exchanges list"))
-    shorten_length = whole_number(
+    shorten_length = WholeNumberField(
         _l("Length of shortened descriptions (characters)"), SHORTEN_MIN, SHORTEN_MAX,
         _l("Enter a length between %(min)d and %(max)d characters."),
     )
-    large_contacts_threshold = whole_number(
+    large_contacts_threshold = WholeNumberField(
         _l("Large contact lists threshold"), 0, THRESHOLD_MAX,
         _l("Enter a number of contacts between %(min)d and %(max)d."),
     )
