@@ -94,7 +94,7 @@ def change_role(membership_id):
     member = _member_or_404(membership_id)
     form = RoleForm()
     if not form.validate_on_submit():
-        return _page(status=422, error=" ".join(form.role.errors))
+        return _page(status=422, error=" ".join(str(e) for e in form.role.errors))
     try:
         rules.change_role(member, form.role.data, g.membership)
     except rules.LastAdmin:
