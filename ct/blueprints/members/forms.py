@@ -57,4 +57,4 @@ class RightsForm(FlaskForm):
             raise ValidationError(_l("Choose a preset of the list."))
 
     def chosen_rights(self) -> list[str]:
-        return list(PRESETS[self.preset.data]) if self.preset.data else list(self.rights.data)
+        return list(PRESETS[self.preset.data]) if self.preset.data else list(self.rights.data or [])
