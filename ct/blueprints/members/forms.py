@@ -21,7 +21,6 @@ def role_field():
         _l("Role"),
         choices=[SelectChoice(code, label) for code, label in ROLES.items()],
         default="member",
-        invalid_choice_message=_l("Choose a role of the list."),
     )
 
 
