@@ -175,7 +175,8 @@ def test_deactivate_and_reactivate_never_touch_past_exchanges(admin, app, tenant
         assert "Visite" not in [c.label for c in Choice.active_of("mode")]
     page = admin.get(f"/t/{tenants.a.slug}/settings/").get_data(as_text=True)
     row = page[page.index(f'id="entry-{visit}"'):]
-    assert message(app, "Deactivated") in row[:row.index("</li>")]
+    assert message(app, "Deactivated: no longer offered in the exchange form.") in \
+        row[:row.index("</li>")]
     assert admin.post(toggle, data={"active": "1"}).status_code == 303
     assert all(c.active for c in choices(app, tenants.a.id, "mode"))
     changes = [(e.before, e.after) for e in audit(app, tenants.a.id, "settings.list")]
