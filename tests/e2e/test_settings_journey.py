@@ -38,7 +38,8 @@ def test_lists_and_products_are_edited_in_place(page, problems, app, tenants, sc
         modes.get_by_role("button", name=message(app, "Add"), exact=True).click()
     assert answer.value.status == 200
     assert answer.value.request.headers.get("x-csrftoken")
-    expect(modes.locator("ol > li").last.locator("input[name$='-label']").first).to_have_value("Fax")
+    last_label = modes.locator("ol > li").last.locator("input[name$='-label']").first
+    expect(last_label).to_have_value("Fax")
     expect(modes.locator(".flash-success")).to_be_visible()
     expect(kept).to_have_count(1)
 
