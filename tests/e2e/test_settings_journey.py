@@ -58,6 +58,13 @@ def test_lists_and_products_are_edited_in_place(page, problems, app, tenants, sc
     expect(modes.locator("ol > li").nth(5).locator("input[name$='-label']").first) \
         .to_have_value("Fax")
     fax_row = modes.locator("ol > li").nth(5)
+    # Rename it (three forms share the row: the inputs name theirs).
+    fax_row.locator("input[name$='-label']").first.fill("Télécopie")
+    with page.expect_response(re.compile(r"/rename$")) as answer:
+        fax_row.get_by_role("button", name=message(app, "Save"), exact=True).click()
+    assert answer.value.status == 200
+    fax_row = modes.locator("ol > li").nth(5)
+    expect(fax_row.locator("input[name$='-label']").first).to_have_value("Télécopie")
     with page.expect_response(re.compile(r"/active$")):
         fax_row.get_by_role("button", name=message(app, "Deactivate")).click()
     expect(modes.locator("ol > li").nth(5).locator("mark")).to_be_visible()
@@ -88,6 +95,6 @@ def test_lists_and_products_are_edited_in_place(page, problems, app, tenants, sc
         page.get_by_role("button", name=message(app, "Save the settings")).click()
     expect(page.locator(".flash-success")).to_be_visible()
     expect(page.locator("#widget_days")).to_have_value("5")
-    expect(page.locator("#settings-history")).to_contain_text("Fax")
+    expect(page.locator("#settings-history")).to_contain_text("Télécopie")
     screenshot("settings-fr.png")
     problems.assert_none()
