@@ -91,18 +91,20 @@ def _register_blueprints(app: Flask) -> None:
         auth,
         contacts,
         documents,
+        groups,
         home,
         imports,
         members,
         products,
         projects,
         search,
+        settings,
         tiers,
         workspace,
     )
 
-    areas = (auth, home, members, tiers, contacts, documents, products, projects, agenda,
-             imports, search, workspace)
+    areas = (auth, home, members, groups, tiers, contacts, documents, products, projects, agenda,
+             imports, search, settings, workspace)
     for area in areas:
         app.register_blueprint(area.bp)
 

@@ -63,18 +63,28 @@ def sign_up_and_commit(company: str, display_name: str, email: str, password: st
 def invite(email: str, role: str, invited_by: Membership, tenant: Tenant) -> Invitation:
     """Record an invitation and queue its email (both in the caller's transaction)."""
     invitation, token = Invitation.issue(email, role, invited_by)
-    existing = User.by_email(email)
+    _send_invitation(invitation, token, invited_by, tenant)
+    return invitation
+
+
+def resend_invitation(invitation: Invitation, resent_by: Membership, tenant: Tenant) -> None:
+    """Email a new link for a pending invitation; the link sent before no longer works."""
+    _send_invitation(invitation, invitation.renew(), resent_by, tenant)
+
+
+def _send_invitation(invitation: Invitation, token: str, inviter: Membership,
+                     tenant: Tenant) -> None:
+    existing = User.by_email(invitation.email)
     queue_email(
         "invitation",
         invitation.email,
         "invitation",
-        existing.language if existing else invited_by.user.language,
+        existing.language if existing else inviter.user.language,
         tenant_name=tenant.name,
-        inviter=invited_by.user.display_name,
+        inviter=inviter.user.display_name,
         link=external_url("auth.accept_invitation", token=token),
         expires_at=invitation.expires_at,
     )
-    return invitation
 
 
 def claim_invitation(invitation: Invitation) -> bool:

@@ -1,6 +1,7 @@
 """All models, imported here so that Alembic and the app see every table."""
 
 from ct.models.agenda import Event, EventAssignee, EventContact
+from ct.models.audit import AuditEntry
 from ct.models.choices import Choice
 from ct.models.contact import Contact
 from ct.models.document import Document, Product
@@ -21,7 +22,7 @@ from ct.models.tiers import Tiers
 from ct.models.user import User
 
 __all__ = [
-    "Choice", "Contact", "Document", "Event", "EventAssignee", "EventContact", "Exchange",
+    "AuditEntry", "Choice", "Contact", "Document", "Event", "EventAssignee", "EventContact", "Exchange",
     "ExchangeCollaborator", "ExchangeContact", "ExchangeProduct", "Group", "GroupMember",
     "ImportRun", "Invitation", "Membership", "OutboxEmail", "Product", "Project", "Task",
     "Tenant", "TenantSettings", "Tiers", "User",

@@ -46,19 +46,24 @@ class Invitation(TenantScoped, db.Model):
     @classmethod
     def issue(cls, email: str, role: str, invited_by: Membership) -> tuple[Invitation, str]:
         """A new invitation and the token of its link (only its hash is stored)."""
-        secret = secrets.token_urlsafe(24)
-        max_age = current_app.config["INVITATION_MAX_AGE"]
-        invitation = cls(
-            email=normalize_email(email),
-            role=role,
-            invited_by=invited_by,
-            secret_hash=_hash(secret),
-            expires_at=utcnow() + timedelta(seconds=max_age),
-        )
+        invitation = cls(email=normalize_email(email), role=role, invited_by=invited_by)
+        secret = invitation._new_secret()
         db.session.add(invitation)
         db.session.flush()
-        token = _serializer().dumps([invitation.tenant_id, invitation.id, secret])
-        return invitation, token
+        return invitation, invitation._token(secret)
+
+    def renew(self) -> str:
+        """A new link with a fresh delay; the links sent before stop working."""
+        return self._token(self._new_secret())
+
+    def _new_secret(self) -> str:
+        secret = secrets.token_urlsafe(24)
+        self.secret_hash = _hash(secret)
+        self.expires_at = utcnow() + timedelta(seconds=current_app.config["INVITATION_MAX_AGE"])
+        return secret
+
+    def _token(self, secret: str) -> str:
+        return _serializer().dumps([self.tenant_id, self.id, secret])
 
     @staticmethod
     def pending() -> list[Invitation]:

@@ -2,4 +2,4 @@ from ct.current import tenant_blueprint
 
 bp = tenant_blueprint("members", __name__, "/members")
 
-from ct.blueprints.members import routes  # noqa: E402,F401
+from ct.blueprints.members import card_routes, routes  # noqa: E402,F401

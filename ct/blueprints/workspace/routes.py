@@ -5,7 +5,6 @@ from ct.htmx import render
 
 AREAS = {
     "exchanges": (_l("All exchanges"), _l("Every call, email and meeting logged by your team.")),
-    "settings": (_l("Settings"), _l("Contact modes, objects and the options of the module.")),
 }
 
 
@@ -17,8 +16,3 @@ def _area_page(area: str):
 @bp.get("/exchanges")
 def exchanges():
     return _area_page("exchanges")
-
-
-@bp.get("/settings")
-def settings():
-    return _area_page("settings")
