@@ -122,7 +122,7 @@ def counts(app, tenant_id: int) -> dict[str, int]:
 
 def exchange_data(side: Side, **changes) -> dict:
     """A valid form for ``side``'s main tiers (the status and date set, nothing else)."""
-    data = {"form_token": f"token-{side.slug}-{len(changes)}-{sorted(changes)}"[:40],
+    data = {"form_token": f"token-{side.slug}-{'-'.join(sorted(changes))}"[:40],
             "tiers_id": str(side.tiers), "occurred_at": "2026-03-10T14:30",
             "status": "closed", "comment": "Called about the quote."}
     data.update(changes)
