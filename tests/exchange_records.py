@@ -67,7 +67,8 @@ def _side(tenant) -> Side:
         c1 = Contact(first_name="Éloïse", last_name="Durand", tiers_id=tiers.id)
         c2 = Contact(first_name="Paul", last_name="Bernard", tiers_id=tiers.id)
         c3 = Contact(first_name="Inès", last_name="Petit", tiers_id=other.id)
-        kind = db.session.scalar(select(Choice).where(Choice.kind == KIND_DOCUMENT))
+        kind = db.session.scalar(select(Choice).where(Choice.kind == KIND_DOCUMENT)
+                                 .order_by(Choice.position))  # a quote
         d1 = Document(kind_id=kind.id, reference="DEV-001", tiers_id=tiers.id, date=date.today())
         d2 = Document(kind_id=kind.id, reference="DEV-002", tiers_id=other.id, date=date.today())
         project = Project(reference="PRJ-1", title="Déploiement", tiers_id=tiers.id)
@@ -75,8 +76,10 @@ def _side(tenant) -> Side:
         product = Product(reference="P-1", label="Maintenance")
         db.session.add_all([c1, c2, c3, d1, d2, project, closed, product])
         db.session.flush()
-        mode = db.session.scalar(select(Choice.id).where(Choice.kind == KIND_MODE))
-        obj = db.session.scalar(select(Choice.id).where(Choice.kind == KIND_OBJECT))
+        mode = db.session.scalar(select(Choice.id).where(Choice.kind == KIND_MODE)
+                                 .order_by(Choice.position))  # phone
+        obj = db.session.scalar(select(Choice.id).where(Choice.kind == KIND_OBJECT)
+                                .order_by(Choice.position))  # prospecting
         side = Side(tenant.slug, tiers.id, c1.id, c2.id, d1.id, other.id, c3.id, d2.id,
                     project.id, closed.id, product.id, mode, obj, tenant.group_id,
                     tenant.admin_membership_id, tenant.member_membership_id)

@@ -1,4 +1,6 @@
 """The follow-up task and event saved with the exchange: one transaction, all or nothing."""
+# The shared fixtures are imported by name; pytest hands them to the tests as arguments.
+# ruff: noqa: F811
 
 from datetime import UTC, date, datetime, timedelta
 

@@ -1,5 +1,7 @@
 """Creating a tiers or a contact from inside the pop-up, and the fields that follow the
 chosen tiers (out-of-band swaps), over htmx."""
+# The shared fixtures are imported by name; pytest hands them to the tests as arguments.
+# ruff: noqa: F811
 
 import re
 
@@ -74,7 +76,8 @@ def test_new_tiers_errors_stay_in_the_sub_form(app, htmx, admin):
 
 
 def test_possible_duplicate_is_shown_then_create_anyway(app, htmx, admin, records):
-    response = htmx.post(url(admin.slug, "inline/tiers"), data=new_tiers(name="DUPONT industrie SARL"))
+    response = htmx.post(url(admin.slug, "inline/tiers"),
+                         data=new_tiers(name="DUPONT industrie SARL"))
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "This third party may already exist" in html and "Dupont Industrie" in html

@@ -1,4 +1,6 @@
 """Bad input on the exchange form: a clear error next to the field, 422, nothing written."""
+# The shared fixtures are imported by name; pytest hands them to the tests as arguments.
+# ruff: noqa: F811
 
 import pytest
 from exchange_records import (  # noqa: F401
@@ -11,7 +13,10 @@ from exchange_records import (  # noqa: F401
     set_settings,
 )
 
+from ct.extensions import db
+from ct.models import Product
 from ct.models.exchange import COMMENT_MAX
+from ct.tenancy import bound_tenant
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -85,8 +90,13 @@ def test_tampered_ids_are_field_errors_not_500(client, admin, records, field):
 
 
 def test_a_product_the_tenant_did_not_choose_is_refused(app, client, admin, records):
+    with app.app_context(), bound_tenant(admin.id):
+        other = Product(reference="P-2", label="Not offered in exchanges")
+        db.session.add(other)
+        db.session.commit()
+        other_id = other.id
     set_settings(app, admin.id, product_ids=[records.a.product])
-    response = post(client, admin.slug, exchange_data(records.a, product_ids=str(records.a.mode)))
+    response = post(client, admin.slug, exchange_data(records.a, product_ids=str(other_id)))
     assert error_of(response.get_data(as_text=True), "product_ids") == \
         "Choose products from the list."
 
