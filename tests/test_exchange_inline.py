@@ -38,6 +38,8 @@ def test_plus_opens_the_sub_form_with_the_typed_name(htmx, admin):
     html = htmx.get(url(admin.slug, "inline/tiers?q=Garage+Lenoir")).get_data(as_text=True)
     assert 'id="inline-tiers"' in html and "data-subform" in html
     assert 'name="new_tiers-name"' in html and 'value="Garage Lenoir"' in html
+    for kind in ("prospect", "customer", "supplier"):
+        assert f'<input type="checkbox" name="new_tiers-kinds" value="{kind}"' in html
     assert "<form" not in html  # it lives inside the exchange form
 
 

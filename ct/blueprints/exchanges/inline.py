@@ -99,11 +99,9 @@ def inline_tiers():
 def inline_contact():
     require(MANAGE_RECORDS)
     if request.method == "GET":
-        tiers = _tiers_from_args()
-        if tiers is None:
-            abort(404)
-        return _render("exchanges/_inline_contact.html", new_contact_form=NewContactForm(
-            formdata=None), tc_tiers=tiers)
+        _tiers_from_args()  # another tenant's tiers: 404
+        return _render("exchanges/_inline_contact.html",
+                       new_contact_form=NewContactForm(formdata=None))
 
     form, sub = form_for(), NewContactForm()
     context = form_context(form, new_contact_form=sub)
