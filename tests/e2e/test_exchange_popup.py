@@ -1,0 +1,116 @@
+"""The exchange pop-up in real Chromium: open it from anywhere, create the tiers and the
+contact inline, add a task and an event, save — without ever reloading the page."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from ct.extensions import db
+from ct.models import Contact, Exchange, Tiers
+from ct.tenancy import bound_tenant
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "correct horse battery"  # the password of the `tenants` fixture's users
+
+
+def log_in(page, email: str) -> None:
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/t/[\w-]+/$"))
+
+
+def test_log_an_exchange_with_a_new_tiers_contact_task_and_event(app, page, problems, tenants):
+    log_in(page, tenants.a.admin_email)
+    home_url = page.url
+    # A mark outside the dialog: it survives fragment swaps, not a page load.
+    page.evaluate("document.querySelector('h1').dataset.kept = 'yes'")
+    kept = page.locator("h1[data-kept='yes']")
+    dialog = page.locator("#exchange-dialog")
+
+    # The button opens a real modal; Escape closes it and gives the focus back.
+    button = page.locator("main [data-new-exchange]")
+    button.click()
+    expect(dialog).to_be_visible()
+    assert page.evaluate("document.getElementById('exchange-dialog').matches(':modal')")
+    expect(page.locator("#tiers-search")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    expect(button).to_be_focused()
+
+    # "n" opens it from the keyboard (not while typing somewhere).
+    page.locator("body").click(position={"x": 5, "y": 300})
+    page.keyboard.press("n")
+    expect(dialog).to_be_visible()
+    expect(page.locator("#tiers-search")).to_be_focused()
+
+    # Saving without a tiers: the error shows on the field, the dialog stays.
+    problems.allow(r"status of 422")
+    with page.expect_response(re.compile(r"/exchanges/new$")) as answer:
+        dialog.get_by_role("button", name=re.compile("Save the exchange")).click()
+    assert answer.value.status == 422
+    expect(page.locator("#tiers_id-error")).to_have_text(
+        "Choose the third party of this exchange.")
+    expect(page.locator("#tiers-search")).to_be_focused()
+
+    # A new tiers, inline: the field locks to it, its (empty) contacts list appears.
+    page.fill("#tiers-search", "Garage Lenoir")
+    page.locator("#new-tiers-button").click()
+    expect(page.locator("#new_tiers-name")).to_have_value("Garage Lenoir")
+    page.fill("#new_tiers-town", "Villeurbanne")
+    page.locator("#inline-tiers").get_by_label("Customer").check()
+    page.locator("#inline-tiers [data-subform-submit]").click()
+    expect(page.locator("#tiers-field .locked-value")).to_contain_text("Garage Lenoir")
+    expect(page.locator("#tiers-search")).to_have_count(0)
+    expect(page.locator("#contacts-field")).to_contain_text("No contact at this third party yet.")
+
+    # A new contact, inline: added to the selection, checked.
+    page.locator("#new-contact-button").click()
+    page.fill("#new_contact-first_name", "Zoé")
+    page.fill("#new_contact-last_name", "Lenoir")
+    page.keyboard.press("Enter")  # sends the sub-form, not the exchange
+    new_contact = page.locator("#contacts-list label", has_text="Zoé Lenoir").locator("input")
+    expect(new_contact).to_be_checked()
+    expect(page.locator("#inline-contact")).to_have_count(0)
+
+    # Follow-ups: switching a section off and on again keeps what was typed.
+    page.fill("#comment", "Asked for a quote for two vans.")
+    page.locator("#add_task").check()
+    page.fill("#task_label", "Send the quote")
+    page.locator("#add_task").uncheck()
+    expect(page.locator("#task_label")).to_be_hidden()
+    page.locator("#add_task").check()
+    expect(page.locator("#task_label")).to_have_value("Send the quote")
+    page.locator("#add_event").check()
+    page.fill("#event_title", "Visit at the garage")
+    page.fill("#event_start", "2030-05-06T09:00")
+    page.fill("#event_reminder_amount", "30")
+    page.select_option("#event_reminder_unit", "minutes")
+
+    with page.expect_response(re.compile(r"/exchanges/new$")) as answer:
+        dialog.get_by_role("button", name=re.compile("Save the exchange")).click()
+    assert answer.value.status == 200
+    assert "exchange-saved" in answer.value.headers["hx-trigger"]
+    expect(dialog).to_have_count(0)
+    expect(page.locator("#toast")).to_contain_text("Exchange saved.")
+    expect(page.locator("#toast a")).to_have_attribute("href", re.compile(r"/exchanges/\d+$"))
+    expect(kept).to_have_count(1)  # no reload
+    assert page.url == home_url
+
+    with app.app_context(), bound_tenant(tenants.a.id):
+        exchange = db.session.scalar(select(Exchange))
+        assert exchange.tiers.name == "Garage Lenoir" and exchange.tiers.town == "Villeurbanne"
+        assert exchange.tiers.kinds == ["customer"]
+        assert [c.full_name for c in exchange.contacts] == ["Zoé Lenoir"]
+        assert exchange.comment == "Asked for a quote for two vans."
+        assert exchange.task.label == "Send the quote"
+        assert exchange.event.title == "Visit at the garage"
+        assert exchange.event.reminder_minutes == 30
+        assert db.session.scalar(select(db.func.count(Tiers.id))) == 1
+        assert db.session.scalar(select(db.func.count(Contact.id))) == 1
+
+    problems.assert_none()
