@@ -33,6 +33,7 @@ document.addEventListener("htmx:after:swap", (event) => {
 // focus moves in, the page behind is inert, Escape closes it) and on closing the focus goes
 // back to what opened it.
 let dialogOpener = null;
+let openingByShortcut = false;
 
 function rememberOpener(element) {
   dialogOpener = element && element !== document.body ? element : null;
@@ -72,16 +73,16 @@ document.addEventListener("keydown", (event) => {
   if (target.isContentEditable || document.querySelector("dialog[open]")) return;
   const button = document.querySelector("[data-new-exchange]");
   const slot = document.getElementById("dialog-slot");
-  const url = slot && slot.dataset.newUrl;
-  if (!button && !url) return;
+  // Asked directly (not through a click on the button): it works even in the instant
+  // before htmx has wired the page's buttons up.
+  const url = button ? button.getAttribute("hx-get") : slot && slot.dataset.newUrl;
+  if (!url || typeof htmx === "undefined") return;
   event.preventDefault();
-  const previous = document.activeElement;
-  if (button) {
-    button.click();
-  } else {
-    htmx.ajax("GET", url, { target: "#dialog-slot", swap: "innerHTML" });
-  }
-  rememberOpener(previous);
+  if (openingByShortcut) return; // a second "n" while the first one is on its way
+  openingByShortcut = true;
+  rememberOpener(document.activeElement);
+  htmx.ajax("GET", url, { target: "#dialog-slot", swap: "innerHTML" })
+    .finally(() => { openingByShortcut = false; });
 });
 
 // --- Pickers: search as you type, then choose with a click or the keyboard ---------------

@@ -1,9 +1,12 @@
 """The exchange pop-up in real Chromium: open it from anywhere, create the tiers and the
 contact inline, add a task and an event, save — without ever reloading the page."""
+# The shared fixtures are imported by name; pytest hands them to the tests as arguments.
+# ruff: noqa: F811
 
 import re
 
 import pytest
+from exchange_records import records  # noqa: F401
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -113,4 +116,45 @@ def test_log_an_exchange_with_a_new_tiers_contact_task_and_event(app, page, prob
         assert db.session.scalar(select(db.func.count(Tiers.id))) == 1
         assert db.session.scalar(select(db.func.count(Contact.id))) == 1
 
+    problems.assert_none()
+
+
+def test_picking_a_tiers_in_the_results_brings_its_contacts_and_documents(page, problems,
+                                                                        tenants, records):
+    """The picker's keyboard and click handling (app.js) on a listbox shaped like the one
+    the search endpoints answer with (search/_results.html)."""
+    log_in(page, tenants.a.admin_email)
+    page.keyboard.press("n")
+    expect(page.locator("#tiers-search")).to_be_focused()
+    page.evaluate("""([id, label]) => {
+        const list = document.createElement("ul");
+        list.id = "tiers-results";
+        list.setAttribute("role", "listbox");
+        const option = document.createElement("li");
+        option.setAttribute("role", "option");
+        option.tabIndex = -1;
+        option.dataset.id = id;
+        option.dataset.label = label;
+        option.textContent = label;
+        list.append(option);
+        document.getElementById("tiers-picker-results").append(list);
+    }""", [str(records.a.tiers), "Dupont Industrie"])
+    page.keyboard.press("ArrowDown")
+    expect(page.locator("#tiers-results [role=option]")).to_be_focused()
+    with page.expect_response(re.compile(r"/exchanges/tiers-fields\?tiers_id=\d+$")):
+        page.keyboard.press("Enter")  # chooses; never sends the exchange form
+    expect(page.locator("#tiers_id")).to_have_value(str(records.a.tiers))
+    expect(page.locator("#tiers-search")).to_have_value("Dupont Industrie")
+    expect(page.locator("#tiers-search")).to_be_focused()
+    expect(page.locator("#contacts-list label")).to_have_count(2)
+    expect(page.locator("#contacts-list")).to_contain_text("Éloïse Durand")
+    expect(page.locator("#document_id option", has_text="DEV-001")).to_have_count(1)
+
+    # Typing another name forgets the choice and its contacts.
+    page.keyboard.press("End")
+    with page.expect_response(re.compile(r"/exchanges/tiers-fields\?tiers_id=$")):
+        page.keyboard.type("x")
+    expect(page.locator("#tiers_id")).to_have_value("")
+    expect(page.locator("#contacts-field")).to_contain_text("Choose the third party first")
+    expect(page.locator("#exchange-dialog")).to_be_visible()
     problems.assert_none()
