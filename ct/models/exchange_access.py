@@ -1,13 +1,12 @@
-"""Who may read an exchange, and who may read its confidential part.
+"""Who may see which exchange, and its confidential part.
 
-Every page that shows exchanges (card, lists, history tabs, exports, search) asks these
-two questions, so the rule lives in one place:
+Members holding "read all exchanges" see every exchange of the tenant; members holding
+only "read own exchanges" see those they authored, made, or collaborate on; others
+see none. The confidential comment is shown to its author and to the members of the
+group it is shared with — nobody else, administrators included.
 
-- ``visible_clause(membership)``: a WHERE clause on ``Exchange``. "Read all" sees every
-  exchange of the tenant; "read own" sees those the member wrote, made or collaborates on;
-  a member with neither right sees none.
-- ``can_see_confidential(exchange, membership)``: the author and the members of the group
-  the confidential comment is shared with — nobody else, not even an administrator.
+The card, the lists, the history tabs, the exports and the search all ask these
+questions, so the answers live here and nowhere else.
 """
 
 from __future__ import annotations
@@ -21,23 +20,42 @@ from ct.permissions import READ_ALL_EXCHANGES, READ_OWN_EXCHANGES, has_right
 
 
 def visible_clause(membership: Membership | None) -> ColumnElement[bool]:
-    """The exchanges ``membership`` may read, as a condition for ``select(Exchange)``."""
+    """A WHERE clause keeping the exchanges ``membership`` may see."""
     if has_right(membership, READ_ALL_EXCHANGES):
         return true()
     if not has_right(membership, READ_OWN_EXCHANGES):
         return false()
-    collaborates = select(ExchangeCollaborator.exchange_id).where(
-        ExchangeCollaborator.membership_id == membership.id
+    collaborates = exists().where(
+        ExchangeCollaborator.exchange_id == Exchange.id,
+        ExchangeCollaborator.membership_id == membership.id,
     )
     return or_(
         Exchange.author_id == membership.id,
         Exchange.made_by_id == membership.id,
-        Exchange.id.in_(collaborates),
+        collaborates,
+    )
+
+
+def can_see_confidential(exchange: Exchange, membership: Membership | None) -> bool:
+    """Whether ``membership`` may read the confidential comment of ``exchange``."""
+    if membership is None or not membership.active:
+        return False
+    if exchange.author_id == membership.id:
+        return True
+    if exchange.confidential_group_id is None:
+        return False
+    return bool(
+        db.session.scalar(
+            select(GroupMember.id).where(
+                GroupMember.group_id == exchange.confidential_group_id,
+                GroupMember.membership_id == membership.id,
+            )
+        )
     )
 
 
 def confidential_clause(membership: Membership | None) -> ColumnElement[bool]:
-    """SQL twin of ``can_see_confidential``, for lists that show many exchanges at once."""
+    """SQL twin of ``can_see_confidential``, for pages that show many exchanges at once."""
     if membership is None or not membership.active:
         return false()
     in_group = exists().where(
@@ -50,18 +68,12 @@ def confidential_clause(membership: Membership | None) -> ColumnElement[bool]:
     )
 
 
-def can_see_confidential(exchange: Exchange, membership: Membership | None) -> bool:
-    """Whether ``membership`` may read the confidential comment of ``exchange``."""
-    if membership is None or not membership.active:
-        return False
-    if exchange.author_id == membership.id:
-        return True
-    if exchange.confidential_group_id is None:
-        return False
-    found = db.session.scalar(
-        select(GroupMember.id).where(
-            GroupMember.group_id == exchange.confidential_group_id,
-            GroupMember.membership_id == membership.id,
+def confidential_groups_of(membership: Membership | None) -> set[int]:
+    """The groups whose confidential comments ``membership`` may read (for lists)."""
+    if membership is None:
+        return set()
+    return set(
+        db.session.scalars(
+            select(GroupMember.group_id).where(GroupMember.membership_id == membership.id)
         )
     )
-    return found is not None
