@@ -18,6 +18,9 @@ from ct.models.exchange_access import (
 from ct.permissions import READ_ALL_EXCHANGES, READ_OWN_EXCHANGES
 from ct.tenancy import bound_tenant
 
+# Messages are asserted in English (the users of the fixtures are French).
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture
 def four(app, tenants, records):

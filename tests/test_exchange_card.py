@@ -26,6 +26,9 @@ from ct.tenancy import bound_tenant
 
 SECRET = "Discount up to 15% agreed"
 
+# Messages are asserted in English (the users of the fixtures are French).
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture
 def exchange(app, client, auth, tenants, records):
@@ -52,7 +55,7 @@ def test_card_shows_every_field(client, auth, tenants, records, exchange):
     auth.login(tenants.a.admin_email)
     html = client.get(card_url(tenants, exchange)).get_data(as_text=True)
     for text in ("Dupont Industrie", "Éloïse Durand", "DEV-001", "PRJ-1 — Déploiement",
-                 "Maintenance", "Line one\nLine two", "Send the quote", "Demo", "Téléphone",
+                 "Maintenance", "Line one\nLine two", "Send the quote", "Demo", "Phone",
                  "Admin Alpha Conseil", SECRET, "Team Alpha Conseil"):
         assert text in html, text
     assert 'aria-pressed="true">Closed</button>' in html

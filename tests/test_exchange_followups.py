@@ -14,6 +14,9 @@ from ct.extensions import db
 from ct.models import Event, Exchange
 from ct.tenancy import bound_tenant
 
+# Messages are asserted in English (the users of the fixtures are French).
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture
 def admin(auth, tenants):

@@ -15,6 +15,9 @@ from ct.extensions import db
 from ct.models import Exchange
 from ct.tenancy import bound_tenant
 
+# Messages are asserted in English (the users of the fixtures are French).
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture
 def admin(auth, tenants, htmx):

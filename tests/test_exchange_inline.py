@@ -15,6 +15,9 @@ from ct.models import Contact, Tiers
 from ct.permissions import READ_ALL_EXCHANGES, WRITE_EXCHANGES
 from ct.tenancy import bound_tenant
 
+# Messages are asserted in English (the users of the fixtures are French).
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture
 def admin(htmx, tenants):

@@ -20,6 +20,9 @@ from ct.tenancy import bound_tenant
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
+# Messages are asserted in English (the users of the fixtures are French).
+pytestmark = pytest.mark.usefixtures("english")
+
 
 @pytest.fixture
 def admin(auth, tenants, htmx):

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from exchange_records import records  # noqa: F401
+from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -27,8 +28,19 @@ def log_in(page, email: str) -> None:
     expect(page).to_have_url(re.compile(r"/t/[\w-]+/$"))
 
 
-def test_log_an_exchange_with_a_new_tiers_contact_task_and_event(app, page, problems, tenants):
+def say(app, text: str, lang: str) -> str:
+    """``text`` as the page shows it in ``lang`` (translated once the catalog has it)."""
+    with app.test_request_context(), force_locale(lang):
+        return gettext(text)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_log_an_exchange_with_a_new_tiers_contact_task_and_event(app, page, problems, tenants,
+                                                                 lang):
     log_in(page, tenants.a.admin_email)
+    if lang == "en":  # the fixture's users read French; switch like a user would
+        page.locator(".language-switch button").click()
+    expect(page.locator("html")).to_have_attribute("lang", lang)
     home_url = page.url
     # A mark outside the dialog: it survives fragment swaps, not a page load.
     page.evaluate("document.querySelector('h1').dataset.kept = 'yes'")
@@ -54,10 +66,10 @@ def test_log_an_exchange_with_a_new_tiers_contact_task_and_event(app, page, prob
     # Saving without a tiers: the error shows on the field, the dialog stays.
     problems.allow(r"status of 422")
     with page.expect_response(re.compile(r"/exchanges/new$")) as answer:
-        dialog.get_by_role("button", name=re.compile("Save the exchange")).click()
+        dialog.get_by_role("button", name=say(app, "Save the exchange", lang)).click()
     assert answer.value.status == 422
     expect(page.locator("#tiers_id-error")).to_have_text(
-        "Choose the third party of this exchange.")
+        say(app, "Choose the third party of this exchange.", lang))
     expect(page.locator("#tiers-search")).to_be_focused()
 
     # A new tiers, inline: the field locks to it, its (empty) contacts list appears.
@@ -65,11 +77,12 @@ def test_log_an_exchange_with_a_new_tiers_contact_task_and_event(app, page, prob
     page.locator("#new-tiers-button").click()
     expect(page.locator("#new_tiers-name")).to_have_value("Garage Lenoir")
     page.fill("#new_tiers-town", "Villeurbanne")
-    page.locator("#inline-tiers").get_by_label("Customer").check()
+    page.locator("#inline-tiers").get_by_label(say(app, "Customer", lang)).check()
     page.locator("#inline-tiers [data-subform-submit]").click()
     expect(page.locator("#tiers-field .locked-value")).to_contain_text("Garage Lenoir")
     expect(page.locator("#tiers-search")).to_have_count(0)
-    expect(page.locator("#contacts-field")).to_contain_text("No contact at this third party yet.")
+    expect(page.locator("#contacts-field")).to_contain_text(
+        say(app, "No contact at this third party yet.", lang))
 
     # A new contact, inline: added to the selection, checked.
     page.locator("#new-contact-button").click()
@@ -95,11 +108,11 @@ def test_log_an_exchange_with_a_new_tiers_contact_task_and_event(app, page, prob
     page.select_option("#event_reminder_unit", "minutes")
 
     with page.expect_response(re.compile(r"/exchanges/new$")) as answer:
-        dialog.get_by_role("button", name=re.compile("Save the exchange")).click()
+        dialog.get_by_role("button", name=say(app, "Save the exchange", lang)).click()
     assert answer.value.status == 200
     assert "exchange-saved" in answer.value.headers["hx-trigger"]
     expect(dialog).to_have_count(0)
-    expect(page.locator("#toast")).to_contain_text("Exchange saved.")
+    expect(page.locator("#toast")).to_contain_text(say(app, "Exchange saved.", lang))
     expect(page.locator("#toast a")).to_have_attribute("href", re.compile(r"/exchanges/\d+$"))
     expect(kept).to_have_count(1)  # no reload
     assert page.url == home_url
@@ -119,7 +132,7 @@ def test_log_an_exchange_with_a_new_tiers_contact_task_and_event(app, page, prob
     problems.assert_none()
 
 
-def test_picking_a_tiers_in_the_results_brings_its_contacts_and_documents(page, problems,
+def test_picking_a_tiers_in_the_results_brings_its_contacts_and_documents(app, page, problems,
                                                                         tenants, records):
     """The picker's keyboard and click handling (app.js) on a listbox shaped like the one
     the search endpoints answer with (search/_results.html)."""
@@ -155,6 +168,7 @@ def test_picking_a_tiers_in_the_results_brings_its_contacts_and_documents(page, 
     with page.expect_response(re.compile(r"/exchanges/tiers-fields\?tiers_id=$")):
         page.keyboard.type("x")
     expect(page.locator("#tiers_id")).to_have_value("")
-    expect(page.locator("#contacts-field")).to_contain_text("Choose the third party first")
+    expect(page.locator("#contacts-field")).to_contain_text(say(
+        app, "Choose the third party first: its contacts will be listed here.", "fr"))
     expect(page.locator("#exchange-dialog")).to_be_visible()
     problems.assert_none()
