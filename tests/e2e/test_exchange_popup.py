@@ -26,6 +26,8 @@ def log_in(page, email: str) -> None:
     page.fill("#password", PASSWORD)
     page.locator("main form button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"/t/[\w-]+/$"))
+    # The shortcut and the buttons work once htmx and app.js have run (deferred scripts).
+    page.wait_for_load_state("load")
 
 
 def say(app, text: str, lang: str) -> str:
@@ -40,6 +42,7 @@ def test_log_an_exchange_with_a_new_tiers_contact_task_and_event(app, page, prob
     log_in(page, tenants.a.admin_email)
     if lang == "en":  # the fixture's users read French; switch like a user would
         page.locator(".language-switch button").click()
+        page.wait_for_load_state("load")
     expect(page.locator("html")).to_have_attribute("lang", lang)
     home_url = page.url
     # A mark outside the dialog: it survives fragment swaps, not a page load.
