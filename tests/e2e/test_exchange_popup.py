@@ -41,7 +41,8 @@ def test_log_an_exchange_with_a_new_tiers_contact_task_and_event(app, page, prob
                                                                  lang):
     log_in(page, tenants.a.admin_email)
     if lang == "en":  # the fixture's users read French; switch like a user would
-        page.locator(".language-switch button").click()
+        with page.expect_navigation():
+            page.locator(".language-switch button").click()
         page.wait_for_load_state("load")
     expect(page.locator("html")).to_have_attribute("lang", lang)
     home_url = page.url
