@@ -56,6 +56,19 @@ function closeDialog() {
 }
 
 document.addEventListener("htmx:after:swap", openSwappedDialog);
+
+// An error answered to htmx (403, 404, 500…) goes to the page's #flashes, which an open
+// modal hides: repeat it inside the dialog.
+function mirrorFlashesIntoDialog() {
+  const flashes = document.getElementById("flashes");
+  const dialog = document.querySelector("#dialog-slot dialog[open]");
+  const status = dialog && dialog.querySelector("[data-dialog-status]");
+  if (flashes && status) status.replaceChildren(...flashes.cloneNode(true).childNodes);
+}
+document.addEventListener("DOMContentLoaded", () => {
+  const flashes = document.getElementById("flashes");
+  if (flashes) new MutationObserver(mirrorFlashesIntoDialog).observe(flashes, { childList: true });
+});
 // Saved: the dialog closes; the confirmation was swapped into #toast by the same answer.
 document.addEventListener("exchange-saved", closeDialog);
 

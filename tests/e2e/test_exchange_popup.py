@@ -143,7 +143,7 @@ def test_picking_a_tiers_in_the_results_brings_its_contacts_and_documents(app, p
     log_in(page, tenants.a.admin_email)
     page.keyboard.press("n")
     expect(page.locator("#tiers-search")).to_be_focused()
-    page.evaluate("""([id, label]) => {
+    add_result = """([id, label]) => {
         const list = document.createElement("ul");
         list.id = "tiers-results";
         list.setAttribute("role", "listbox");
@@ -154,8 +154,9 @@ def test_picking_a_tiers_in_the_results_brings_its_contacts_and_documents(app, p
         option.dataset.label = label;
         option.textContent = label;
         list.append(option);
-        document.getElementById("tiers-picker-results").append(list);
-    }""", [str(records.a.tiers), "Dupont Industrie"])
+        document.getElementById("tiers-picker-results").replaceChildren(list);
+    }"""
+    page.evaluate(add_result, [str(records.a.tiers), "Dupont Industrie"])
     page.keyboard.press("ArrowDown")
     expect(page.locator("#tiers-results [role=option]")).to_be_focused()
     with page.expect_response(re.compile(r"/exchanges/tiers-fields\?tiers_id=\d+$")):
@@ -174,5 +175,16 @@ def test_picking_a_tiers_in_the_results_brings_its_contacts_and_documents(app, p
     expect(page.locator("#tiers_id")).to_have_value("")
     expect(page.locator("#contacts-field")).to_contain_text(say(
         app, "Choose the third party first: its contacts will be listed here.", "fr"))
+    expect(page.locator("#exchange-dialog")).to_be_visible()
+
+    # An error answer (here a tiers that no longer exists: 404) shows inside the dialog,
+    # not only in the page's status region hidden behind the modal.
+    problems.allow(r"status of 404")
+    page.evaluate(add_result, ["999999", "Gone"])
+    with page.expect_response(re.compile(r"tiers_id=999999$")) as answer:
+        page.locator("#tiers-results [role=option]").click()
+    assert answer.value.status == 404
+    expect(page.locator("#exchange-dialog [data-dialog-status]")).to_contain_text(say(
+        app, "This page does not exist, or you do not have access to it.", "fr"))
     expect(page.locator("#exchange-dialog")).to_be_visible()
     problems.assert_none()
