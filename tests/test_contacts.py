@@ -10,7 +10,6 @@ from ct.permissions import PRESETS
 from ct.tenancy import bound_tenant
 
 
-
 def add(app, tenant, *rows):
     """Rows written for ``tenant``; their ids, in order."""
     with app.app_context(), bound_tenant(tenant.id):

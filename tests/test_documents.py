@@ -15,7 +15,6 @@ from ct.record_fields import AmountError, parse_amount
 from ct.tenancy import bound_tenant
 
 
-
 def add(app, tenant, *rows):
     with app.app_context(), bound_tenant(tenant.id):
         db.session.add_all(rows)

@@ -16,7 +16,6 @@ from ct.models import Choice, Document, Tiers
 from ct.tenancy import bound_tenant
 
 
-
 def add(app, tenant, *rows):
     with app.app_context(), bound_tenant(tenant.id):
         db.session.add_all(rows)

@@ -140,6 +140,30 @@ def test_every_error_at_once_and_values_kept(client, admin, records):
     assert f'name="contact_ids" value="{a.contact}" checked' in html  # nothing typed is lost
 
 
+@pytest.mark.parametrize("field, value, message", [
+    ("comment", "null\x00byte", "Remove the control characters from this text."),
+    ("task_label", "two\nlines", "Use a single line of plain text."),
+    ("event_title", "null\x00byte", "Use a single line of plain text."),
+])
+def test_control_characters_are_refused_not_500(app, client, admin, records, field, value,
+                                                message):
+    """PostgreSQL refuses NUL bytes: they must stop at the form, never reach the database."""
+    data = exchange_data(records.a, add_task="y", task_label="Call back", add_event="y",
+                         event_title="Visit", event_start="2030-01-10T10:00")
+    data[field] = value
+    response = post(client, admin.slug, data)
+    assert response.status_code == 422
+    assert error_of(response.get_data(as_text=True), field) == message
+    assert counts(app, admin.id)["Exchange"] == 0
+
+
+@pytest.mark.parametrize("token", ["tok\x00en", "x" * 41, "<script>", "a b"])
+def test_a_tampered_form_token_is_replaced(app, client, admin, records, token):
+    response = post(client, admin.slug, exchange_data(records.a, form_token=token))
+    assert response.status_code == 303
+    assert only_exchange(app, admin.id).form_token not in (token, None)
+
+
 def test_comment_at_the_limit_is_accepted(app, client, admin, records):
     response = post(client, admin.slug, exchange_data(records.a, comment="é" * COMMENT_MAX))
     assert response.status_code == 303

@@ -14,7 +14,6 @@ from ct.permissions import PRESETS
 from ct.tenancy import bound_tenant
 
 
-
 def add(app, tenant, *rows):
     with app.app_context(), bound_tenant(tenant.id):
         db.session.add_all(rows)

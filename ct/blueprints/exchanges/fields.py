@@ -7,8 +7,6 @@ id of another tenant is simply not found and becomes a field error — never a l
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -20,7 +18,6 @@ from ct.extensions import db
 
 # Larger than any id a database hands out; longer strings are tampering, not ids.
 _ID_DIGITS_MAX = 18
-_PHONE_CHARS = re.compile(r"^[0-9 +.\-()]+$")
 
 
 def _parse_id(raw: str) -> int | None:
@@ -80,18 +77,3 @@ def many(model, ids: list[int], *conditions) -> list:
     if len(found) != len(ids):
         raise ValidationError(_l("Choose from the list."))
     return [found[i] for i in ids]
-
-
-def phone_number(form, field) -> None:
-    """Digits, spaces and + . - ( ) only, with 6 to 20 digits."""
-    value = field.data
-    if not value:
-        return
-    digits = sum(c.isdigit() for c in value)
-    if not _PHONE_CHARS.match(value) or not 6 <= digits <= 20:
-        raise ValidationError(
-            _l("Enter a valid phone number (digits, spaces and + . - ( ) only)."))
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value

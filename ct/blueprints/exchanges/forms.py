@@ -21,13 +21,12 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectField,
-    StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ct.blueprints.exchanges.fields import IdField, IdListField, many, one, strip
+from ct.blueprints.exchanges.fields import IdField, IdListField, many, one
 from ct.blueprints.exchanges.timeutil import to_utc
 from ct.models import Choice, Contact, Document, Group, Membership, Product, Project, Tiers
 from ct.models.agenda import LOCATION_MAX
@@ -37,6 +36,7 @@ from ct.models.choices import KIND_MODE, KIND_OBJECT
 from ct.models.exchange import COMMENT_MAX, STATUS_CLOSED, STATUS_IN_PROGRESS, STATUS_TODO
 from ct.models.project import LABEL_MAX as TASK_LABEL_MAX
 from ct.models.project import PROJECT_OPEN
+from ct.record_fields import plain_text, strip, text_field
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 TOO_LONG = _l("At most %(max)d characters.")
@@ -68,7 +68,7 @@ def _active_member(member_id, message):
 
 
 class ExchangeForm(FlaskForm):
-    form_token = HiddenField(validators=[Length(max=40)])
+    form_token = HiddenField()  # checked (and replaced if tampered with) by the route
     tiers_id = IdField(_l("Third party"))
     tiers_locked = HiddenField()
     contact_ids = IdListField(_l("Contacts"))
@@ -84,29 +84,26 @@ class ExchangeForm(FlaskForm):
     collaborator_ids = IdListField(_l("Collaborators"))
     notify_collaborators = BooleanField(_l("Notify them by email"))
     comment = TextAreaField(_l("Comment"), filters=[strip],
-                            validators=[Length(max=COMMENT_MAX, message=TOO_LONG)])
+                            validators=[Length(max=COMMENT_MAX, message=TOO_LONG), plain_text])
     status = RadioField(_l("Status"), choices=STATUS_CHOICES, default=STATUS_CLOSED,
                         validate_choice=True)
     confidential_comment = TextAreaField(
         _l("Confidential comment"), filters=[strip],
-        validators=[Length(max=COMMENT_MAX, message=TOO_LONG)])
+        validators=[Length(max=COMMENT_MAX, message=TOO_LONG), plain_text])
     confidential_group_id = IdField(_l("Shared with the group"))
 
     add_task = BooleanField(_l("Add a follow-up task"))
     task_project_id = IdField(_l("Project"))
-    task_label = StringField(_l("Task"), filters=[strip],
-                             validators=[Length(max=TASK_LABEL_MAX, message=TOO_LONG)])
+    task_label = text_field(_l("Task"), TASK_LABEL_MAX)
     task_assignee_id = IdField(_l("Assigned to"))
     task_due_date = DateField(_l("Due date"), validators=[Optional()])
 
     add_event = BooleanField(_l("Add an event"))
-    event_title = StringField(_l("Title"), filters=[strip],
-                              validators=[Length(max=EVENT_TITLE_MAX, message=TOO_LONG)])
+    event_title = text_field(_l("Title"), EVENT_TITLE_MAX)
     event_start = DateTimeLocalField(_l("Start"), format=DATETIME_FORMATS, validators=[Optional()])
     event_end = DateTimeLocalField(_l("End"), format=DATETIME_FORMATS, validators=[Optional()])
     event_assignee_ids = IdListField(_l("Assigned to"))
-    event_location = StringField(_l("Location"), filters=[strip],
-                                 validators=[Length(max=LOCATION_MAX, message=TOO_LONG)])
+    event_location = text_field(_l("Location"), LOCATION_MAX)
     event_reminder_amount = IntegerField(
         _l("Reminder"), validators=[Optional(), NumberRange(min=1, max=999)])
     event_reminder_unit = SelectField(_l("Reminder"), choices=REMINDER_CHOICES, default="")

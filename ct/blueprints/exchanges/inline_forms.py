@@ -13,10 +13,11 @@ from wtforms import EmailField, HiddenField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from ct.blueprints.exchanges.fields import IdField, phone_number, strip
+from ct.blueprints.exchanges.fields import IdField
 from ct.models.contact import JOB_MAX
 from ct.models.contact import NAME_MAX as CONTACT_NAME_MAX
-from ct.models.tiers import EMAIL_MAX, KINDS, NAME_MAX, PHONE_MAX, TOWN_MAX
+from ct.models.tiers import EMAIL_MAX, KINDS, NAME_MAX, TOWN_MAX
+from ct.record_fields import phone_field, single_line, strip, text_field
 
 TOO_LONG = _l("At most %(max)d characters.")
 KIND_LABELS = {"prospect": _l("Prospect"), "customer": _l("Customer"), "supplier": _l("Supplier")}
@@ -25,12 +26,7 @@ KIND_LABELS = {"prospect": _l("Prospect"), "customer": _l("Customer"), "supplier
 def _email(label):
     return EmailField(label, filters=[strip], validators=[
         Optional(), Length(max=EMAIL_MAX, message=TOO_LONG),
-        Email(_l("Enter a valid email address."), check_deliverability=False)])
-
-
-def _phone(label):
-    return StringField(label, filters=[strip], validators=[
-        Optional(), Length(max=PHONE_MAX, message=TOO_LONG), phone_number])
+        Email(_l("Enter a valid email address."), check_deliverability=False), single_line])
 
 
 class NewTiersForm(FlaskForm):
@@ -39,13 +35,12 @@ class NewTiersForm(FlaskForm):
 
     name = StringField(_l("Name"), filters=[strip], validators=[
         DataRequired(_l("Give the name of the third party.")),
-        Length(max=NAME_MAX, message=TOO_LONG)])
+        Length(max=NAME_MAX, message=TOO_LONG), single_line])
     kinds = SelectMultipleField(
         _l("Kind"), choices=[SelectChoice(k, KIND_LABELS[k]) for k in KINDS])
     email = _email(_l("Email"))
-    phone = _phone(_l("Phone"))
-    town = StringField(_l("Town"), filters=[strip],
-                       validators=[Length(max=TOWN_MAX, message=TOO_LONG)])
+    phone = phone_field(_l("Phone"))
+    town = text_field(_l("Town"), TOWN_MAX)
     # "Create anyway" after the duplicate warning; "use this one" picks an existing tiers.
     force = HiddenField()
     use = IdField()
@@ -60,13 +55,12 @@ class NewContactForm(FlaskForm):
         csrf = False
 
     first_name = StringField(_l("First name"), filters=[strip], validators=[
-        Length(max=CONTACT_NAME_MAX, message=TOO_LONG)])
+        Length(max=CONTACT_NAME_MAX, message=TOO_LONG), single_line])
     last_name = StringField(_l("Last name"), filters=[strip], validators=[
-        Length(max=CONTACT_NAME_MAX, message=TOO_LONG)])
+        Length(max=CONTACT_NAME_MAX, message=TOO_LONG), single_line])
     email = _email(_l("Email"))
-    phone = _phone(_l("Phone"))
-    job_title = StringField(_l("Job"), filters=[strip],
-                            validators=[Length(max=JOB_MAX, message=TOO_LONG)])
+    phone = phone_field(_l("Phone"))
+    job_title = text_field(_l("Job"), JOB_MAX)
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "new_contact")

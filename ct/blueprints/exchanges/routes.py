@@ -13,6 +13,7 @@ from ct.blueprints.exchanges.saving import (
     exchange_for_token,
     new_form_token,
     update_exchange,
+    usable_token,
 )
 from ct.blueprints.exchanges.saving import (
     set_status as change_status,
@@ -95,7 +96,7 @@ def new():
     already = exchange_for_token(form.form_token.data)
     if already is not None and already.author_id == g.membership.id:
         return _saved(already, _("This exchange was already saved."))
-    if already is not None or not form.form_token.data:
+    if already is not None or not usable_token(form.form_token.data):
         form.form_token.data = new_form_token()
     if not form.validate_on_submit():
         return show_form(form, status=422)

@@ -9,6 +9,7 @@ the exchange it already created instead of creating a second one.
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import timedelta
 
@@ -33,13 +34,21 @@ from ct.models.exchange import STATUSES
 DEFAULT_EVENT_LENGTH = timedelta(hours=1)
 
 
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,40}")
+
+
 def new_form_token() -> str:
     return secrets.token_urlsafe(24)  # 32 characters, within the column's 40
 
 
+def usable_token(token: str | None) -> bool:
+    """A token as ``new_form_token`` makes them (anything else was tampered with)."""
+    return bool(token) and _TOKEN.fullmatch(token) is not None
+
+
 def exchange_for_token(token: str | None) -> Exchange | None:
     """The exchange a form with this token already created, if any."""
-    if not token:
+    if not usable_token(token):
         return None
     return db.session.scalar(select(Exchange).where(Exchange.form_token == token))
 
