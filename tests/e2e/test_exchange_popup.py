@@ -6,7 +6,7 @@ contact inline, add a task and an event, save — without ever reloading the pag
 import re
 
 import pytest
-from exchange_records import records  # noqa: F401
+from exchange_records import records, set_settings  # noqa: F401
 from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -187,4 +187,35 @@ def test_picking_a_tiers_in_the_results_brings_its_contacts_and_documents(app, p
     expect(page.locator("#exchange-dialog [data-dialog-status]")).to_contain_text(say(
         app, "This page does not exist, or you do not have access to it.", "fr"))
     expect(page.locator("#exchange-dialog")).to_be_visible()
+    problems.assert_none()
+
+
+def test_a_large_tiers_contacts_are_searched_and_added_to_the_selection(app, page, problems,
+                                                                       tenants, records):
+    set_settings(app, tenants.a.id, large_contacts_threshold=1)
+    log_in(page, tenants.a.admin_email)
+    page.goto(f"/t/{tenants.a.slug}/")
+    page.wait_for_load_state("load")
+    page.evaluate("document.querySelector('h1').dataset.kept = 'yes'")
+    button_url = f"/t/{tenants.a.slug}/exchanges/new?contact={records.a.contact}"
+    page.evaluate("""(url) => htmx.ajax("GET", url, {target: "#dialog-slot", swap: "innerHTML"})""",
+                  button_url)
+    expect(page.locator("#exchange-dialog")).to_be_visible()
+    checked = page.locator("#contacts-list input:checked")
+    expect(checked).to_have_count(1)  # only the chosen contact is listed, not all of them
+    with page.expect_response(re.compile(r"/search/contacts\?")):
+        page.fill("#contacts-search", "bern")
+    option = page.locator("#contacts-results [role=option]", has_text="Paul Bernard")
+    option.click()
+    expect(checked).to_have_count(2)
+    expect(page.locator("#contacts-search")).to_have_value("")
+    with page.expect_response(re.compile(r"/exchanges/new$")) as answer:
+        page.locator("#exchange-dialog button[type=submit]").click()
+    assert answer.value.status == 200
+    expect(page.locator("#exchange-dialog")).to_have_count(0)
+    expect(page.locator("h1[data-kept='yes']")).to_have_count(1)
+    with app.app_context(), bound_tenant(tenants.a.id):
+        exchange = db.session.scalar(select(Exchange))
+        assert sorted(c.id for c in exchange.contacts) == sorted(
+            [records.a.contact, records.a.contact2])
     problems.assert_none()
