@@ -60,7 +60,8 @@ def test_exchange_task_and_event_are_created_and_linked(app, client, admin, reco
 
 
 def test_switched_off_sections_are_ignored_even_if_filled(app, client, admin, records):
-    data = follow_ups(records.a, add_task=None, add_event=None, task_label="",
+    data = follow_ups(records.a, add_task=None, add_event=None, task_label="x" * 300,
+                      task_project_id=str(records.b.project), event_title="nul\x00",
                       event_start="2000-01-01T00:00", event_end="1999-01-01T00:00")
     assert post(client, admin.slug, data).status_code == 303
     assert counts(app, admin.id) | {"Tiers": 0, "Contact": 0} == \

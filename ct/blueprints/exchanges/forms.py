@@ -197,12 +197,18 @@ class ExchangeForm(FlaskForm):
     # -- the follow-up task and event, checked only when asked for ------------------------
 
     def validate(self, extra_validators=None):
-        valid = super().validate(extra_validators)
-        if "add_task" in self and self.add_task.data:
-            valid = self._check_task() and valid
-        if "add_event" in self and self.add_event.data:
-            valid = self._check_event() and valid
-        return valid
+        super().validate(extra_validators)
+        for section, check in (("task", self._check_task), ("event", self._check_event)):
+            switch = f"add_{section}"
+            if switch not in self:
+                continue
+            if self[switch].data:
+                check()
+            else:  # a switched-off section is hidden: nothing in it may block the save
+                for name in self._fields:
+                    if name.startswith(f"{section}_"):
+                        self[name].errors = []
+        return not any(field.errors for field in self)
 
     def _fail(self, field, message) -> bool:
         field.errors = [*field.errors, message]
