@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
         auth,
         contacts,
         documents,
+        exchanges,
         groups,
         home,
         imports,
@@ -104,7 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     areas = (auth, home, members, groups, tiers, contacts, documents, products, projects, agenda,
-             imports, search, settings, workspace)
+             imports, search, settings, workspace, exchanges)
     for area in areas:
         app.register_blueprint(area.bp)
 

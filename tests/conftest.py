@@ -182,3 +182,9 @@ def english_messages(monkeypatch):
     from flask_babel import Domain
 
     monkeypatch.setattr(Domain, "get_translations", lambda self: NullTranslations())
+
+
+@pytest.fixture
+def english(app, monkeypatch):
+    """The whole interface in English (messages, dates, numbers, list labels)."""
+    monkeypatch.setattr(app.extensions["babel"], "locale_selector", lambda: "en")

@@ -12,7 +12,6 @@ from ct.tenancy import bound_tenant
 # These tests read the messages of the feature, as written in the code.
 pytestmark = pytest.mark.usefixtures("english_messages")
 
-
 def add(app, tenant, *rows):
     """Rows written for ``tenant``; their ids, in order."""
     with app.app_context(), bound_tenant(tenant.id):

@@ -16,7 +16,6 @@ from ct.tenancy import bound_tenant
 # These tests read the messages of the feature, as written in the code.
 pytestmark = pytest.mark.usefixtures("english_messages")
 
-
 def add(app, tenant, *rows):
     with app.app_context(), bound_tenant(tenant.id):
         db.session.add_all(rows)

@@ -4,11 +4,14 @@ Members holding "read all exchanges" see every exchange of the tenant; members h
 only "read own exchanges" see those they authored, made, or collaborate on; others
 see none. The confidential comment is shown to its author and to the members of the
 group it is shared with — nobody else, administrators included.
+
+The card, the lists, the history tabs, the exports and the search all ask these
+questions, so the answers live here and nowhere else.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import exists, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 
 from ct.extensions import db
 from ct.models.exchange import Exchange, ExchangeCollaborator
@@ -16,7 +19,7 @@ from ct.models.membership import GroupMember, Membership
 from ct.permissions import READ_ALL_EXCHANGES, READ_OWN_EXCHANGES, has_right
 
 
-def visible_clause(membership: Membership | None):
+def visible_clause(membership: Membership | None) -> ColumnElement[bool]:
     """A WHERE clause keeping the exchanges ``membership`` may see."""
     if has_right(membership, READ_ALL_EXCHANGES):
         return true()
@@ -34,7 +37,8 @@ def visible_clause(membership: Membership | None):
 
 
 def can_see_confidential(exchange: Exchange, membership: Membership | None) -> bool:
-    if membership is None:
+    """Whether ``membership`` may read the confidential comment of ``exchange``."""
+    if membership is None or not membership.active:
         return False
     if exchange.author_id == membership.id:
         return True
@@ -47,6 +51,20 @@ def can_see_confidential(exchange: Exchange, membership: Membership | None) -> b
                 GroupMember.membership_id == membership.id,
             )
         )
+    )
+
+
+def confidential_clause(membership: Membership | None) -> ColumnElement[bool]:
+    """SQL twin of ``can_see_confidential``, for pages that show many exchanges at once."""
+    if membership is None or not membership.active:
+        return false()
+    in_group = exists().where(
+        GroupMember.group_id == Exchange.confidential_group_id,
+        GroupMember.membership_id == membership.id,
+    )
+    return or_(
+        Exchange.author_id == membership.id,
+        and_(Exchange.confidential_group_id.is_not(None), in_group),
     )
 
 

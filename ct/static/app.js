@@ -27,3 +27,220 @@ document.addEventListener("htmx:after:swap", (event) => {
     : root.querySelector("[aria-invalid='true']");
   if (invalid) invalid.focus();
 });
+
+// --- The exchange pop-up ----------------------------------------------------------------
+// The form arrives by htmx into #dialog-slot as a <dialog>; it opens as a real modal (the
+// focus moves in, the page behind is inert, Escape closes it) and on closing the focus goes
+// back to what opened it.
+let dialogOpener = null;
+let openingByShortcut = false;
+
+function rememberOpener(element) {
+  dialogOpener = element && element !== document.body ? element : null;
+}
+
+function openSwappedDialog() {
+  const dialog = document.querySelector("#dialog-slot dialog[data-modal]:not([open])");
+  if (!dialog) return;
+  dialog.addEventListener("close", () => {
+    dialog.remove();
+    if (dialogOpener && dialogOpener.isConnected) dialogOpener.focus();
+    dialogOpener = null;
+  }, { once: true });
+  dialog.showModal();
+}
+
+function closeDialog() {
+  const dialog = document.querySelector("#dialog-slot dialog[open]");
+  if (dialog) dialog.close();
+}
+
+document.addEventListener("htmx:after:swap", openSwappedDialog);
+
+// An error answered to htmx (403, 404, 500…) goes to the page's #flashes, which an open
+// modal hides: repeat it inside the dialog.
+function mirrorFlashesIntoDialog() {
+  const flashes = document.getElementById("flashes");
+  const dialog = document.querySelector("#dialog-slot dialog[open]");
+  const status = dialog && dialog.querySelector("[data-dialog-status]");
+  if (flashes && status) status.replaceChildren(...flashes.cloneNode(true).childNodes);
+}
+document.addEventListener("DOMContentLoaded", () => {
+  const flashes = document.getElementById("flashes");
+  if (flashes) new MutationObserver(mirrorFlashesIntoDialog).observe(flashes, { childList: true });
+});
+// Saved: the dialog closes; the confirmation was swapped into #toast by the same answer.
+document.addEventListener("exchange-saved", closeDialog);
+
+document.addEventListener("click", (event) => {
+  const opener = event.target.closest("[hx-target='#dialog-slot']");
+  if (opener) rememberOpener(opener);
+}, true);
+
+// Keyboard shortcut "n": the page's own "New exchange" button (it knows what the page is
+// about), or the plain form. Never while typing, never over another dialog.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "n" || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+  const target = event.target;
+  if (target.closest && target.closest("input, textarea, select, [contenteditable]")) return;
+  if (target.isContentEditable || document.querySelector("dialog[open]")) return;
+  const button = document.querySelector("[data-new-exchange]");
+  const slot = document.getElementById("dialog-slot");
+  // Asked directly (not through a click on the button): it works even in the instant
+  // before htmx has wired the page's buttons up.
+  const url = button ? button.getAttribute("hx-get") : slot && slot.dataset.newUrl;
+  if (!url || typeof htmx === "undefined") return;
+  event.preventDefault();
+  if (openingByShortcut) return; // a second "n" while the first one is on its way
+  openingByShortcut = true;
+  rememberOpener(document.activeElement);
+  htmx.ajax("GET", url, { target: "#dialog-slot", swap: "innerHTML" })
+    .finally(() => { openingByShortcut = false; });
+});
+
+// --- Pickers: search as you type, then choose with a click or the keyboard ---------------
+// A picker ([data-picker]) holds a search input and a results region filled by htmx with a
+// listbox of [role=option][data-id][data-label]. Single pickers set a hidden input and fire
+// its "change" (htmx then fetches what depends on it); multiple pickers add a checked box.
+function pickerParts(picker) {
+  return {
+    search: picker.querySelector("[data-picker-search]"),
+    results: picker.querySelector("[data-picker-results]"),
+    value: picker.querySelector("[data-picker-value]"),
+  };
+}
+
+function pickerOptions(picker) {
+  return [...picker.querySelectorAll("[data-picker-results] [role='option'][data-id]")];
+}
+
+function closeResults(picker) {
+  const { search, results } = pickerParts(picker);
+  results.replaceChildren();
+  search.setAttribute("aria-expanded", "false");
+}
+
+function choose(picker, option) {
+  const { search, value } = pickerParts(picker);
+  const name = picker.dataset.pickerMultiple;
+  if (name) {
+    const list = document.querySelector(picker.dataset.pickerList);
+    let box = [...list.querySelectorAll("input[type='checkbox']")].find((b) => b.value === option.dataset.id);
+    if (!box) {
+      const label = document.createElement("label");
+      box = document.createElement("input");
+      box.type = "checkbox";
+      box.name = name;
+      box.value = option.dataset.id;
+      label.append(box, " " + option.dataset.label);
+      list.append(label);
+    }
+    box.checked = true;
+    search.value = "";
+  } else {
+    value.value = option.dataset.id;
+    search.value = option.dataset.label;
+    search.dataset.chosen = option.dataset.label;
+    value.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+  closeResults(picker);
+  search.focus();
+}
+
+document.addEventListener("click", (event) => {
+  const option = event.target.closest("[data-picker] [role='option'][data-id]");
+  if (option) choose(option.closest("[data-picker]"), option);
+});
+
+document.addEventListener("htmx:after:swap", () => {
+  document.querySelectorAll("[data-picker]").forEach((picker) => {
+    const { search } = pickerParts(picker);
+    if (search) search.setAttribute("aria-expanded", pickerOptions(picker).length ? "true" : "false");
+  });
+});
+
+document.addEventListener("keydown", (event) => {
+  const picker = event.target.closest && event.target.closest("[data-picker]");
+  if (!picker) return;
+  const options = pickerOptions(picker);
+  const { search } = pickerParts(picker);
+  const index = options.indexOf(event.target);
+  if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+    if (!options.length) return;
+    event.preventDefault();
+    const step = event.key === "ArrowDown" ? 1 : -1;
+    const next = index < 0 ? (step > 0 ? 0 : options.length - 1) : index + step;
+    if (next < 0) search.focus();
+    else options[Math.min(next, options.length - 1)].focus();
+  } else if (event.key === "Enter" || (event.key === " " && index >= 0)) {
+    // Enter never sends the exchange form from a picker: it chooses.
+    event.preventDefault();
+    const option = index >= 0 ? options[index] : options[0];
+    if (option) choose(picker, option);
+  } else if (event.key === "Escape" && options.length) {
+    event.preventDefault(); // close the results, not the dialog
+    closeResults(picker);
+    search.focus();
+  }
+});
+
+// Typing another name after choosing a tiers forgets the choice (and its contacts).
+document.addEventListener("input", (event) => {
+  const search = event.target;
+  if (!search.matches("[data-picker-search]")) return;
+  const { value } = pickerParts(search.closest("[data-picker]"));
+  if (value && value.value && search.value !== search.dataset.chosen) {
+    value.value = "";
+    value.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+});
+
+// --- Checkbox lists filtered as you type (accents and case ignored) ---------------------
+const fold = (text) => text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+
+document.addEventListener("input", (event) => {
+  const input = event.target;
+  if (!input.matches("[data-filter-list]")) return;
+  const list = document.querySelector(input.dataset.filterList);
+  const query = fold(input.value.trim());
+  list.querySelectorAll("[data-filter-text]").forEach((item) => {
+    const checked = item.querySelector("input:checked");
+    item.hidden = Boolean(query) && !checked && !fold(item.dataset.filterText).includes(query);
+  });
+});
+
+// --- Sub-forms nested in a form (new tiers, new contact) ---------------------------------
+// Enter sends the sub-form, not the exchange; Escape or Cancel closes only the sub-form.
+function closeSubform(subform) {
+  const slot = subform.parentElement;
+  const field = slot && slot.parentElement;
+  subform.remove();
+  const plus = field && field.querySelector(".new-record");
+  if (plus) plus.focus();
+}
+
+document.addEventListener("keydown", (event) => {
+  const subform = event.target.closest && event.target.closest("[data-subform]");
+  if (!subform) return;
+  if (event.key === "Enter" && event.target.matches("input:not([type='checkbox'])")) {
+    event.preventDefault();
+    const submit = subform.querySelector("[data-subform-submit]");
+    if (submit) submit.click();
+  } else if (event.key === "Escape") {
+    event.preventDefault();
+    closeSubform(subform);
+  }
+});
+
+document.addEventListener("click", (event) => {
+  const cancel = event.target.closest("[data-subform-cancel]");
+  if (cancel) closeSubform(cancel.closest("[data-subform]"));
+  if (event.target.closest("[data-close-dialog]")) closeDialog();
+});
+
+// Enter in a list filter narrows the list; it does not send the form around it.
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && event.target.matches && event.target.matches("[data-filter-list]")) {
+    event.preventDefault();
+  }
+});

@@ -1,0 +1,76 @@
+"""The exchange pop-up form, its save rules, the exchange card and the buttons that open it.
+
+Template globals defined here (usable in every template, fragments included):
+- ``new_exchange_button(page, **prefill)``: the integrated "New exchange" button of a
+  page (``page`` is one of ``BUTTON_PAGES``; prefill with ``tiers=``, ``contact=``,
+  ``document=``, ``project=`` ids). Renders nothing when the tenant's settings hide it or
+  the member may not write exchanges.
+- ``floating_exchange_button()``: the floating button of base.html (floating mode only).
+- ``link_for(endpoint, **values)``: the URL of an endpoint, or None when that page does
+  not exist (yet): cards link to records whose pages other areas provide.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, g, render_template, url_for
+from markupsafe import Markup
+from werkzeug.routing import BuildError
+
+from ct.current import tenant_blueprint
+from ct.models import TenantSettings
+from ct.permissions import WRITE_EXCHANGES, can
+
+bp = tenant_blueprint("exchanges", __name__, "/exchanges")
+
+PREFILL_KEYS = ("tiers", "contact", "document", "project")
+
+
+def exchange_settings() -> TenantSettings:
+    """The bound tenant's settings, read once per request."""
+    if "exchange_settings" not in g:
+        g.exchange_settings = TenantSettings.current()
+    return g.exchange_settings
+
+
+@bp.app_template_global()
+def link_for(endpoint: str, **values) -> str | None:
+    if endpoint not in current_app.view_functions:
+        return None
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+def _may_open_form() -> bool:
+    return g.get("tenant") is not None and can(WRITE_EXCHANGES)
+
+
+def new_exchange_url(**prefill) -> str:
+    values = {k: v for k, v in prefill.items() if k in PREFILL_KEYS and v}
+    return url_for("exchanges.new", **values)
+
+
+@bp.app_template_global()
+def new_exchange_button(page: str, **prefill) -> Markup:
+    if not _may_open_form() or not exchange_settings().shows_integrated_button(page):
+        return Markup("")
+    return Markup(render_template("exchanges/_button.html", url=new_exchange_url(**prefill),
+                                  floating=False))
+
+
+@bp.app_template_global()
+def floating_exchange_button() -> Markup:
+    if not _may_open_form() or not exchange_settings().shows_floating_button:
+        return Markup("")
+    return Markup(render_template("exchanges/_button.html", url=new_exchange_url(),
+                                  floating=True))
+
+
+@bp.app_template_global()
+def new_exchange_shortcut_url() -> str | None:
+    """Where the "n" shortcut opens the form when the page has no button of its own."""
+    return new_exchange_url() if _may_open_form() else None
+
+
+from ct.blueprints.exchanges import inline, routes  # noqa: E402,F401

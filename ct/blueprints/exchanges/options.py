@@ -1,0 +1,90 @@
+"""What the exchange form offers to choose from, read once per rendering.
+
+The contacts of a third party are listed as checkboxes up to the tenant's
+``large_contacts_threshold``; above it the form shows a search input instead and lists
+only the contacts already chosen, so a tiers with thousands of contacts never renders
+them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import format_date
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from ct.extensions import db
+from ct.models import Choice, Contact, Document, Group, Membership, Product, Project, Tiers
+from ct.models.choices import KIND_MODE, KIND_OBJECT
+from ct.models.project import PROJECT_OPEN
+
+
+@dataclass
+class TiersChoices:
+    """The contacts and documents of the chosen third party."""
+
+    tiers: Tiers | None = None
+    contacts: list[Contact] = field(default_factory=list)
+    contact_count: int = 0
+    large: bool = False
+    documents: list[Document] = field(default_factory=list)
+
+    @property
+    def document_options(self) -> list[tuple[int, str]]:
+        return [(d.id, f"{d.kind.display} {d.reference} — {format_date(d.date)}")
+                for d in self.documents]
+
+
+def tiers_choices(tiers: Tiers | None, settings, selected_contact_ids=()) -> TiersChoices:
+    if tiers is None:
+        return TiersChoices()
+    count = db.session.scalar(
+        select(func.count(Contact.id)).where(Contact.tiers_id == tiers.id)) or 0
+    large = count > settings.large_contacts_threshold
+    query = select(Contact).where(Contact.tiers_id == tiers.id).order_by(Contact.sort_key)
+    if large:
+        ids = list(selected_contact_ids) or [0]
+        query = query.where(Contact.id.in_(ids))
+    contacts = list(db.session.scalars(query))
+    documents = list(db.session.scalars(
+        select(Document).options(joinedload(Document.kind)).where(Document.tiers_id == tiers.id)
+        .order_by(Document.date.desc(), Document.id.desc())))
+    return TiersChoices(tiers, contacts, count, large, documents)
+
+
+Options = list[tuple[int, str]]
+
+
+@dataclass
+class FormChoices:
+    """The tenant lists of the form as (id, label) options, labels in the reader's language."""
+
+    members: Options
+    modes: Options
+    objects: Options
+    products: Options
+    projects: Options
+    groups: Options
+
+
+def form_choices(settings, keep_project_ids=()) -> FormChoices:
+    products = []
+    if settings.product_ids:
+        products = db.session.scalars(
+            select(Product).where(Product.id.in_(settings.product_ids),
+                                  Product.active.is_(True)).order_by(Product.label))
+    wanted = [i for i in keep_project_ids if i]
+    projects = db.session.scalars(
+        select(Project)
+        .where(or_(Project.status == PROJECT_OPEN, Project.id.in_(wanted or [0])))
+        .order_by(Project.reference))
+    return FormChoices(
+        members=[(m.id, m.user.display_name) for m in Membership.all_active()],
+        modes=[(c.id, c.display) for c in Choice.active_of(KIND_MODE)],
+        objects=[(c.id, c.display) for c in Choice.active_of(KIND_OBJECT)],
+        products=[(p.id, f"{p.reference} — {p.label}") for p in products],
+        projects=[(p.id, f"{p.reference} — {p.title}") for p in projects],
+        groups=[(grp.id, grp.name)
+                for grp in db.session.scalars(select(Group).order_by(Group.name))],
+    )

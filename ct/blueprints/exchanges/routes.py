@@ -1,0 +1,165 @@
+"""The exchange form (new, edit), the card, its status buttons and deletion."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, make_response, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ct.blueprints.exchanges import bp, link_for
+from ct.blueprints.exchanges.saving import (
+    create_exchange,
+    exchange_for_token,
+    new_form_token,
+    update_exchange,
+    usable_token,
+)
+from ct.blueprints.exchanges.saving import (
+    set_status as change_status,
+)
+from ct.blueprints.exchanges.timeutil import local_now
+from ct.blueprints.exchanges.views import (
+    fill_from,
+    form_for,
+    require,
+    show_form,
+    visible_exchange_or_404,
+)
+from ct.extensions import db
+from ct.htmx import is_htmx_request, redirect_to, render, trigger
+from ct.models import Contact, Document, Exchange, Project, Tiers
+from ct.models.exchange_access import can_see_confidential
+from ct.permissions import DELETE_EXCHANGES, WRITE_EXCHANGES, require_right
+
+SAVED_EVENT = "exchange-saved"
+
+
+def _from_query(model, name: str):
+    """The record named in the query string (?tiers=12); 404 for an unknown id."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or len(raw) > 18:
+        abort(404)
+    record = db.session.scalar(select(model).where(model.id == int(raw)))
+    if record is None:
+        abort(404)
+    return record
+
+
+def _prefill(form) -> None:
+    """What the page the form was opened from is about: tiers, contact, document, project."""
+    tiers = _from_query(Tiers, "tiers")
+    contact = _from_query(Contact, "contact")
+    document = _from_query(Document, "document")
+    project = _from_query(Project, "project")
+    if tiers is None:
+        tiers = next((r.tiers for r in (contact, document, project) if r and r.tiers), None)
+    if tiers is not None:
+        form.tiers_id.data = tiers.id
+        if contact is not None and contact.tiers_id == tiers.id:
+            form.contact_ids.data = [contact.id]
+        if document is not None and document.tiers_id == tiers.id:
+            form.document_id.data = document.id
+    if project is not None:
+        form.project_id.data = project.id
+
+
+def _saved(exchange: Exchange, message: str):
+    """Success: the dialog closes and a confirmation shows (htmx), or the card opens."""
+    card = url_for("exchanges.show", exchange_id=exchange.id)
+    if is_htmx_request() and request.form.get("in_dialog") == "1":
+        response = make_response(render_template(
+            "exchanges/_saved.html", exchange=exchange, message=message, card=card))
+    else:
+        flash(message, "success")
+        response = redirect_to(card)
+    detail = {"id": exchange.id, "tiers_id": exchange.tiers_id, "target": "body"}
+    return trigger(response, **{SAVED_EVENT: detail})
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@require_right(WRITE_EXCHANGES)
+def new():
+    form = form_for()
+    if request.method == "GET":
+        _prefill(form)
+        form.form_token.data = new_form_token()
+        form.occurred_at.data = local_now()
+        if "made_by_id" in form:
+            form.made_by_id.data = g.membership.id
+        form.event_assignee_ids.data = [g.membership.id]
+        return show_form(form)
+
+    # A form sent again (double click, stale tab) answers with what it created.
+    already = exchange_for_token(form.form_token.data)
+    if already is not None and already.author_id == g.membership.id:
+        return _saved(already, _("This exchange was already saved."))
+    if already is not None or not usable_token(form.form_token.data):
+        form.form_token.data = new_form_token()
+    if not form.validate_on_submit():
+        return show_form(form, status=422)
+    exchange = create_exchange(form, g.membership)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Two copies of the form raced past the check above: the first one won.
+        db.session.rollback()
+        already = exchange_for_token(form.form_token.data)
+        if already is None:
+            raise
+        return _saved(already, _("This exchange was already saved."))
+    return _saved(exchange, _("Exchange saved."))
+
+
+@bp.get("/<int:exchange_id>")
+def show(exchange_id: int):
+    exchange = visible_exchange_or_404(exchange_id)
+    return render("exchanges/show.html", block="card", exchange=exchange,
+                  confidential=can_see_confidential(exchange, g.membership))
+
+
+@bp.route("/<int:exchange_id>/edit", methods=["GET", "POST"])
+def edit(exchange_id: int):
+    exchange = visible_exchange_or_404(exchange_id)
+    require(WRITE_EXCHANGES)
+    form = form_for(exchange)
+    if request.method == "GET":
+        fill_from(form, exchange)
+        return show_form(form, exchange)
+    if not form.validate_on_submit():
+        return show_form(form, exchange, status=422)
+    update_exchange(exchange, form, g.membership)
+    db.session.commit()
+    return _saved(exchange, _("Exchange saved."))
+
+
+@bp.post("/<int:exchange_id>/status")
+def set_status(exchange_id: int):
+    exchange = visible_exchange_or_404(exchange_id)
+    require(WRITE_EXCHANGES)
+    if not change_status(exchange, request.form.get("status", "")):
+        return render("exchanges/show.html", block="status", status=422, exchange=exchange,
+                      status_error=_("Choose a status from the list."))
+    db.session.commit()
+    if not is_htmx_request():
+        flash(_("Status changed."), "success")
+        return redirect_to(url_for("exchanges.show", exchange_id=exchange.id))
+    response = render("exchanges/show.html", block="status", exchange=exchange)
+    return trigger(response, **{SAVED_EVENT: {"id": exchange.id, "tiers_id": exchange.tiers_id,
+                                               "target": "body"}})
+
+
+@bp.route("/<int:exchange_id>/delete", methods=["GET", "POST"])
+def delete(exchange_id: int):
+    exchange = visible_exchange_or_404(exchange_id)
+    require(DELETE_EXCHANGES)
+    if request.method == "GET":
+        return render("exchanges/delete.html", exchange=exchange)
+    tiers_id = exchange.tiers_id
+    db.session.delete(exchange)
+    db.session.commit()
+    flash(_("Exchange deleted."), "success")
+    after = link_for("tiers.show", tiers_id=tiers_id) or url_for("home.index")
+    return redirect_to(after)
