@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, and_, or_
+from sqlalchemy import Select, and_, tuple_
 
 from ct.extensions import db
 
@@ -63,7 +63,41 @@ def _decode(cursor: str, sample: list) -> list | None:
             out.append(v)
         else:
             return None
-    return out
+    out = [_as_column_value(v, column) for v, column in zip(out, sample, strict=True)]
+    return None if any(v is _UNFIT for v in out) else out
+
+
+_UNFIT = object()
+
+
+def _as_column_value(value, column):
+    """``value`` ready to be compared with ``column``, or _UNFIT. A forged cursor (a word
+    for a date, a naive time for a UTC column, a number beyond 64 bits) must give the
+    first page, not a database error."""
+    kind = getattr(column.type, "impl_instance", column.type)
+    try:
+        expected = kind.python_type
+    except NotImplementedError:
+        return value
+    if value is None or expected is object:
+        return value
+    if expected is datetime:
+        aware = bool(getattr(kind, "timezone", False))
+        fits = isinstance(value, datetime) and (value.tzinfo is not None) == aware
+        return value if fits else _UNFIT
+    if expected is date:
+        # Dates travel as ISO strings and come back as datetimes at midnight.
+        return value.date() if isinstance(value, datetime) else _UNFIT
+    if expected is int:
+        fits = isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**63
+        return value if fits else _UNFIT
+    if expected is str:
+        return value if isinstance(value, str) else _UNFIT
+    if expected is bool:
+        return value if isinstance(value, bool) else _UNFIT
+    if expected in (float, Decimal):
+        return value if isinstance(value, int | float | Decimal) else _UNFIT
+    return value
 
 
 def keyset_page(query: Select, order: list, cursor: str | None, per_page: int = 25,
@@ -84,10 +118,10 @@ def keyset_page(query: Select, order: list, cursor: str | None, per_page: int = 
 
 
 def _after(order: list, values: list, descending: bool):
-    """(a, b, id) > (va, vb, vid), spelled out so every database understands it."""
-    clauses = []
-    for i, column in enumerate(order):
-        equal_before = [order[j] == values[j] for j in range(i)]
-        beyond = column < values[i] if descending else column > values[i]
-        clauses.append(and_(*equal_before, beyond))
-    return or_(*clauses)
+    """(a, b, id) > (va, vb, vid) as a row comparison, which PostgreSQL and SQLite turn
+    into an index range that starts at the cursor; the first column's own bound helps
+    when the sort columns span two tables (no single index holds them all)."""
+    row, cursor = tuple_(*order), tuple_(*values)
+    if descending:
+        return and_(order[0] <= values[0], row < cursor)
+    return and_(order[0] >= values[0], row > cursor)
