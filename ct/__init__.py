@@ -75,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
         auth,
         contacts,
         documents,
+        exchange_list,
         home,
         imports,
         members,
@@ -86,7 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     areas = (auth, home, members, tiers, contacts, documents, products, projects, agenda,
-             imports, search, workspace)
+             imports, search, workspace, exchange_list)
     for area in areas:
         app.register_blueprint(area.bp)
 

@@ -27,3 +27,13 @@ document.addEventListener("htmx:after:swap", (event) => {
     : root.querySelector("[aria-invalid='true']");
   if (invalid) invalid.focus();
 });
+
+// "Select all on this page" in a list with mass actions: ticks or clears every row's
+// checkbox of the same form.
+document.addEventListener("change", (event) => {
+  const box = event.target;
+  if (!box.matches || !box.matches("input[type='checkbox'][data-select-all]") || !box.form) return;
+  box.form.querySelectorAll("input[type='checkbox'][name='ids']").forEach((row) => {
+    row.checked = box.checked;
+  });
+});

@@ -4,7 +4,6 @@ from ct.blueprints.workspace import bp
 from ct.htmx import render
 
 AREAS = {
-    "exchanges": (_l("All exchanges"), _l("Every call, email and meeting logged by your team.")),
     "settings": (_l("Settings"), _l("Contact modes, objects and the options of the module.")),
 }
 
@@ -12,11 +11,6 @@ AREAS = {
 def _area_page(area: str):
     title, description = AREAS[area]
     return render("workspace/area.html", title=title, description=description)
-
-
-@bp.get("/exchanges")
-def exchanges():
-    return _area_page("exchanges")
 
 
 @bp.get("/settings")
