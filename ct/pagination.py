@@ -121,7 +121,8 @@ def _after(order: list, values: list, descending: bool):
     """(a, b, id) > (va, vb, vid) as a row comparison, which PostgreSQL and SQLite turn
     into an index range that starts at the cursor; the first column's own bound helps
     when the sort columns span two tables (no single index holds them all)."""
-    row, cursor = tuple_(*order), tuple_(*values)
+    # The cursor's values are bound with their columns' types (UTC times stay UTC).
+    row, cursor = tuple_(*order), tuple_(*values, types=[column.type for column in order])
     if descending:
         return and_(order[0] <= values[0], row < cursor)
     return and_(order[0] >= values[0], row > cursor)
