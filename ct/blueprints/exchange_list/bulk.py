@@ -13,7 +13,7 @@ from flask import abort, flash, g, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ct.blueprints.exchange_list import bp
 from ct.blueprints.exchange_list.forms import parse_id, status_labels
@@ -92,7 +92,10 @@ def _confirm_delete(ids: list[int]):
 
 
 def _delete(ids: list[int]):
-    exchanges = db.session.scalars(select(Exchange).where(Exchange.id.in_(ids))).all()
+    links = (Exchange.contact_links, Exchange.product_links, Exchange.collaborator_links)
+    exchanges = db.session.scalars(
+        select(Exchange).where(Exchange.id.in_(ids)).options(*map(selectinload, links))
+    ).all()
     for exchange in exchanges:
         db.session.delete(exchange)  # its contact, product and collaborator links go too
     db.session.commit()
