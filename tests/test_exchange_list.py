@@ -1,9 +1,13 @@
 """All exchanges: rights, filters, sorting, keyset pages, escaping, bounded queries."""
 
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
+from flask import url_for
 
+from ct import create_app
+from ct.current import tenant_blueprint
 from ct.extensions import db
 from ct.models import TenantSettings
 from ct.tenancy import bound_tenant
@@ -27,15 +31,17 @@ def three(world):  # noqa: F811
     """EX1 (Dupont, phone, closed, 10 March), EX2 (Martin, email, to do, 15 March),
     EX3 (Dupont, meeting, in progress, 20 March; authored by the member, made by the admin)."""
     w = world
-    add(w, w.tiers["dupont"], w.admin_id, contacts=[w.contacts["jeanne"]],
-        mode_id=w.modes["phone"], object_id=w.objects["quote"], comment="EX1 rappel devis")
-    add(w, w.tiers["martin"], w.member_id, minutes=5 * 1440,
-        contacts=[w.contacts["luc"]], mode_id=w.modes["email"], object_id=w.objects["unpaid"],
-        status="todo", comment="EX2 relance FACTURE")
-    add(w, w.tiers["dupont"], w.member_id, made_by_id=w.admin_id, minutes=10 * 1440,
-        contacts=[w.contacts["paul"]], mode_id=w.modes["meeting"],
-        object_id=w.objects["after_sales"], status="in_progress",
-        comment="EX3 visite SAV Éléonore")
+    w.ids = [
+        add(w, w.tiers["dupont"], w.admin_id, contacts=[w.contacts["jeanne"]],
+            mode_id=w.modes["phone"], object_id=w.objects["quote"], comment="EX1 rappel devis"),
+        add(w, w.tiers["martin"], w.member_id, minutes=5 * 1440,
+            contacts=[w.contacts["luc"]], mode_id=w.modes["email"],
+            object_id=w.objects["unpaid"], status="todo", comment="EX2 relance FACTURE"),
+        add(w, w.tiers["dupont"], w.member_id, made_by_id=w.admin_id, minutes=10 * 1440,
+            contacts=[w.contacts["paul"]], mode_id=w.modes["meeting"],
+            object_id=w.objects["after_sales"], status="in_progress",
+            comment="EX3 visite SAV Éléonore"),
+    ]
     return w
 
 
@@ -249,3 +255,28 @@ def test_nav_links_to_the_list_and_another_tenant_gets_404(client, auth, world):
     home = client.get(f"/t/{world.slug}/").get_data(as_text=True)
     assert f'href="/t/{world.slug}/exchanges/"' in home
     assert client.get(f"/t/{world.b_slug}/exchanges/").status_code == 404
+
+
+def test_rows_link_to_the_card_only_when_that_page_exists(app, auth, client, three):
+    auth.login("alice@alpha.fr")
+    if "exchanges.show" not in app.view_functions:
+        assert ">Ouvrir<" not in client.get(url(three)).get_data(as_text=True)
+        assert ">Open<" not in client.get(url(three)).get_data(as_text=True)
+    other = create_app(SimpleNamespace(**app.config))  # routes can't be added once serving
+    if "exchanges.show" not in other.view_functions:
+        card = tenant_blueprint("exchanges", __name__, "/exchanges")
+        card.add_url_rule("/<int:exchange_id>", "show", lambda exchange_id: "card")
+        other.register_blueprint(card)
+    try:
+        browser = other.test_client()
+        browser.post("/login", data={"email": "alice@alpha.fr",
+                                     "password": "correct horse battery"})
+        html = browser.get(url(three)).get_data(as_text=True)
+        with other.test_request_context():
+            links = {url_for("exchanges.show", slug=three.slug, exchange_id=i)
+                     for i in three.ids}
+    finally:
+        with other.app_context():  # its own engine: close its connections now, not at GC
+            db.session.remove()
+            db.engine.dispose()
+    assert all(f'href="{link}"' in html for link in links)
