@@ -1,7 +1,9 @@
 """The exchanges tab of the tiers, contact, document and project cards.
 
 Cards call ``history_count(kind, record_id)`` for their tab label and load the tab
-itself from ``exchange_list.history`` (which also refreshes on ``exchange-saved``).
+itself from ``exchange_list.history?<kind>=<id>``: a ``<section id="<kind>-exchanges">``
+that reloads itself on ``exchange-saved``. A label written as
+``<span id="<kind>-exchanges-count">12</span>`` is updated out of band by each reload.
 Both count and list only what the current member may see.
 """
 
