@@ -38,66 +38,63 @@ def _encode(values: list) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str, sample: list) -> list | None:
+_BAD = object()
+
+
+def _plain(v):
+    """One JSON value of a cursor back to Python, or _BAD."""
+    if isinstance(v, dict) and "dt" in v:
+        try:
+            return datetime.fromisoformat(v["dt"])
+        except (TypeError, ValueError):
+            return _BAD
+    if isinstance(v, dict) and "dec" in v:
+        try:
+            return Decimal(v["dec"])
+        except (ArithmeticError, TypeError, ValueError):
+            return _BAD
+    if v is None or isinstance(v, str | int | float | bool):
+        return v
+    return _BAD
+
+
+def _typed(column, value):
+    """``value`` as the column's Python type, or _BAD: a cursor edited by hand must not
+    reach the database as a string compared with a date (an error on PostgreSQL)."""
+    # A TypeDecorator (UTCDateTime) answers "object": the type it wraps knows better.
+    sql_type = getattr(column.type, "impl_instance", None) or column.type
+    try:
+        expected = sql_type.python_type
+    except (AttributeError, NotImplementedError):
+        return value
+    if value is None or (isinstance(value, bool) and expected is not bool):
+        return _BAD
+    if expected is date and isinstance(value, datetime):
+        return value.date()
+    if expected is Decimal and isinstance(value, int):
+        return Decimal(value)
+    if expected is datetime and isinstance(value, datetime):
+        if getattr(sql_type, "timezone", False) and value.tzinfo is None:
+            return _BAD
+    return value if isinstance(value, expected) else _BAD
+
+
+def _decode(cursor: str, order: list) -> list | None:
     """The values of a cursor, or None if it was tampered with (then: first page)."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         values = json.loads(raw)
     except (ValueError, TypeError):
         return None
-    if not isinstance(values, list) or len(values) != len(sample):
+    if not isinstance(values, list) or len(values) != len(order):
         return None
     out: list[Any] = []
-    for v in values:
-        if isinstance(v, dict) and "dt" in v:
-            try:
-                out.append(datetime.fromisoformat(v["dt"]))
-            except (TypeError, ValueError):
-                return None
-        elif isinstance(v, dict) and "dec" in v:
-            try:
-                out.append(Decimal(v["dec"]))
-            except (ArithmeticError, TypeError, ValueError):
-                return None
-        elif v is None or isinstance(v, str | int | float | bool):
-            out.append(v)
-        else:
+    for column, v in zip(order, values, strict=True):
+        value = _typed(column, _plain(v))
+        if value is _BAD:
             return None
-    out = [_as_column_value(v, column) for v, column in zip(out, sample, strict=True)]
-    return None if any(v is _UNFIT for v in out) else out
-
-
-_UNFIT = object()
-
-
-def _as_column_value(value, column):
-    """``value`` ready to be compared with ``column``, or _UNFIT. A forged cursor (a word
-    for a date, a naive time for a UTC column, a number beyond 64 bits) must give the
-    first page, not a database error."""
-    kind = getattr(column.type, "impl_instance", column.type)
-    try:
-        expected = kind.python_type
-    except NotImplementedError:
-        return value
-    if value is None or expected is object:
-        return value
-    if expected is datetime:
-        aware = bool(getattr(kind, "timezone", False))
-        fits = isinstance(value, datetime) and (value.tzinfo is not None) == aware
-        return value if fits else _UNFIT
-    if expected is date:
-        # Dates travel as ISO strings and come back as datetimes at midnight.
-        return value.date() if isinstance(value, datetime) else _UNFIT
-    if expected is int:
-        fits = isinstance(value, int) and not isinstance(value, bool) and abs(value) < 2**63
-        return value if fits else _UNFIT
-    if expected is str:
-        return value if isinstance(value, str) else _UNFIT
-    if expected is bool:
-        return value if isinstance(value, bool) else _UNFIT
-    if expected in (float, Decimal):
-        return value if isinstance(value, int | float | Decimal) else _UNFIT
-    return value
+        out.append(value)
+    return out
 
 
 def keyset_page(query: Select, order: list, cursor: str | None, per_page: int = 25,
