@@ -37,7 +37,7 @@ def rows_of(response, delimiter=","):
 
 def login_en(client, auth, email="alice@alpha.fr"):
     auth.login(email)
-    in_english(client)
+    in_english(client, email)
 
 
 def test_export_needs_the_export_right(client, auth, world):  # noqa: F811

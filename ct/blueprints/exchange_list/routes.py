@@ -68,7 +68,7 @@ def chosen_sort() -> str:
     return sort if sort in SORTS else SORT_DATE_DESC
 
 
-@bp.get("/")
+@bp.get("/", strict_slashes=False)  # /exchanges was the menu's address before the list
 def index():
     form = ListFilterForm(request.args)
     sort = chosen_sort()
