@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
         auth,
         contacts,
         documents,
+        exchange_list,
         exchanges,
         groups,
         home,
@@ -101,11 +102,10 @@ def _register_blueprints(app: Flask) -> None:
         search,
         settings,
         tiers,
-        workspace,
     )
 
     areas = (auth, home, members, groups, tiers, contacts, documents, products, projects, agenda,
-             imports, search, settings, workspace, exchanges)
+             imports, search, settings, exchanges, exchange_list)
     for area in areas:
         app.register_blueprint(area.bp)
 

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, and_, or_
+from sqlalchemy import Select, and_, tuple_
 
 from ct.extensions import db
 
@@ -69,6 +69,8 @@ def _typed(column, value):
         return value
     if value is None or (isinstance(value, bool) and expected is not bool):
         return _BAD
+    if isinstance(value, int) and abs(value) >= 2**63:  # no database column holds it
+        return _BAD
     if expected is date and isinstance(value, datetime):
         return value.date()
     if expected is Decimal and isinstance(value, int):
@@ -115,10 +117,11 @@ def keyset_page(query: Select, order: list, cursor: str | None, per_page: int = 
 
 
 def _after(order: list, values: list, descending: bool):
-    """(a, b, id) > (va, vb, vid), spelled out so every database understands it."""
-    clauses = []
-    for i, column in enumerate(order):
-        equal_before = [order[j] == values[j] for j in range(i)]
-        beyond = column < values[i] if descending else column > values[i]
-        clauses.append(and_(*equal_before, beyond))
-    return or_(*clauses)
+    """(a, b, id) > (va, vb, vid) as a row comparison, which PostgreSQL and SQLite turn
+    into an index range that starts at the cursor; the first column's own bound helps
+    when the sort columns span two tables (no single index holds them all)."""
+    # The cursor's values are bound with their columns' types (UTC times stay UTC).
+    row, cursor = tuple_(*order), tuple_(*values, types=[column.type for column in order])
+    if descending:
+        return and_(order[0] <= values[0], row < cursor)
+    return and_(order[0] >= values[0], row > cursor)

@@ -139,11 +139,17 @@ def test_job_binds_its_tenant(app, tenants):
     assert seen == [{tenants.b.id}]
 
 
+# Pages that name their record in the query string (404 without it); their own tests
+# check another tenant's ids.
+NEED_A_RECORD = {"exchange_list.history"}
+
+
 def _tenant_pages(app):
     """Every GET page of a tenant that needs no other parameter — new pages included."""
     return sorted(
         rule.rule for rule in app.url_map.iter_rules()
         if rule.arguments == {"slug"} and "GET" in rule.methods
+        and rule.endpoint not in NEED_A_RECORD
     )
 
 

@@ -50,6 +50,9 @@ class Exchange(TenantScoped, Timestamps, db.Model):
         Index("ix_exchanges_tenant_status_date", "tenant_id", "status", "occurred_at", "id"),
         Index("ix_exchanges_tenant_author_date", "tenant_id", "author_id", "occurred_at", "id"),
         Index("ix_exchanges_tenant_made_by_date", "tenant_id", "made_by_id", "occurred_at", "id"),
+        # The list's mode and object filters: a rarely used value must not scan the tenant.
+        Index("ix_exchanges_tenant_mode_date", "tenant_id", "mode_id", "occurred_at", "id"),
+        Index("ix_exchanges_tenant_object_date", "tenant_id", "object_id", "occurred_at", "id"),
         Index("ix_exchanges_tenant_document", "tenant_id", "document_id"),
         Index("ix_exchanges_tenant_project", "tenant_id", "project_id"),
     )

@@ -244,3 +244,13 @@ document.addEventListener("keydown", (event) => {
     event.preventDefault();
   }
 });
+
+// "Select all on this page" in a list with mass actions: ticks or clears every row's
+// checkbox of the same form.
+document.addEventListener("change", (event) => {
+  const box = event.target;
+  if (!box.matches || !box.matches("input[type='checkbox'][data-select-all]") || !box.form) return;
+  box.form.querySelectorAll("input[type='checkbox'][name='ids']").forEach((row) => {
+    row.checked = box.checked;
+  });
+});

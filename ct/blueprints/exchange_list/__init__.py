@@ -1,0 +1,7 @@
+"""All exchanges: the filtered list, its CSV export, mass actions and the history tabs."""
+
+from ct.current import tenant_blueprint
+
+bp = tenant_blueprint("exchange_list", __name__, "/exchanges")
+
+from ct.blueprints.exchange_list import bulk, export, routes  # noqa: E402,F401

@@ -1,0 +1,133 @@
+"""The All exchanges list and the history tabs of the tiers, contact, document and
+project cards: filter → only what the member may see → one keyset page → render."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import abort, current_app, g, request, url_for
+
+from ct.blueprints.exchange_list import bp
+from ct.blueprints.exchange_list.forms import (
+    STATUS_ICONS,
+    HistoryFilterForm,
+    ListFilterForm,
+    parse_id,
+)
+from ct.exchange_history import history_count, history_record, record_label
+from ct.exchange_query import (
+    HISTORY_KINDS,
+    SORT_DATE_DESC,
+    SORTS,
+    apply_filters,
+    history_clause,
+    sorted_page,
+    visible_exchanges,
+)
+from ct.htmx import is_htmx_request, render
+from ct.models import TenantSettings
+from ct.permissions import DELETE_EXCHANGES, EXPORT, WRITE_EXCHANGES, can
+
+# What a link to another page, sort or export of the same list keeps.
+FILTER_KEYS = ("tiers", "contact", "member", "mode", "object", "status", "date_from",
+               "date_to", "q", "sort")
+
+
+def current_filters(keys=FILTER_KEYS) -> dict[str, str]:
+    return {key: value for key in keys if (value := request.args.get(key, "").strip())}
+
+
+def link_maker(endpoint: str, fixed: dict | None = None):
+    """``link(**changes)``: the URL of this list with the current filters and
+    ``changes`` (None removes a filter); the cursor is dropped unless given."""
+    current = current_filters()
+
+    def link(_endpoint: str = endpoint, **changes) -> str:
+        args = {**(fixed or {}), **current, **changes}
+        return url_for(_endpoint, **{k: v for k, v in args.items() if v not in (None, "")})
+
+    return link
+
+
+def card_endpoint() -> str | None:
+    """The exchange card, when that page exists in this build."""
+    return "exchanges.show" if "exchanges.show" in current_app.view_functions else None
+
+
+def row_context(form: HistoryFilterForm) -> dict:
+    return {
+        "settings": TenantSettings.current(),
+        "card_endpoint": card_endpoint(),
+        "status_labels": form.status_names,
+        "status_icons": STATUS_ICONS,
+    }
+
+
+def chosen_sort() -> str:
+    sort = request.args.get("sort")
+    return sort if sort in SORTS else SORT_DATE_DESC
+
+
+@bp.get("/", strict_slashes=False)  # /exchanges was the menu's address before the list
+def index():
+    form = ListFilterForm(request.args)
+    sort = chosen_sort()
+    page = None
+    if form.validate():
+        query = apply_filters(visible_exchanges(g.membership), form.filters())
+        page = sorted_page(query, sort, request.args.get("cursor"))
+    return render(
+        "exchange_list/index.html",
+        block="results",
+        status=200 if page is not None else 422,
+        form=form,
+        page=page,
+        sort=sort,
+        link=link_maker("exchange_list.index"),
+        back=urlencode(current_filters()),
+        filtered=bool(current_filters(tuple(k for k in FILTER_KEYS if k != "sort"))),
+        may_export=can(EXPORT),
+        may_delete=can(DELETE_EXCHANGES),
+        may_write=can(WRITE_EXCHANGES),
+        **row_context(form),
+    )
+
+
+def history_target() -> tuple[str, object]:
+    """The one record named in the query string (tiers=, contact=, document= or
+    project=); 404 when none, several, malformed or another tenant's."""
+    named = [kind for kind in HISTORY_KINDS if kind in request.args]
+    if len(named) != 1:
+        abort(404)
+    kind = named[0]
+    record_id = parse_id(request.args.get(kind))
+    record = history_record(kind, record_id) if record_id is not None else None
+    if record is None:
+        abort(404)
+    return kind, record
+
+
+@bp.get("/history")
+def history():
+    kind, record = history_target()
+    form = HistoryFilterForm(request.args)
+    page = None
+    if form.validate():
+        query = visible_exchanges(g.membership).where(history_clause(kind, record.id))
+        query = apply_filters(query, form.filters())
+        page = sorted_page(query, SORT_DATE_DESC, request.args.get("cursor"))
+    return render(
+        "exchange_list/history.html",
+        block="history",
+        status=200 if page is not None else 422,
+        kind=kind,
+        record=record,
+        label=record_label(kind, record),
+        count=history_count(kind, record.id),
+        form=form,
+        page=page,
+        link=link_maker("exchange_list.history", {kind: record.id}),
+        refresh_url=url_for("exchange_list.history", **{kind: record.id}),
+        htmx=is_htmx_request(),
+        **row_context(form),
+    )

@@ -1,0 +1,48 @@
+"""The exchanges tab of the tiers, contact, document and project cards.
+
+Cards call ``history_count(kind, record_id)`` for their tab label and load the tab
+itself from ``exchange_list.history?<kind>=<id>``: a ``<section id="<kind>-exchanges">``
+that reloads itself on ``exchange-saved``. A label written as
+``<span id="<kind>-exchanges-count">12</span>`` is updated out of band by each reload.
+Both count and list only what the current member may see.
+"""
+
+from __future__ import annotations
+
+from flask import g
+from sqlalchemy import func, select
+
+from ct.exchange_query import history_clause
+from ct.extensions import db
+from ct.models import Contact, Document, Exchange, Project, Tiers
+from ct.models.exchange_access import visible_clause
+
+MODELS = {"tiers": Tiers, "contact": Contact, "document": Document, "project": Project}
+
+
+def history_record(kind: str, record_id: int):
+    """The tiers, contact, document or project whose history is asked for, or None
+    (unknown kind, unknown id, or another tenant's id)."""
+    model = MODELS.get(kind)
+    if model is None:
+        return None
+    return db.session.scalar(select(model).where(model.id == record_id))
+
+
+def history_count(kind: str, record_id: int, membership=None) -> int:
+    """How many exchanges of that record the member (default: the current one) sees."""
+    membership = membership if membership is not None else g.get("membership")
+    return db.session.scalar(
+        select(func.count(Exchange.id)).where(
+            visible_clause(membership), history_clause(kind, record_id))
+    ) or 0
+
+
+def record_label(kind: str, record) -> str:
+    if kind == "contact":
+        return record.full_name
+    if kind == "document":
+        return record.reference
+    if kind == "project":
+        return f"{record.reference} — {record.title}"
+    return record.name

@@ -1,0 +1,159 @@
+"""The exchanges a member sees, narrowed by filters and cut into keyset pages.
+
+One place for the All exchanges list, its CSV export and the history tabs, so the three
+always agree. Who sees what is decided by ``ct.models.exchange_access`` alone.
+
+Every filter and sort is meant to run on an index that starts with ``tenant_id`` (see
+the indexes of ``Exchange``), so the list stays fast with a million exchanges.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask_babel import get_timezone
+from sqlalchemy import Select, or_, select, union
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
+
+from ct.models import Contact, Document, Exchange, ExchangeContact, Tiers
+from ct.models.exchange_access import visible_clause
+from ct.pagination import Page, keyset_page
+from ct.text import fold, like_pattern
+
+PER_PAGE = 50
+TEXT_MAX = 100
+
+SORT_DATE_DESC = "date_desc"
+SORT_DATE_ASC = "date_asc"
+SORT_TIERS = "tiers"
+SORT_STATUS = "status"
+SORTS = (SORT_DATE_DESC, SORT_DATE_ASC, SORT_TIERS, SORT_STATUS)
+
+HISTORY_KINDS = ("tiers", "contact", "document", "project")
+
+
+@dataclass
+class ExchangeFilters:
+    tiers_id: int | None = None
+    contact_id: int | None = None
+    member_id: int | None = None
+    mode_id: int | None = None
+    object_id: int | None = None
+    status: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    text: str = ""
+
+
+def visible_exchanges(membership) -> Select:
+    """Every exchange ``membership`` may see, before any filter."""
+    return select(Exchange).where(visible_clause(membership))
+
+
+def local_day_bounds(date_from: date | None, date_to: date | None):
+    """The UTC instants of a date range typed in the tenant's time zone: from the start
+    of ``date_from`` (included) to the start of the day after ``date_to`` (excluded)."""
+    zone = get_timezone()  # a pytz zone: localize() picks the right summer/winter offset
+
+    def start_of(day: date) -> datetime:
+        return zone.localize(datetime.combine(day, time.min)).astimezone(UTC)
+
+    start = start_of(date_from) if date_from else None
+    end = start_of(date_to + timedelta(days=1)) if date_to else None
+    return start, end
+
+
+def apply_filters(query: Select, f: ExchangeFilters) -> Select:
+    if f.tiers_id is not None:
+        query = query.where(Exchange.tiers_id == f.tiers_id)
+    if f.contact_id is not None:
+        query = query.where(Exchange.id.in_(
+            select(ExchangeContact.exchange_id).where(ExchangeContact.contact_id == f.contact_id)
+        ))
+    if f.member_id is not None:
+        query = query.where(
+            or_(Exchange.made_by_id == f.member_id, Exchange.author_id == f.member_id))
+    if f.mode_id is not None:
+        query = query.where(Exchange.mode_id == f.mode_id)
+    if f.object_id is not None:
+        query = query.where(Exchange.object_id == f.object_id)
+    if f.status:
+        query = query.where(Exchange.status == f.status)
+    start, end = local_day_bounds(f.date_from, f.date_to)
+    if start is not None:
+        query = query.where(Exchange.occurred_at >= start)
+    if end is not None:
+        query = query.where(Exchange.occurred_at < end)
+    folded = fold(f.text)[:TEXT_MAX]
+    if folded:
+        # The folded comment only: the confidential comment is never searched.
+        query = query.where(Exchange.search_text.like(like_pattern(folded), escape="\\"))
+    return query
+
+
+def history_clause(kind: str, record_id: int):
+    """The exchanges belonging to one record's history.
+
+    A tiers' history also holds the exchanges whose contacts or document belong to it
+    (a contact may have moved, a document may be another tiers' one). The three sources
+    are united into one id list so each part runs on its own index.
+    """
+    if kind == "contact":
+        return Exchange.id.in_(
+            select(ExchangeContact.exchange_id).where(ExchangeContact.contact_id == record_id))
+    if kind == "document":
+        return Exchange.document_id == record_id
+    if kind == "project":
+        return Exchange.project_id == record_id
+    if kind != "tiers":
+        raise ValueError(f"no history for {kind!r}")
+    own = aliased(Exchange)
+    via_document = aliased(Exchange)
+    return Exchange.id.in_(union(
+        select(own.id).where(own.tiers_id == record_id),
+        select(ExchangeContact.exchange_id)
+        .join(Contact, Contact.id == ExchangeContact.contact_id)
+        .where(Contact.tiers_id == record_id),
+        select(via_document.id).where(via_document.document_id.in_(
+            select(Document.id).where(Document.tiers_id == record_id))),
+    ))
+
+
+def row_options(for_export: bool = False) -> list:
+    """Eager loads for what a row shows: a fixed number of queries whatever the rows."""
+    options = [
+        joinedload(Exchange.mode),
+        joinedload(Exchange.object),
+        joinedload(Exchange.made_by),  # and its user (joined by the membership model)
+        selectinload(Exchange.contact_links).joinedload(ExchangeContact.contact),
+    ]
+    if for_export:
+        options += [
+            joinedload(Exchange.author),
+            joinedload(Exchange.document),
+            joinedload(Exchange.project),
+        ]
+    return options
+
+
+def sorted_page(query: Select, sort: str, cursor: str | None, per_page: int = PER_PAGE,
+                for_export: bool = False) -> Page:
+    """One keyset page of ``query`` in the order ``sort`` names.
+
+    date_desc / date_asc run on (tenant, occurred_at, id); status runs on (tenant,
+    status, occurred_at, id) read backwards (to do first, newest first); tiers walks
+    the tiers by name and each tiers' exchanges on (tenant, tiers_id, occurred_at, id).
+    """
+    query = query.join(Exchange.tiers).options(contains_eager(Exchange.tiers),
+                                               *row_options(for_export))
+    if sort == SORT_TIERS:
+        order, descending = [Tiers.sort_key, Exchange.tiers_id, Exchange.occurred_at,
+                             Exchange.id], False
+    elif sort == SORT_STATUS:
+        order, descending = [Exchange.status, Exchange.occurred_at, Exchange.id], True
+    elif sort == SORT_DATE_ASC:
+        order, descending = [Exchange.occurred_at, Exchange.id], False
+    else:
+        order, descending = [Exchange.occurred_at, Exchange.id], True
+    return keyset_page(query, order, cursor, per_page=per_page, descending=descending)
