@@ -70,7 +70,7 @@ def keyset_page(query: Select, order: list, cursor: str | None, per_page: int = 
                 descending: bool = False) -> Page:
     """One page of ``query`` sorted by the columns in ``order`` (the last one unique,
     usually the id). The sort columns must not be NULL: sort on a coalesced column."""
-    after = _decode(cursor, order) if cursor else None
+    after = _typed(_decode(cursor, order), order) if cursor else None
     if after is not None:
         query = query.where(_after(order, after, descending))
     sort = [c.desc() for c in order] if descending else list(order)
@@ -81,6 +81,45 @@ def keyset_page(query: Select, order: list, cursor: str | None, per_page: int = 
     items = [row[0] for row in rows]
     next_cursor = _encode(list(rows[-1][-width:])) if has_more and rows else None
     return Page(items=items, next_cursor=next_cursor, has_previous=after is not None)
+
+
+def _typed(values: list | None, order: list) -> list | None:
+    """The cursor's values if each has the type of its sort column, else None (first page).
+
+    A cursor is user input: a well-formed one holding a string where the id is expected
+    must give the first page, not a database error."""
+    if values is None:
+        return None
+    typed = []
+    for value, column in zip(values, order, strict=True):
+        sql_type = getattr(column.type, "impl", column.type)  # through TypeDecorators
+        try:
+            expected = sql_type.python_type
+        except NotImplementedError:
+            expected = object  # an expression of unknown type: let the database compare
+        value = _as_type(value, expected, sql_type)
+        if value is None:
+            return None
+        typed.append(value)
+    return typed
+
+
+def _as_type(value, expected: type, sql_type):
+    if value is None or isinstance(value, bool) != (expected is bool):
+        return None  # sort columns are never NULL, and True is not an int here
+    if expected is int:
+        return value if isinstance(value, int) and -(2**63) <= value < 2**63 else None
+    if expected in (float, Decimal):
+        return value if isinstance(value, int | float | Decimal) else None
+    if expected is datetime:
+        aware = getattr(sql_type, "timezone", False)
+        fits = isinstance(value, datetime) and (value.tzinfo is not None) == bool(aware)
+        return value if fits else None
+    if expected is date:
+        return value.date() if isinstance(value, datetime) else None
+    if expected is object:
+        return value
+    return value if isinstance(value, expected) else None
 
 
 def _after(order: list, values: list, descending: bool):
