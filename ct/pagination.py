@@ -129,4 +129,7 @@ def _after(order: list, values: list, descending: bool):
         equal_before = [order[j] == values[j] for j in range(i)]
         beyond = column < values[i] if descending else column > values[i]
         clauses.append(and_(*equal_before, beyond))
-    return or_(*clauses)
+    # Redundant but decisive: a plain bound on the first column lets the index scan start
+    # at the cursor instead of filtering every row before it.
+    first = order[0] <= values[0] if descending else order[0] >= values[0]
+    return and_(first, or_(*clauses))
