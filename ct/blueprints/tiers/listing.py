@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ct.extensions import db
 from ct.models import Tiers
-from ct.models.tiers import KINDS
+from ct.models.tiers import KINDS, coalesced
 from ct.pagination import Page, keyset_page
 from ct.search import MAX_QUERY
 from ct.text import fold, like_pattern, prefix_pattern
@@ -27,8 +27,8 @@ def _sort_columns() -> dict:
     """Sortable columns; nullable ones are coalesced so keyset comparisons never meet NULL."""
     return {
         "name": Tiers.sort_key,
-        "code": func.coalesce(Tiers.customer_code, ""),
-        "town": func.coalesce(Tiers.town, ""),
+        "code": coalesced(Tiers.customer_code),
+        "town": coalesced(Tiers.town),
         "created": Tiers.created_at,
     }
 
