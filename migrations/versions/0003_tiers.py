@@ -10,7 +10,6 @@ Revises: 0002
 """
 from alembic import op
 
-
 revision = "0003_tiers"
 down_revision = "0002"
 branch_labels = None
