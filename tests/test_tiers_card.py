@@ -261,3 +261,22 @@ def test_links_to_the_cards_of_other_areas(app, tenants):
     assert f'href="{base}/contacts/new?tiers={tiers_id}"' in contacts
     assert f'href="{base}/contacts/{contact_id}"' in contacts
     assert f'href="{base}/projects/{project_id}"' in projects
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_tiers_page_renders_without_inline_code(app, client, tenants, base, language):
+    client.post("/language", data={"language": language})
+    busy = add_tiers(app, tenants.a.id, "Busy", is_customer=True, website="https://x.fr")
+    link_records(app, tenants.a.id, busy)
+    free = add_tiers(app, tenants.a.id, "Free", active=False)
+    urls = ["/", "/?status=all&sort=town&dir=desc", "/new", f"/{busy}/edit",
+            f"/{busy}/delete", f"/{free}/delete", f"/{free}"] + [f"/{busy}/{t}" for t in TABS]
+    for url in urls:
+        response = client.get(base + url)
+        assert response.status_code == 200, url
+        html = response.get_data(as_text=True)
+        assert f'lang="{language}"' in html
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), url
+        assert not re.search(r"\sstyle\s*=", html), url
+        assert not re.search(r"\son[a-z]+\s*=", html), url
+        assert "hx-on" not in html, url
