@@ -38,31 +38,62 @@ def _encode(values: list) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str, sample: list) -> list | None:
+_BAD = object()
+
+
+def _plain(v):
+    """One JSON value of a cursor back to Python, or _BAD."""
+    if isinstance(v, dict) and "dt" in v:
+        try:
+            return datetime.fromisoformat(v["dt"])
+        except (TypeError, ValueError):
+            return _BAD
+    if isinstance(v, dict) and "dec" in v:
+        try:
+            return Decimal(v["dec"])
+        except (ArithmeticError, TypeError, ValueError):
+            return _BAD
+    if v is None or isinstance(v, str | int | float | bool):
+        return v
+    return _BAD
+
+
+def _typed(column, value):
+    """``value`` as the column's Python type, or _BAD: a cursor edited by hand must not
+    reach the database as a string compared with a date (an error on PostgreSQL)."""
+    # A TypeDecorator (UTCDateTime) answers "object": the type it wraps knows better.
+    sql_type = getattr(column.type, "impl_instance", None) or column.type
+    try:
+        expected = sql_type.python_type
+    except (AttributeError, NotImplementedError):
+        return value
+    if value is None or (isinstance(value, bool) and expected is not bool):
+        return _BAD
+    if expected is date and isinstance(value, datetime):
+        return value.date()
+    if expected is Decimal and isinstance(value, int):
+        return Decimal(value)
+    if expected is datetime and isinstance(value, datetime):
+        if getattr(sql_type, "timezone", False) and value.tzinfo is None:
+            return _BAD
+    return value if isinstance(value, expected) else _BAD
+
+
+def _decode(cursor: str, order: list) -> list | None:
     """The values of a cursor, or None if it was tampered with (then: first page)."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         values = json.loads(raw)
     except (ValueError, TypeError):
         return None
-    if not isinstance(values, list) or len(values) != len(sample):
+    if not isinstance(values, list) or len(values) != len(order):
         return None
     out: list[Any] = []
-    for v in values:
-        if isinstance(v, dict) and "dt" in v:
-            try:
-                out.append(datetime.fromisoformat(v["dt"]))
-            except (TypeError, ValueError):
-                return None
-        elif isinstance(v, dict) and "dec" in v:
-            try:
-                out.append(Decimal(v["dec"]))
-            except (ArithmeticError, TypeError, ValueError):
-                return None
-        elif v is None or isinstance(v, str | int | float | bool):
-            out.append(v)
-        else:
+    for column, v in zip(order, values, strict=True):
+        value = _typed(column, _plain(v))
+        if value is _BAD:
             return None
+        out.append(value)
     return out
 
 
@@ -70,7 +101,7 @@ def keyset_page(query: Select, order: list, cursor: str | None, per_page: int = 
                 descending: bool = False) -> Page:
     """One page of ``query`` sorted by the columns in ``order`` (the last one unique,
     usually the id). The sort columns must not be NULL: sort on a coalesced column."""
-    after = _typed(_decode(cursor, order), order) if cursor else None
+    after = _decode(cursor, order) if cursor else None
     if after is not None:
         query = query.where(_after(order, after, descending))
     sort = [c.desc() for c in order] if descending else list(order)
@@ -81,45 +112,6 @@ def keyset_page(query: Select, order: list, cursor: str | None, per_page: int = 
     items = [row[0] for row in rows]
     next_cursor = _encode(list(rows[-1][-width:])) if has_more and rows else None
     return Page(items=items, next_cursor=next_cursor, has_previous=after is not None)
-
-
-def _typed(values: list | None, order: list) -> list | None:
-    """The cursor's values if each has the type of its sort column, else None (first page).
-
-    A cursor is user input: a well-formed one holding a string where the id is expected
-    must give the first page, not a database error."""
-    if values is None:
-        return None
-    typed = []
-    for value, column in zip(values, order, strict=True):
-        sql_type = getattr(column.type, "impl", column.type)  # through TypeDecorators
-        try:
-            expected = sql_type.python_type
-        except NotImplementedError:
-            expected = object  # an expression of unknown type: let the database compare
-        value = _as_type(value, expected, sql_type)
-        if value is None:
-            return None
-        typed.append(value)
-    return typed
-
-
-def _as_type(value, expected: type, sql_type):
-    if value is None or isinstance(value, bool) != (expected is bool):
-        return None  # sort columns are never NULL, and True is not an int here
-    if expected is int:
-        return value if isinstance(value, int) and -(2**63) <= value < 2**63 else None
-    if expected in (float, Decimal):
-        return value if isinstance(value, int | float | Decimal) else None
-    if expected is datetime:
-        aware = getattr(sql_type, "timezone", False)
-        fits = isinstance(value, datetime) and (value.tzinfo is not None) == bool(aware)
-        return value if fits else None
-    if expected is date:
-        return value.date() if isinstance(value, datetime) else None
-    if expected is object:
-        return value
-    return value if isinstance(value, expected) else None
 
 
 def _after(order: list, values: list, descending: bool):
