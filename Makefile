@@ -50,12 +50,12 @@ assets: node_modules/.installed
 	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/pico.min.css
 
 translations: $(VENV)/.installed
-	$(VENV)/bin/pybabel compile -q -d ct/translations
+	$(VENV)/bin/pybabel -q compile -d ct/translations
 
 ## Refresh the catalogs after changing visible strings.
 extract: $(VENV)/.installed
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o ct/translations/messages.pot .
-	$(VENV)/bin/pybabel update -q -i ct/translations/messages.pot -d ct/translations --no-fuzzy-matching
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o ct/translations/messages.pot .
+	$(VENV)/bin/pybabel -q update -i ct/translations/messages.pot -d ct/translations --no-fuzzy-matching
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check ct tests bench

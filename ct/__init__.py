@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, g, get_template_attribute, request, session
+from flask import Flask, g, get_template_attribute, has_request_context, request, session
 from flask_babel import get_locale
 
 from ct.config import Config
@@ -49,24 +49,40 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
 
     from ct.jobs import run_inline_jobs
-    from ct.mailer import relay_outbox
 
     # Registered after Flask-SQLAlchemy: teardown functions run in reverse order, so
     # inline jobs run before the request's session is removed.
     app.teardown_appcontext(run_inline_jobs)
-    rq.cron_register(relay_outbox, 60)
 
 
 def select_locale() -> str:
+    """The user's saved preference, else the one chosen in this browser, else the
+    browser's Accept-Language, else French."""
     languages = Config.LANGUAGES
-    chosen = session.get("lang") if request else None
-    if chosen in languages:
-        return chosen
+    if not has_request_context():
+        return Config.BABEL_DEFAULT_LOCALE
     from flask_login import current_user
 
-    if current_user and current_user.is_authenticated and current_user.language in languages:
+    # The saved preference first: switching on one device switches every session.
+    if current_user.is_authenticated and current_user.language in languages:
         return current_user.language
-    return request.accept_languages.best_match(languages) or "fr"
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    return browser_language()
+
+
+def browser_language() -> str:
+    """The first of our languages in the browser's Accept-Language, by preference.
+
+    Regional variants count for their language: "fr-CA, en;q=0.5" is French (an
+    exact-match-first lookup would pick English).
+    """
+    for value, _quality in request.accept_languages:  # best first
+        primary = value.split("-")[0].split("_")[0].lower()
+        if primary in Config.LANGUAGES:
+            return primary
+    return Config.BABEL_DEFAULT_LOCALE
 
 
 def _register_blueprints(app: Flask) -> None:

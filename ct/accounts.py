@@ -6,7 +6,8 @@ import hashlib
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from ct.extensions import db
 from ct.mailer import external_url, queue_email
@@ -37,6 +38,28 @@ def sign_up(company: str, display_name: str, email: str, password: str, language
     return tenant
 
 
+class EmailTaken(Exception):
+    """Another account took the email between the form's check and the commit."""
+
+
+def sign_up_and_commit(company: str, display_name: str, email: str, password: str,
+                       language: str) -> Tenant:
+    """``sign_up`` committed. A concurrent sign-up may take the same slug or email between
+    our checks and our commit: a slug costs one more try, an email raises EmailTaken."""
+    for attempt in range(2):
+        try:
+            tenant = sign_up(company, display_name, email, password, language)
+            db.session.commit()
+            return tenant
+        except IntegrityError:
+            db.session.rollback()
+            if User.by_email(email) is not None:
+                raise EmailTaken from None
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
 def invite(email: str, role: str, invited_by: Membership, tenant: Tenant) -> Invitation:
     """Record an invitation and queue its email (both in the caller's transaction)."""
     invitation, token = Invitation.issue(email, role, invited_by)
@@ -54,14 +77,28 @@ def invite(email: str, role: str, invited_by: Membership, tenant: Tenant) -> Inv
     return invitation
 
 
+def claim_invitation(invitation: Invitation) -> bool:
+    """Mark the invitation used; False when another request already did.
+
+    A conditional update: a concurrent acceptance waits for the first one's commit,
+    then matches no row — so one link makes one account and one membership.
+    """
+    result = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None))
+        .values(accepted_at=utcnow())
+    )
+    return result.rowcount == 1
+
+
 def accept_invitation(invitation: Invitation, user: User) -> Membership:
-    """Join the invitation's tenant (the caller has bound it)."""
-    invitation.accepted_at = utcnow()
+    """Join the invitation's tenant (the caller has bound it and claimed the invitation)."""
     membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
     if membership is None:
         membership = Membership.create(user, invitation.role)
-    else:  # a former member coming back
+    else:  # a former member coming back, with the role they are invited to now
         membership.active = True
+        membership.set_role(invitation.role)
     return membership
 
 
@@ -99,7 +136,7 @@ def user_of_reset_token(token: str) -> User | None:
         )
     except (BadSignature, SignatureExpired, ValueError, TypeError):
         return None
-    if not isinstance(user_id, int):
+    if type(user_id) is not int or not isinstance(fingerprint, str):  # True is an int too
         return None
     user = db.session.scalar(select(User).where(User.id == user_id))
     if user is None or _password_fingerprint(user) != fingerprint:

@@ -56,7 +56,11 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
     RQ_QUEUES = ["default"]
+    RQ_CONNECTION_CLASS = "ct.jobs.QueueRedis"  # fails fast when Redis is down
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", default=True)
+    # Redis down must not take logins down: count in memory until it is back.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "30/minute")
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5/minute")
 

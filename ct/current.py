@@ -45,9 +45,12 @@ def _pull_slug(endpoint, values) -> None:
 
 
 def _add_slug(endpoint, values) -> None:
-    if "slug" not in values and g.get("tenant") is not None:
-        if current_app.url_map.is_endpoint_expecting(endpoint, "slug"):
-            values["slug"] = g.tenant.slug
+    if "slug" in values or g.get("tenant") is None:
+        return
+    if endpoint in current_app.view_functions and current_app.url_map.is_endpoint_expecting(
+        endpoint, "slug"
+    ):
+        values["slug"] = g.tenant.slug
 
 
 def _enter_tenant():

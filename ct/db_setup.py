@@ -11,5 +11,5 @@ def configure_engine(engine: Engine) -> None:
         def _enable_foreign_keys(dbapi_connection, _record):
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.execute("PRAGMA busy_timeout=20000")
             cursor.close()

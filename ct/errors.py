@@ -2,12 +2,13 @@
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ct.extensions import db
+from ct.htmx import is_htmx_request, render
 
 log = logging.getLogger(__name__)
 
@@ -23,12 +24,15 @@ MESSAGES = {
 
 
 def _page(code: int, title=None, message=None):
+    """The error page; for htmx, only the message, shown in the page's status region
+    (instead of a whole page swapped inside the form that failed)."""
     default_title, default_message = MESSAGES.get(code, MESSAGES[500])
-    return (
-        render_template("errors/error.html", code=code, title=title or default_title,
-                        message=message or default_message),
-        code,
-    )
+    response = render("errors/error.html", block="message", status=code, code=code,
+                      title=title or default_title, message=message or default_message)
+    if is_htmx_request():
+        response.headers["HX-Retarget"] = "#flashes"
+        response.headers["HX-Reswap"] = "innerHTML"
+    return response
 
 
 def register_error_handlers(app: Flask) -> None:

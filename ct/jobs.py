@@ -13,6 +13,9 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import current_app, g, has_app_context
+from redis import Redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -21,7 +24,23 @@ from ct.tenancy import bound_tenant
 
 log = logging.getLogger(__name__)
 
-_PENDING_KEY = "ct_jobs_after_commit"
+_PENDING_KEY = "ct_jobs_after_commit"  # in session.info: jobs waiting for the commit
+_INLINE_KEY = "ct_inline_jobs"  # in g: committed jobs to run at the end, without Redis
+
+
+class QueueRedis(Redis):
+    """The queue's Redis client (RQ_CONNECTION_CLASS): when Redis is down, fail fast.
+
+    A request that enqueues must not wait for Redis: its message is safe in the outbox
+    and the relay enqueues it later. By default redis-py retries three times with
+    back-off, and waits for the system's connect timeout on a host that does not answer.
+    """
+
+    @classmethod
+    def from_url(cls, url: str, **kwargs) -> QueueRedis:
+        kwargs.setdefault("socket_connect_timeout", 2)
+        kwargs.setdefault("retry", Retry(NoBackoff(), 1))
+        return super().from_url(url, **kwargs)
 
 
 def enqueue_after_commit(func: Callable, *args, job_id: str) -> None:
@@ -38,7 +57,7 @@ def _release_jobs(session: Session) -> None:
         for func, args, job_id in jobs:
             _enqueue(func, args, job_id)
     else:
-        g.setdefault("ct_inline_jobs", []).extend(jobs)
+        g.setdefault(_INLINE_KEY, []).extend(jobs)
 
 
 @event.listens_for(Session, "after_rollback")
@@ -46,31 +65,44 @@ def _drop_jobs(session: Session) -> None:
     session.info.pop(_PENDING_KEY, None)
 
 
-def _enqueue(func: Callable, args: tuple, job_id: str) -> None:
+def _enqueue(func: Callable, args: tuple, job_id: str) -> bool:
     try:
         rq.queue.enqueue(func, *args, job_id=job_id)
-    except Exception:  # Redis down: the relay will enqueue it later
+    except Exception:  # Redis down: never fail the request, the relay enqueues it later
         log.warning("could not enqueue %s; the relay will retry", job_id, exc_info=True)
+        return False
+    return True
 
 
 def run_inline_jobs(exc: BaseException | None = None) -> None:
-    """Without Redis, run the jobs released by this request or command, in order."""
-    jobs = g.pop("ct_inline_jobs", [])
+    """Without Redis, run the jobs released by this request or command, in order.
+
+    Each job starts on a fresh session, as it would in a worker: whatever the request
+    left in its own (an error, uncommitted changes) is not the job's business.
+    """
+    jobs = g.pop(_INLINE_KEY, [])
     while jobs:
         func, args, _job_id = jobs.pop(0)
+        db.session.remove()
         try:
             func(*args)
         except Exception:
             log.exception("inline job %s failed", getattr(func, "__name__", func))
-        jobs.extend(g.pop("ct_inline_jobs", []))
+        finally:
+            db.session.remove()
+        jobs.extend(g.pop(_INLINE_KEY, []))  # released by the job itself: after it
 
 
-def enqueue(func: Callable, *args, job_id: str) -> None:
-    """Enqueue now (no transaction to wait for): the relay and periodic jobs use this."""
+def enqueue(func: Callable, *args, job_id: str) -> bool:
+    """Enqueue now (no transaction to wait for): the relay and periodic jobs use this.
+
+    False when Redis refused it; inline (no Redis), the job runs at the end of the
+    request or command.
+    """
     if current_app.config.get("REDIS_URL"):
-        _enqueue(func, args, job_id)
-    else:
-        g.setdefault("ct_inline_jobs", []).append((func, args, job_id))
+        return _enqueue(func, args, job_id)
+    g.setdefault(_INLINE_KEY, []).append((func, args, job_id))
+    return True
 
 
 def tenant_job(func: Callable) -> Callable:

@@ -8,13 +8,14 @@ what is pending (Redis was down, a worker died, a retry is due).
 from __future__ import annotations
 
 import logging
+import smtplib
 
 from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 from flask_mail import Message
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 
-from ct.extensions import db, mail
+from ct.extensions import db, mail, rq
 from ct.jobs import enqueue, enqueue_after_commit
 from ct.models.base import utcnow
 from ct.models.outbox import FAILED, PENDING, SENDING, SENT, STALE_CLAIM, OutboxEmail
@@ -48,27 +49,37 @@ def queue_email(kind: str, to: str, template: str, language: str | None, **conte
     return message
 
 
-def _claim(email_id: int) -> OutboxEmail | None:
-    """Lock the message for this worker, or None if it is not ours to send."""
-    now = utcnow()
-    message = db.session.scalar(
-        select(OutboxEmail)
-        .where(
-            OutboxEmail.id == email_id,
-            or_(
-                (OutboxEmail.status == PENDING) & (OutboxEmail.next_attempt_at <= now),
-                (OutboxEmail.status == SENDING) & (OutboxEmail.claimed_at < now - STALE_CLAIM),
-            ),
-        )
-        .with_for_update(skip_locked=True)
-        .execution_options(**{ALL_TENANTS: True})  # system job: the row names its tenant
+def _due(now):
+    """Messages to hand out: pending and due, or claimed by a worker that died."""
+    return or_(
+        (OutboxEmail.status == PENDING) & (OutboxEmail.next_attempt_at <= now),
+        (OutboxEmail.status == SENDING) & (OutboxEmail.claimed_at < now - STALE_CLAIM),
     )
-    if message is None:
-        return None
-    message.status = SENDING
-    message.claimed_at = now
+
+
+def _claim(email_id: int) -> OutboxEmail | None:
+    """Mark the message as ours to send, or None if it is not due or another job has it.
+
+    One conditional UPDATE is the lock. Of two workers racing for a message, exactly one
+    changes the row: PostgreSQL makes the second wait and re-checks its condition after
+    the first commits; SQLite lets one writer at a time. (A SELECT … FOR UPDATE would
+    not do on SQLite: it ignores the clause and opens its transaction at the first write,
+    so two workers could both read "pending" and both send.)
+    """
+    now = utcnow()
+    claimed = db.session.execute(
+        update(OutboxEmail)
+        .where(OutboxEmail.id == email_id, _due(now))
+        .values(status=SENDING, claimed_at=now)
+        .execution_options(synchronize_session=False, **{ALL_TENANTS: True})  # system job
+    ).rowcount
     db.session.commit()
-    return message
+    if claimed != 1:
+        return None
+    return db.session.scalar(
+        select(OutboxEmail).where(OutboxEmail.id == email_id)
+        .execution_options(**{ALL_TENANTS: True})
+    )
 
 
 def send_email(email_id: int) -> str:
@@ -79,10 +90,11 @@ def send_email(email_id: int) -> str:
             return "skipped"
         try:
             _deliver(message)
-        except Exception as error:  # SMTP refused, unreachable, timed out…
-            message.record_failure(f"{type(error).__name__}: {error}")
+        except Exception as error:  # SMTP refused, unreachable, timed out, bad address…
+            message.record_failure(_describe(error))
             db.session.commit()
-            log.warning("email %s not sent (attempt %s): %s", email_id, message.attempts, error)
+            log.warning("email %s not sent (attempt %s): %s", email_id, message.attempts,
+                        message.last_error)
             return message.status
         message.status = SENT
         message.sent_at = utcnow()
@@ -99,12 +111,30 @@ def _deliver(message: OutboxEmail) -> None:
         recipients=[message.to_email],
         body=message.body_text,
         html=message.body_html,
-        extra_headers={"Message-ID": f"<outbox-{message.id}@{_mail_domain()}>"},
     )
+    # Stable across retries, so a receiver can drop a copy it already has. (Set in
+    # place: an extra "Message-ID" header would be a second one, not a replacement.)
+    msg.msgId = f"<outbox-{message.id}@{_mail_domain()}>"
     if current_app.config.get("MAIL_SUPPRESS_SEND"):
         log.info("email not sent (no MAIL_SERVER configured):\nTo: %s\nSubject: %s\n\n%s",
                  message.to_email, message.subject, message.body_text)
     mail.send(msg)
+
+
+def _describe(error: Exception) -> str:
+    """The error as an admin will read it: the server's own reply when there is one."""
+    if isinstance(error, smtplib.SMTPResponseException):
+        return f"{type(error).__name__}: {error.smtp_code} {_text(error.smtp_error)}"
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        refused = error.recipients.items()
+        return f"{type(error).__name__}: " + "; ".join(
+            f"{to}: {code} {_text(reply)}" for to, (code, reply) in refused
+        )
+    return f"{type(error).__name__}: {error}"
+
+
+def _text(reply: bytes | str) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
 
 
 def _mail_domain() -> str:
@@ -113,24 +143,26 @@ def _mail_domain() -> str:
 
 
 def relay_outbox() -> int:
-    """Enqueue every message that is due (periodic job of the clock process)."""
-    now = utcnow()
+    """Enqueue every message that is due (periodic job of the clock process).
+
+    Returns how many were handed to the queue; stops at the first refusal (Redis is
+    down), the next run tries again.
+    """
     due = db.session.scalars(
         select(OutboxEmail)
-        .where(
-            or_(
-                (OutboxEmail.status == PENDING) & (OutboxEmail.next_attempt_at <= now),
-                (OutboxEmail.status == SENDING) & (OutboxEmail.claimed_at < now - STALE_CLAIM),
-            )
-        )
+        .where(_due(utcnow()))
         .order_by(OutboxEmail.id)
         .limit(1000)
         .execution_options(**{ALL_TENANTS: True})  # system job over every tenant's outbox
     ).all()
-    for message in due:
-        enqueue(send_email, message.id, job_id=message.job_id)
+    jobs = [(message.id, message.job_id) for message in due]
     db.session.remove()
-    return len(due)
+    handed = 0
+    for email_id, job_id in jobs:
+        if not enqueue(send_email, email_id, job_id=job_id):
+            break
+        handed += 1
+    return handed
 
 
 def retry_failed(message: OutboxEmail) -> None:
@@ -141,3 +173,8 @@ def retry_failed(message: OutboxEmail) -> None:
     message.attempts = 0
     message.next_attempt_at = utcnow()
     enqueue_after_commit(send_email, message.id, job_id=f"{message.job_id}-retry")
+
+
+# The clock process (``flask rq cron``) runs the relay every minute. Registered once per
+# process, at import, however many apps the process builds.
+rq.cron_register(relay_outbox, 60)

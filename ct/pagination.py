@@ -73,6 +73,8 @@ def _typed(column, value):
         return value.date()
     if expected is Decimal and isinstance(value, int):
         return Decimal(value)
+    if expected is int and isinstance(value, int) and not -(2**63) <= value < 2**63:
+        return _BAD  # no database compares an integer column with a number this large
     if expected is datetime and isinstance(value, datetime):
         if getattr(sql_type, "timezone", False) and value.tzinfo is None:
             return _BAD

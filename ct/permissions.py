@@ -37,6 +37,12 @@ PRESETS = {
     "admin": list(RIGHTS),
 }
 
+# Tasks and agenda events are follow-ups of exchanges (the exchange form creates them),
+# so writing exchanges is enough to create, edit, tick off and delete them; managing
+# records is too. Deleting needs no more than editing: an editor could empty the item
+# anyway, and a cancelled meeting must be removable by whoever planned it.
+PLAN_RIGHTS = (MANAGE_RECORDS, WRITE_EXCHANGES)
+
 ROLE_ADMIN = "admin"
 ROLE_MEMBER = "member"
 ROLES = {ROLE_ADMIN: _l("Administrator"), ROLE_MEMBER: _l("Member")}
@@ -60,6 +66,25 @@ def require_right(right: str):
         @wraps(view)
         def wrapper(*args, **kwargs):
             if not can(right):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def can_any(*rights: str) -> bool:
+    return any(can(right) for right in rights)
+
+
+def require_any_right(*rights: str):
+    """Route decorator: 403 unless the member holds at least one of ``rights``."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not can_any(*rights):
                 abort(403)
             return view(*args, **kwargs)
 

@@ -22,6 +22,8 @@ from ct.config import TestConfig, _database_url
 from ct.extensions import db, limiter
 
 ROOT = Path(__file__).resolve().parent.parent
+# The SMTP server, the burst worker and the outbox helpers of the email tests.
+pytest_plugins = ["tests.smtp"]
 PASSWORD = "correct horse battery"
 
 
@@ -64,6 +66,7 @@ def app(tmp_dir):
     class Config(TestConfig):
         SQLALCHEMY_DATABASE_URI = uri
         WTF_CSRF_ENABLED = False  # the CSRF tests switch it back on
+        RQ_ASYNC = True  # jobs wait in Redis for a real worker, as in production
 
     app = create_app(Config)
     with app.app_context():
@@ -168,3 +171,10 @@ def tenants(app) -> Tenants:
         a = make_tenant("Alpha Conseil", "alice@alpha.fr", "arthur@alpha.fr")
         b = make_tenant("Beta Industrie", "bob@beta.fr", "berthe@beta.fr")
     return Tenants(a, b)
+
+
+@pytest.fixture
+def english(app, monkeypatch):
+    """Pages in English whatever the user's language: for tests that read messages.
+    (Tests of the French interface itself use the catalog, see tests/auth_support.py.)"""
+    monkeypatch.setattr(app.extensions["babel"], "locale_selector", lambda: "en")

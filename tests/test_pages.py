@@ -87,3 +87,12 @@ def test_no_dead_links_in_the_navigation(client, auth, tenants, language):
     for link in links:
         with client.get(link) as response:
             assert response.status_code == 200, link
+
+
+def test_htmx_errors_show_a_message_not_a_nested_page(htmx, tenants):
+    htmx.post("/login", data={"email": "arthur@alpha.fr", "password": "correct horse battery"})
+    # A member (not admin) may not invite: 403, as a message for the status region.
+    response = htmx.post(f"/t/{tenants.a.slug}/members/invite", data={"email": "x@y.fr"})
+    assert response.status_code == 403
+    assert b"<html" not in response.data and b"role=\"alert\"" in response.data
+    assert response.headers["HX-Retarget"] == "#flashes"

@@ -251,35 +251,33 @@ def test_deleting_leaves_the_other_tenant_alone(app, client, tenants, base):
         assert db.session.scalar(select(func.count(Tiers.id))) == 1
 
 
-def test_links_to_the_cards_of_other_areas(app, tenants):
-    """Contacts, documents, projects and events link to their own cards once their areas
-    serve them (whatever they name the id argument)."""
-    from types import SimpleNamespace
-
-    from ct import create_app
-
-    other = create_app(SimpleNamespace(**app.config))  # routes can't be added once serving
-    other.add_url_rule("/t/<slug>/contacts/new", "contacts.new", lambda: "")
-    other.add_url_rule("/t/<slug>/contacts/<int:contact_id>", "contacts.card", lambda: "")
-    other.add_url_rule("/t/<slug>/projects/<int:id>", "projects.show", lambda: "")
+def test_tabs_link_to_the_cards_of_the_records(app, client, tenants, base):
     tiers_id = add_tiers(app, tenants.a.id, "Connected")
     link_records(app, tenants.a.id, tiers_id)
     with app.app_context(), bound_tenant(tenants.a.id):
-        contact_id = db.session.scalar(select(Contact.id))
-        project_id = db.session.scalar(select(Project.id))
-    client = other.test_client()
-    try:
-        client.post("/login", data={"email": tenants.a.admin_email,
-                                    "password": "correct horse battery"})
-        base = f"/t/{tenants.a.slug}"
-        contacts = client.get(f"{base}/tiers/{tiers_id}/contacts").get_data(as_text=True)
-        projects = client.get(f"{base}/tiers/{tiers_id}/projects").get_data(as_text=True)
-    finally:
-        with other.app_context():
-            db.engine.dispose()  # the second app's connections must not outlive the test
-    assert f'href="{base}/contacts/new?tiers={tiers_id}"' in contacts
-    assert f'href="{base}/contacts/{contact_id}"' in contacts
-    assert f'href="{base}/projects/{project_id}"' in projects
+        ids = {model: db.session.scalar(select(model.id)) for model in
+               (Contact, Document, Project, Event)}
+    contacts = client.get(f"{base}/{tiers_id}/contacts").get_data(as_text=True)
+    # "Add a contact" opens the contact form with this third party chosen.
+    assert f'href="/t/{tenants.a.slug}/contacts/new?tiers={tiers_id}"' in contacts
+    new_contact = client.get(f"/t/{tenants.a.slug}/contacts/new?tiers={tiers_id}")
+    assert new_contact.status_code == 200
+    links = {
+        "contacts": f"/contacts/{ids[Contact]}", "documents": f"/documents/{ids[Document]}",
+        "projects": f"/projects/{ids[Project]}", "agenda": f"/agenda/{ids[Event]}",
+    }
+    for tab, path in links.items():
+        body = client.get(f"{base}/{tiers_id}/{tab}").get_data(as_text=True)
+        assert f'href="/t/{tenants.a.slug}{path}"' in body, tab
+        assert client.get(f"/t/{tenants.a.slug}{path}").status_code == 200, tab
+
+
+@pytest.mark.parametrize("digits", [11, 23, 10_000])
+def test_huge_ids_in_urls_are_not_found(client, base, digits):
+    huge = "9" * digits
+    for suffix in ("", "/edit", "/delete", "/contacts", "/agenda"):
+        assert client.get(f"{base}/{huge}{suffix}").status_code == 404, suffix
+    assert client.post(f"{base}/{huge}/close").status_code == 404
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])

@@ -99,6 +99,17 @@ LONG = "x" * 10_000
     ({"kinds": ["boss"]}, "kinds", "valid choice"),
     ({"sales_rep_id": "999999"}, "sales_rep_id", "Choose an existing member."),
     ({"sales_rep_id": "abc"}, "sales_rep_id", "Choose an existing member."),
+    ({"sales_rep_id": "9" * 30}, "sales_rep_id", "Choose an existing member."),
+    ({"sales_rep_id": "9" * 10_000}, "sales_rep_id", "Choose an existing member."),
+    # PostgreSQL refuses NUL in text: each field says so instead of a 500.
+    ({"name": "Nul\x00Corp"}, "name", "control characters"),
+    ({"customer_code": "C\x00"}, "customer_code", "single line"),
+    ({"email": "a\x00@b.fr"}, "email", "control characters"),
+    ({"phone": "01\x0023456789"}, "phone", "Enter a phone number"),
+    ({"website": "https://x.fr/\x00"}, "website", "single line"),
+    ({"street": "1 rue\nHaute"}, "street", "single line"),
+    ({"town": "Brest\x00"}, "town", "single line"),
+    ({"notes": "ok\x00"}, "notes", "control characters"),
 ])
 def test_bad_input_is_refused_next_to_the_field(app, client, tenants, base, changes, field,
                                                  message):

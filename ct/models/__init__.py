@@ -4,16 +4,24 @@ from ct.models.agenda import Event, EventAssignee, EventContact
 from ct.models.choices import Choice
 from ct.models.contact import Contact
 from ct.models.document import Document, Product
+from ct.models.exchange import (
+    Exchange,
+    ExchangeCollaborator,
+    ExchangeContact,
+    ExchangeProduct,
+)
 from ct.models.invitation import Invitation
 from ct.models.membership import Group, GroupMember, Membership
 from ct.models.outbox import OutboxEmail
 from ct.models.project import Project, Task
+from ct.models.settings import TenantSettings
 from ct.models.tenant import Tenant
 from ct.models.tiers import Tiers
 from ct.models.user import User
 
 __all__ = [
-    "Choice", "Contact", "Document", "Event", "EventAssignee", "EventContact", "Group",
+    "Choice", "Contact", "Document", "Event", "Exchange", "ExchangeCollaborator",
+    "ExchangeContact", "ExchangeProduct", "TenantSettings", "EventAssignee", "EventContact", "Group",
     "GroupMember", "Invitation", "Membership", "OutboxEmail", "Product", "Project", "Task",
     "Tenant", "Tiers", "User",
 ]

@@ -16,6 +16,7 @@ from ct.tenancy import TenantScoped
 
 TITLE_MAX = 200
 LOCATION_MAX = 255
+NOTES_MAX = 5000  # a Text column: the limit is the form's
 
 
 class Event(TenantScoped, Timestamps, db.Model):

@@ -82,7 +82,8 @@ class Invitation(TenantScoped, db.Model):
             tenant_id, invitation_id, secret = _serializer().loads(token)
         except (BadSignature, ValueError, TypeError):
             return None
-        if not (isinstance(tenant_id, int) and isinstance(invitation_id, int)):
+        # type() and not isinstance(): True is an int too, and no id at all.
+        if not (type(tenant_id) is int and type(invitation_id) is int):
             return None
         return tenant_id, invitation_id, str(secret)
 

@@ -29,10 +29,15 @@ class Membership(TenantScoped, Timestamps, db.Model):
 
     @classmethod
     def create(cls, user: User, role: str) -> Membership:
-        preset = "admin" if role == ROLE_ADMIN else "member"
-        membership = cls(user=user, role=role, rights=list(PRESETS[preset]), active=True)
+        membership = cls(user=user, active=True)
+        membership.set_role(role)
         db.session.add(membership)
         return membership
+
+    def set_role(self, role: str) -> None:
+        """The role and the rights of its preset."""
+        self.role = role
+        self.rights = list(PRESETS["admin" if role == ROLE_ADMIN else "member"])
 
     @staticmethod
     def of_user(user_id: int) -> Membership | None:

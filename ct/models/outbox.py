@@ -17,8 +17,11 @@ SENT = "sent"
 FAILED = "failed"
 
 # Delay before each new attempt; after the last one the message ends as failed.
-RETRY_DELAYS = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2))
+RETRY_DELAYS = (
+    timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30), timedelta(hours=2)
+)
 # A message claimed longer ago than this by a worker that died is handed out again.
+# Longer than RQ's job timeout (3 minutes), so a live worker never loses its message.
 STALE_CLAIM = timedelta(minutes=10)
 
 

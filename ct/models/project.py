@@ -16,6 +16,7 @@ from ct.tenancy import TenantScoped
 REFERENCE_MAX = 60
 TITLE_MAX = 200
 LABEL_MAX = 255
+DESCRIPTION_MAX = 5000  # a Text column: the limit is the form's
 
 PROJECT_OPEN = "open"
 PROJECT_CLOSED = "closed"

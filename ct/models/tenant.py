@@ -14,8 +14,15 @@ SLUG_MAX = 60
 RESERVED_SLUGS = {"static", "admin", "api", "new", "login", "signup"}
 
 
+# Letters that Unicode does not decompose into a base letter plus accents.
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o",
+                            "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d", "þ": "th", "Þ": "th"})
+
+
 def slugify(name: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    ascii_name = (
+        unicodedata.normalize("NFKD", name.translate(_LIGATURES)).encode("ascii", "ignore").decode()
+    )
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
     return slug[: SLUG_MAX - 6].strip("-") or "company"
 

@@ -13,3 +13,17 @@ document.addEventListener("htmx:finally:request", (event) => {
     source.querySelectorAll("[aria-busy='true']").forEach((el) => el.removeAttribute("aria-busy"));
   }
 });
+
+// A form swapped back with errors (htmx) replaces the element that had the focus, which
+// drops keyboard and screen-reader users at the top of the page. Put them on the first
+// invalid field instead, so the error is announced and can be corrected at once — but
+// never take the focus away from where the user already is.
+document.addEventListener("htmx:after:swap", (event) => {
+  const root = event.target;
+  const focused = document.activeElement;
+  if (!root || !root.querySelector || (focused && focused !== document.body)) return;
+  const invalid = root.matches("[aria-invalid='true']")
+    ? root
+    : root.querySelector("[aria-invalid='true']");
+  if (invalid) invalid.focus();
+});

@@ -8,6 +8,9 @@ from ct.forms import REQUIRED, email_field, name_field, new_password_field
 from ct.models.tenant import NAME_MAX as COMPANY_MAX
 from ct.models.user import NAME_MAX, PASSWORD_MAX, User
 
+EMAIL_TAKEN = _l("An account already uses this email. Log in, or reset your password.")
+
+
 class SignupForm(FlaskForm):
     company = name_field(_l("Company name"), COMPANY_MAX)
     display_name = name_field(_l("Your name"), NAME_MAX)
@@ -15,10 +18,8 @@ class SignupForm(FlaskForm):
     password = new_password_field()
 
     def validate_email(self, field):
-        if User.email_taken(field.data):
-            raise ValidationError(
-                _l("An account already uses this email. Log in, or reset your password.")
-            )
+        if not field.errors and User.email_taken(field.data):
+            raise ValidationError(EMAIL_TAKEN)
 
 
 class LoginForm(FlaskForm):
@@ -54,6 +55,10 @@ class AcceptExistingAccountForm(FlaskForm):
     password = PasswordField(
         _l("Your password"), validators=[DataRequired(REQUIRED), Length(max=PASSWORD_MAX)]
     )
+
+
+class JoinForm(FlaskForm):
+    """Only the CSRF token: a logged-in invitee confirms with one button."""
 
 
 class LanguageForm(FlaskForm):

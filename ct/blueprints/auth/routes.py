@@ -6,13 +6,15 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ct import accounts
+from ct import accounts, browser_language
 from ct.blueprints.auth import bp
 from ct.blueprints.auth.forms import (
+    EMAIL_TAKEN,
     AcceptExistingAccountForm,
     AcceptNewAccountForm,
     ChangePasswordForm,
     ForgotPasswordForm,
+    JoinForm,
     LanguageForm,
     LoginForm,
     ResetPasswordForm,
@@ -34,13 +36,28 @@ def _account_key() -> str:
     return "login:" + normalize_email(request.form.get("email", ""))[:254]
 
 
+def _same_site_path(target: str) -> bool:
+    """Whether redirecting to ``target`` stays on this site (no open redirect)."""
+    # Browsers read "\" as "/" and drop tabs and newlines: "/\evil.example" or
+    # "/<tab>/evil.example" would leave the site (and a newline cannot go in a header).
+    return (
+        target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and all(ch.isprintable() and not ch.isspace() for ch in target)
+        and not urlsplit(target).netloc
+    )
+
+
 def _safe_next(default: str) -> str:
-    """Only same-site paths are followed after login (no open redirect)."""
+    """The ``next`` page asked for, when it is on this site."""
     target = request.args.get("next", "")
-    parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
-        return target
-    return default
+    return target if _same_site_path(target) else default
+
+
+def _form_page(template: str, form, **context):
+    """A form page: 200 when shown, 422 when submitted with errors."""
+    return render_template(template, form=form, **context), INVALID if form.is_submitted() else 200
 
 
 def _home_of(user: User) -> str:
@@ -61,27 +78,28 @@ def index():
 def signup():
     form = SignupForm()
     if not form.validate_on_submit():
-        return render_template("auth/signup.html", form=form), INVALID if form.is_submitted() else 200
-    tenant = accounts.sign_up(
-        form.company.data,
-        form.display_name.data,
-        form.email.data,
-        form.password.data,
-        language=session.get("lang") or _browser_language(),
-    )
-    db.session.commit()
+        return _form_page("auth/signup.html", form)
+    try:
+        tenant = accounts.sign_up_and_commit(
+            form.company.data,
+            form.display_name.data,
+            form.email.data,
+            form.password.data,
+            language=session.get("lang") or browser_language(),
+        )
+    except accounts.EmailTaken:
+        form.email.errors.append(EMAIL_TAKEN)
+        return render_template("auth/signup.html", form=form), INVALID
     user = User.by_email(form.email.data)
     login_user(user)
     flash(_("Welcome to ct! Your company %(name)s is ready.", name=tenant.name), "success")
     return redirect(url_for("home.index", slug=tenant.slug), 303)
 
 
-def _browser_language() -> str:
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or "fr"
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed
+)
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
     key_func=_account_key,
@@ -93,7 +111,7 @@ def login():
         return redirect(_safe_next(_home_of(current_user)))
     form = LoginForm()
     if not form.validate_on_submit():
-        return render_template("auth/login.html", form=form), INVALID if form.is_submitted() else 200
+        return _form_page("auth/login.html", form)
     user = User.by_email(form.email.data)
     if user is None:
         spend_a_password_check(form.password.data)
@@ -116,8 +134,10 @@ def _may_log_in(user: User) -> bool:
 
 @bp.post("/logout")
 def logout():
-    logout_user()
+    # Clear first: logout_user leaves the mark that makes Flask-Login delete the
+    # remember-me cookie, and clearing afterwards would keep the cookie alive.
     session.clear()
+    logout_user()
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"), 303)
 
@@ -125,7 +145,8 @@ def logout():
 @bp.get("/workspaces")
 @login_required
 def workspaces():
-    return render_template("auth/workspaces.html", tenants=Membership.tenants_of(current_user.id))
+    tenants = Membership.tenants_of(current_user.id)
+    return render_template("auth/workspaces.html", tenants=tenants)
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -133,11 +154,12 @@ def workspaces():
 def forgot_password():
     form = ForgotPasswordForm()
     if not form.validate_on_submit():
-        return render_template("auth/forgot.html", form=form), INVALID if form.is_submitted() else 200
+        return _form_page("auth/forgot.html", form)
     accounts.request_password_reset(form.email.data)
     db.session.commit()
     # The same answer whether or not the account exists.
-    flash(_("If an account uses this email, a link to reset its password is on its way."), "info")
+    flash(_("If an account uses this email, a link to reset its password is on its way."),
+          "info")
     return redirect(url_for("auth.login"), 303)
 
 
@@ -148,7 +170,7 @@ def reset_password(token):
         return render_template("auth/link_invalid.html"), 404
     form = ResetPasswordForm()
     if not form.validate_on_submit():
-        return render_template("auth/reset.html", form=form), INVALID if form.is_submitted() else 200
+        return _form_page("auth/reset.html", form)
     user.set_password(form.password.data)
     db.session.commit()
     logout_user()
@@ -157,6 +179,9 @@ def reset_password(token):
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
+# The page checks the password of an existing account: failures count like a login's.
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"],
+               deduct_when=_failed)
 def accept_invitation(token):
     invitation = Invitation.find_usable(token)
     if invitation is None:
@@ -168,28 +193,36 @@ def accept_invitation(token):
 def _accept(invitation: Invitation):
     existing = User.by_email(invitation.email)
     if current_user.is_authenticated and current_user.email == invitation.email:
-        return _join(invitation, current_user)
+        # Already logged in as the invitee: one click to confirm (a GET changes nothing).
+        form = JoinForm()
+        if form.validate_on_submit():
+            return _join(invitation, current_user._get_current_object())
+        return render_template("auth/accept.html", form=form, invitation=invitation,
+                               existing=existing, confirm=True)
     if existing is not None:
         form = AcceptExistingAccountForm()
         if form.validate_on_submit():
             if existing.check_password(form.password.data):
                 return _join(invitation, existing)
             form.password.errors.append(_("Wrong password."))
-        status = INVALID if form.is_submitted() else 200
-        return render_template("auth/accept.html", form=form, invitation=invitation,
-                               existing=existing), status
+        return _form_page("auth/accept.html", form, invitation=invitation, existing=existing)
     form = AcceptNewAccountForm()
     if not form.validate_on_submit():
-        status = INVALID if form.is_submitted() else 200
-        return render_template("auth/accept.html", form=form, invitation=invitation,
-                               existing=None), status
-    user = accounts.create_user(invitation.email, form.display_name.data, form.password.data,
-                                session.get("lang") or _browser_language())
-    return _join(invitation, user)
+        return _form_page("auth/accept.html", form, invitation=invitation, existing=None)
+    return _join(invitation, new_account=(form.display_name.data, form.password.data))
 
 
-def _join(invitation: Invitation, user: User):
+def _join(invitation: Invitation, user: User | None = None,
+          new_account: tuple[str, str] | None = None):
     tenant = invitation.tenant
+    if not accounts.claim_invitation(invitation):
+        # A second click on "Join" while the first one was being saved.
+        db.session.rollback()
+        return render_template("auth/link_invalid.html"), 404
+    if user is None:
+        display_name, password = new_account
+        user = accounts.create_user(invitation.email, display_name, password,
+                                    session.get("lang") or browser_language())
     accounts.accept_invitation(invitation, user)
     db.session.commit()
     login_user(user)
@@ -205,13 +238,17 @@ def account():
         if current_user.check_password(form.current.data):
             current_user.set_password(form.password.data)
             db.session.commit()
-            # The new session token logs out every other session; keep this one.
-            login_user(current_user)
+            # The new session token logs out every other session. Keep this one, and
+            # re-issue its remember-me cookie (the old one carries the old token).
+            login_user(current_user._get_current_object(), remember=_has_remember_cookie())
             flash(_("Your password is changed. Your other sessions are logged out."), "success")
             return redirect(url_for("auth.account"), 303)
         form.current.errors.append(_("Wrong password."))
-    status = INVALID if form.is_submitted() else 200
-    return render_template("auth/account.html", form=form), status
+    return _form_page("auth/account.html", form)
+
+
+def _has_remember_cookie() -> bool:
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
 
 
 @bp.post("/language")
@@ -226,7 +263,9 @@ def set_language():
 
 
 def _safe_back() -> str:
+    """The page the form was on, when it is on this site."""
     referrer = urlsplit(request.referrer or "")
-    if referrer.netloc == request.host and referrer.path.startswith("/"):
-        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    back = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    if referrer.netloc == request.host and _same_site_path(back):
+        return back
     return url_for("auth.index")

@@ -1,9 +1,178 @@
-from flask_babel import lazy_gettext as _l
+"""Contacts: the list searched as you type, the card, create, edit and delete."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, g, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import joinedload
 
 from ct.blueprints.contacts import bp
-from ct.htmx import render
+from ct.blueprints.contacts.forms import ContactForm
+from ct.extensions import db
+from ct.htmx import redirect_to, render
+from ct.models import Contact, EventContact, Tiers
+from ct.pagination import keyset_page
+from ct.permissions import DELETE_TIERS, MANAGE_RECORDS, require_right
+from ct.record_fields import as_id, tiers_options
+from ct.search import MAX_QUERY, matching
+from ct.text import fold, like_pattern, prefix_pattern
+
+PER_PAGE = 25
+
+
+@bp.context_processor
+def _template_helpers():
+    return {"MANAGE_RECORDS": MANAGE_RECORDS, "DELETE_TIERS": DELETE_TIERS,
+            "tiers_url": tiers_url}
+
+
+def tiers_url(tiers_id: int) -> str:
+    """The card of a third party, or its contacts until the tiers card exists."""
+    if "tiers.card" in current_app.view_functions:
+        return url_for("tiers.card", tiers_id=tiers_id)
+    return url_for("contacts.index", tiers=tiers_id)
+
+
+def _get_or_404(model, record_id: int):
+    """A row of the bound tenant; another tenant's id is simply not found."""
+    row = db.session.scalar(select(model).where(model.id == record_id))
+    if row is None:
+        abort(404)
+    return row
+
+
+def _tiers_in_url() -> Tiers | None:
+    """The ?tiers= filter: absent → None; unknown or another tenant's → 404."""
+    raw = request.args.get("tiers", "").strip()
+    if not raw:
+        return None
+    tiers_id = as_id(raw)
+    if tiers_id is None:
+        abort(404)
+    return _get_or_404(Tiers, tiers_id)
+
+
+def _matching_text(query, q: str):
+    """Same rule as the autocomplete: short queries match the start of the name (sort
+    index), longer ones anywhere in the folded text (trigram index on PostgreSQL)."""
+    folded = fold(q)[:MAX_QUERY]
+    if not folded:
+        return query
+    if len(folded) < 3:
+        return query.where(Contact.sort_key.like(prefix_pattern(folded), escape="\\"))
+    return query.where(Contact.search_text.like(like_pattern(folded), escape="\\"))
 
 
 @bp.get("/")
 def index():
-    return render("workspace/area.html", title=_l("Contacts"), description=_l("The people you talk to at your third parties."))
+    q = (request.args.get("q") or "").strip()[:MAX_QUERY]
+    tiers = _tiers_in_url()
+    descending = request.args.get("sort") == "-name"
+    query = select(Contact).options(joinedload(Contact.tiers))
+    if tiers is not None:
+        query = query.where(Contact.tiers_id == tiers.id)
+    query = _matching_text(query, q)
+    page = keyset_page(query, [Contact.sort_key, Contact.id], request.args.get("cursor"),
+                       PER_PAGE, descending=descending)
+    filters = {"q": q or None, "tiers": tiers.id if tiers else None,
+               "sort": "-name" if descending else None}
+    filters = {key: value for key, value in filters.items() if value}
+    return render("contacts/index.html", block="results", page=page, q=q, tiers=tiers,
+                  descending=descending, filters=filters)
+
+
+@bp.get("/<int:contact_id>")
+def show(contact_id: int):
+    contact = _get_or_404(Contact, contact_id)
+    return render("contacts/show.html", contact=contact)
+
+
+def _form_page(form: ContactForm, contact: Contact | None, status: int = 200):
+    selected = as_id(form.tiers_id.data)
+    options, many = tiers_options(selected)
+    return render("contacts/form.html", block="form", status=status, form=form,
+                  contact=contact, tiers_choices=options, tiers_selected=selected,
+                  many_tiers=many, tiers_blank="none")
+
+
+@bp.get("/new")
+@require_right(MANAGE_RECORDS)
+def new():
+    # "Add a contact" from a tiers card: ?tiers=<id> preselects it. An id the tenant
+    # does not have is ignored here (the select will not offer it).
+    return _form_page(ContactForm(tiers_id=as_id(request.args.get("tiers"))), None)
+
+
+@bp.post("/new")
+@require_right(MANAGE_RECORDS)
+def create():
+    form = ContactForm()
+    if not form.validate_on_submit():
+        return _form_page(form, None, 422)
+    contact = Contact(created_by_id=g.membership.id)
+    form.fill(contact)
+    db.session.add(contact)
+    db.session.commit()
+    flash(_("Contact %(name)s saved.", name=contact.full_name), "success")
+    return redirect_to(url_for("contacts.show", contact_id=contact.id))
+
+
+@bp.get("/<int:contact_id>/edit")
+@require_right(MANAGE_RECORDS)
+def edit(contact_id: int):
+    contact = _get_or_404(Contact, contact_id)
+    return _form_page(ContactForm(obj=contact), contact)
+
+
+@bp.post("/<int:contact_id>/edit")
+@require_right(MANAGE_RECORDS)
+def update(contact_id: int):
+    contact = _get_or_404(Contact, contact_id)
+    form = ContactForm()
+    if not form.validate_on_submit():
+        return _form_page(form, contact, 422)
+    form.fill(contact)
+    db.session.commit()
+    flash(_("Contact %(name)s saved.", name=contact.full_name), "success")
+    return redirect_to(url_for("contacts.show", contact_id=contact.id))
+
+
+def _event_links(contact: Contact) -> int:
+    return db.session.scalar(
+        select(func.count(EventContact.id)).where(EventContact.contact_id == contact.id)
+    )
+
+
+@bp.get("/<int:contact_id>/delete")
+@require_right(DELETE_TIERS)
+def confirm_delete(contact_id: int):
+    contact = _get_or_404(Contact, contact_id)
+    return render("contacts/delete.html", contact=contact, events=_event_links(contact))
+
+
+@bp.post("/<int:contact_id>/delete")
+@require_right(DELETE_TIERS)
+def delete_contact(contact_id: int):
+    contact = _get_or_404(Contact, contact_id)
+    name = contact.full_name
+    # The agenda events stay; they just no longer list this person.
+    db.session.execute(delete(EventContact).where(EventContact.contact_id == contact.id))
+    db.session.delete(contact)
+    db.session.commit()
+    flash(_("Contact %(name)s deleted.", name=name), "success")
+    return redirect_to(url_for("contacts.index"))
+
+
+@bp.get("/tiers-options")
+@require_right(MANAGE_RECORDS)
+def tiers_search():
+    """Options of a record form's third-party select when there are too many to list
+    (contacts and documents forms), the 20 best matches of ?tiers_q=."""
+    rows = db.session.execute(
+        matching(select(Tiers.id, Tiers.name), Tiers.sort_key, Tiers.search_text,
+                 (request.args.get("tiers_q") or "")[:MAX_QUERY])
+    ).all()
+    blank = "choose" if request.args.get("blank") == "choose" else "none"
+    return render("_tiers_options.html", options=[(r.id, r.name) for r in rows],
+                  selected=None, blank=blank)

@@ -11,8 +11,14 @@ from ct.permissions import ROLES
 
 class InviteForm(FlaskForm):
     email = email_field()
-    role = SelectField(_l("Role"), choices=[SelectChoice(code, label) for code, label in ROLES.items()], default="member")
+    role = SelectField(
+        _l("Role"),
+        choices=[SelectChoice(code, label) for code, label in ROLES.items()],
+        default="member",
+    )
 
     def validate_email(self, field):
-        if Membership.by_email(field.data) is not None:
+        # A deactivated member may be invited back.
+        membership = None if field.errors else Membership.by_email(field.data)
+        if membership is not None and membership.active:
             raise ValidationError(_l("This person is already a member."))

@@ -1,9 +1,140 @@
-from flask_babel import lazy_gettext as _l
+"""Products: searchable list, card, create, edit, delete."""
+
+from __future__ import annotations
+
+from flask import abort, flash, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 
 from ct.blueprints.products import bp
-from ct.htmx import render
+from ct.blueprints.products.forms import DUPLICATE, ProductForm
+from ct.extensions import db
+from ct.htmx import redirect_to, render
+from ct.models import Product
+from ct.pagination import keyset_page
+from ct.permissions import DELETE_TIERS, MANAGE_RECORDS, require_right
+from ct.record_fields import format_amount
+from ct.search import MAX_QUERY
+
+PER_PAGE = 25
+# ?sort= → the columns of the keyset (each backed by a (tenant_id, column) index).
+SORTS = {"label": (Product.label, False), "-label": (Product.label, True),
+         "reference": (Product.reference, False), "-reference": (Product.reference, True)}
+ACTIVE_FILTERS = ("active", "inactive", "all")
+
+
+@bp.context_processor
+def _template_helpers():
+    return {"MANAGE_RECORDS": MANAGE_RECORDS, "DELETE_TIERS": DELETE_TIERS,
+            "format_amount": format_amount}
+
+
+def _get_or_404(record_id: int) -> Product:
+    """A product of the bound tenant; another tenant's id is simply not found."""
+    product = db.session.scalar(select(Product).where(Product.id == record_id))
+    if product is None:
+        abort(404)
+    return product
+
+
+def _contains(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 @bp.get("/")
 def index():
-    return render("workspace/area.html", title=_l("Products"), description=_l("The products your exchanges can be about."))
+    q = " ".join((request.args.get("q") or "").split())[:MAX_QUERY]
+    active = request.args.get("active")
+    active = active if active in ACTIVE_FILTERS else "active"
+    sort = request.args.get("sort") if request.args.get("sort") in SORTS else "label"
+    column, descending = SORTS[sort]
+
+    query = select(Product)
+    if active != "all":
+        query = query.where(Product.active.is_(active == "active"))
+    if q:
+        pattern = _contains(q)
+        query = query.where(or_(Product.reference.ilike(pattern, escape="\\"),
+                                Product.label.ilike(pattern, escape="\\")))
+    page = keyset_page(query, [column, Product.id], request.args.get("cursor"), PER_PAGE,
+                       descending=descending)
+    filters = {"q": q or None, "active": None if active == "active" else active,
+               "sort": None if sort == "label" else sort}
+    filters = {key: value for key, value in filters.items() if value}
+    return render("products/index.html", block="results", page=page, q=q, active=active,
+                  sort=sort, filters=filters)
+
+
+@bp.get("/<int:product_id>")
+def show(product_id: int):
+    return render("products/show.html", product=_get_or_404(product_id))
+
+
+def _form_page(form: ProductForm, status: int = 200):
+    return render("products/form.html", block="form", status=status, form=form,
+                  product=form.product)
+
+
+def _save(form: ProductForm, product: Product):
+    """Commit, or the form again when another request took the reference meanwhile."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        form.reference.errors.append(DUPLICATE)
+        return _form_page(form, 422)
+    flash(_("Product %(reference)s saved.", reference=product.reference), "success")
+    return redirect_to(url_for("products.show", product_id=product.id))
+
+
+@bp.get("/new")
+@require_right(MANAGE_RECORDS)
+def new():
+    return _form_page(ProductForm())
+
+
+@bp.post("/new")
+@require_right(MANAGE_RECORDS)
+def create():
+    form = ProductForm()
+    if not form.validate_on_submit():
+        return _form_page(form, 422)
+    product = Product()
+    form.fill(product)
+    db.session.add(product)
+    return _save(form, product)
+
+
+@bp.get("/<int:product_id>/edit")
+@require_right(MANAGE_RECORDS)
+def edit(product_id: int):
+    return _form_page(ProductForm(product=_get_or_404(product_id)))
+
+
+@bp.post("/<int:product_id>/edit")
+@require_right(MANAGE_RECORDS)
+def update(product_id: int):
+    form = ProductForm(product=_get_or_404(product_id))
+    if not form.validate_on_submit():
+        return _form_page(form, 422)
+    form.fill(form.product)
+    return _save(form, form.product)
+
+
+@bp.get("/<int:product_id>/delete")
+@require_right(DELETE_TIERS)
+def confirm_delete(product_id: int):
+    return render("products/delete.html", product=_get_or_404(product_id))
+
+
+@bp.post("/<int:product_id>/delete")
+@require_right(DELETE_TIERS)
+def delete_product(product_id: int):
+    product = _get_or_404(product_id)
+    reference = product.reference
+    db.session.delete(product)
+    db.session.commit()
+    flash(_("Product %(reference)s deleted.", reference=reference), "success")
+    return redirect_to(url_for("products.index"))

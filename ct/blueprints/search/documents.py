@@ -1,1 +1,50 @@
-"""Autocomplete of documents (to be written)."""
+"""Autocomplete of the documents of one third party (the exchange form's picker).
+
+Documents are always looked for within one third party, so the (tenant, tiers, date)
+index bounds the rows read; the text narrows them on reference and description.
+"""
+
+from flask import request
+from flask_babel import format_date, format_decimal, get_locale
+from sqlalchemy import or_, select
+
+from ct.blueprints.search import bp, query_text, results
+from ct.extensions import db
+from ct.models import Choice, Document
+from ct.search import LIMIT
+
+
+def _contains(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+@bp.get("/documents")
+def documents():
+    raw = (request.args.get("tiers") or "").strip()
+    if not raw.isdigit() or len(raw) > 18:
+        return results("documents", [])
+    query = (
+        select(Document.id, Document.reference, Document.date, Document.amount,
+               Choice.label, Choice.label_en)
+        .join(Choice, Document.kind_id == Choice.id)
+        # Another tenant's tiers has no document under the tenant scoping: empty result.
+        .where(Document.tiers_id == int(raw))
+    )
+    q = " ".join(query_text().split())
+    if q:
+        pattern = _contains(q)
+        query = query.where(or_(Document.reference.ilike(pattern, escape="\\"),
+                                Document.description.ilike(pattern, escape="\\")))
+    rows = db.session.execute(
+        query.order_by(Document.date.desc(), Document.id.desc()).limit(LIMIT)
+    ).all()
+    english = str(get_locale()) == "en"
+    items = []
+    for row in rows:
+        kind = row.label_en if english and row.label_en else row.label
+        parts = [kind, format_date(row.date)]
+        if row.amount is not None:
+            parts.append(format_decimal(row.amount, format="#,##0.00"))
+        items.append((row.id, row.reference, " · ".join(parts)))
+    return results("documents", items)

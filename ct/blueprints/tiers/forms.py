@@ -11,7 +11,6 @@ from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
-    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
@@ -21,57 +20,33 @@ from wtforms.validators import URL, Email, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ct.extensions import db
-from ct.forms import name_field
+from ct.fields import IdSelectField
+from ct.forms import name_field, one_line_text
 from ct.models import Membership, Tiers
 from ct.models import tiers as limits
+from ct.record_fields import TOO_LONG, phone_field, plain_text, single_line, strip, text_field
 
-TOO_LONG = _l("At most %(max)d characters.")
 KIND_LABELS = {
     "prospect": _l("Prospect"),
     "customer": _l("Customer"),
     "supplier": _l("Supplier"),
 }
 
-_PHONE_CHARS = re.compile(r"^[0-9 +.\-()]+$")
 _HAS_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:(?![0-9])", re.IGNORECASE)
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def _with_scheme(value):
     """'www.example.com' is what people type: assume https. An explicit scheme
     (javascript:, ftp://…) is kept so that the scheme check can refuse it."""
-    value = _strip(value)
+    value = strip(value)
     if value and not _HAS_SCHEME.match(value):
         return f"https://{value}"
     return value
 
 
-def valid_phone(form, field) -> None:
-    value = field.data or ""
-    digits = sum(c.isdigit() for c in value)
-    if value and (not _PHONE_CHARS.match(value) or not 6 <= digits <= 20):
-        raise ValidationError(
-            _l("Enter a phone number: 6 to 20 digits, with spaces and + . - ( ) allowed."))
-
-
 def web_scheme(form, field) -> None:
     if field.data and not field.data.lower().startswith(("http://", "https://")):
         raise ValidationError(_l("Enter a web address starting with http:// or https://."))
-
-
-def _member_id(value):
-    """The submitted member id: None when empty, 0 (no such member) when not a number."""
-    if value in (None, ""):
-        return None
-    return int(value) if str(value).isdigit() else 0
-
-
-def _text(label, max_length, *extra):
-    return StringField(label, validators=[Optional(), Length(max=max_length, message=TOO_LONG),
-                                          *extra], filters=[_strip])
 
 
 class TiersForm(FlaskForm):
@@ -80,22 +55,22 @@ class TiersForm(FlaskForm):
         _l("Kind"), choices=[SelectChoice(code, label) for code, label in KIND_LABELS.items()],
         widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(),
     )
-    customer_code = _text(_l("Customer code"), limits.CODE_MAX)
-    email = EmailField(_l("Email"), filters=[_strip], validators=[
-        Optional(), Length(max=limits.EMAIL_MAX, message=TOO_LONG),
+    customer_code = text_field(_l("Customer code"), limits.CODE_MAX)
+    email = EmailField(_l("Email"), filters=[strip], validators=[
+        one_line_text, Optional(), Length(max=limits.EMAIL_MAX, message=TOO_LONG),
         Email(_l("Enter a valid email address."), check_deliverability=False)])
-    phone = _text(_l("Phone"), limits.PHONE_MAX, valid_phone)
+    phone = phone_field(_l("Phone"))
     website = StringField(_l("Website"), filters=[_with_scheme], validators=[
-        Optional(), Length(max=limits.URL_MAX, message=TOO_LONG), web_scheme,
+        Optional(), Length(max=limits.URL_MAX, message=TOO_LONG), single_line, web_scheme,
         URL(message=_l("Enter a valid web address, such as https://example.com."))])
-    street = _text(_l("Street"), limits.STREET_MAX)
-    postcode = _text(_l("Postcode"), limits.POSTCODE_MAX)
-    town = _text(_l("Town"), limits.TOWN_MAX)
-    country = _text(_l("Country"), limits.COUNTRY_MAX)
-    sales_rep_id = SelectField(_l("Sales representative"), coerce=_member_id,
-                               validate_choice=False)
-    notes = TextAreaField(_l("Notes"), filters=[_strip], validators=[
-        Optional(), Length(max=limits.NOTES_MAX, message=TOO_LONG)])
+    street = text_field(_l("Street"), limits.STREET_MAX)
+    postcode = text_field(_l("Postcode"), limits.POSTCODE_MAX)
+    town = text_field(_l("Town"), limits.TOWN_MAX)
+    country = text_field(_l("Country"), limits.COUNTRY_MAX)
+    # Any id may be posted: the form checks it against the bound tenant's members.
+    sales_rep_id = IdSelectField(_l("Sales representative"))
+    notes = TextAreaField(_l("Notes"), filters=[strip], validators=[
+        Optional(), Length(max=limits.NOTES_MAX, message=TOO_LONG), plain_text])
     # Set when the user saw the possible duplicates and chose to create anyway.
     confirm_duplicate = HiddenField()
 
@@ -110,8 +85,8 @@ class TiersForm(FlaskForm):
             SelectChoice(m.id, m.user.display_name) for m in members]
 
     def validate_customer_code(self, field) -> None:
-        if not field.data:
-            return
+        if not field.data or field.errors:
+            return  # an invalid code (a NUL byte…) must not reach the database
         query = select(Tiers.id).where(Tiers.customer_code == field.data)
         if self._tiers is not None:
             query = query.where(Tiers.id != self._tiers.id)

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ct.extensions import db
+from ct.fields import parse_id
 from ct.models import Tiers
 from ct.models.tiers import KINDS, coalesced
 from ct.pagination import Page, keyset_page
@@ -49,11 +50,11 @@ class ListFilters:
     @classmethod
     def from_args(cls, args, member_ids: set[int]) -> ListFilters:
         """Read the query string; anything unknown falls back to the default, never an error."""
-        rep = args.get("rep", "")
+        rep = parse_id(args.get("rep"))
         return cls(
             q=args.get("q", "").strip()[:MAX_QUERY],
             kind=_one_of(args.get("kind"), KINDS, ""),
-            rep=int(rep) if rep.isdigit() and int(rep) in member_ids else None,
+            rep=rep if rep in member_ids else None,
             status=_one_of(args.get("status"), STATUSES, "active"),
             sort=_one_of(args.get("sort"), SORTS, "name"),
             dir=_one_of(args.get("dir"), DIRECTIONS, "asc"),

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
-from werkzeug.routing import BuildError
 
 from ct.extensions import db
 from ct.models import Contact, Document, Event, Project, Tiers
@@ -73,31 +71,3 @@ def events_of(tiers: Tiers, upcoming_after: str | None, past_after: str | None
     past = keyset_page(base.where(Event.starts_at < now), order, past_after, PER_TAB_PAGE,
                        descending=True)
     return upcoming, past
-
-
-# The card endpoint of another area is named by that area; these are the usual names.
-_CARD_ENDPOINTS = ("card", "show", "view", "detail")
-
-
-def record_url(area: str, record_id: int) -> str | None:
-    """The card of a record of another area (contacts, documents…), or None while that
-    area has no card page: the tab then lists the record without a link."""
-    for name in _CARD_ENDPOINTS:
-        endpoint = f"{area}.{name}"
-        if endpoint not in current_app.view_functions:
-            continue
-        rules = list(current_app.url_map.iter_rules(endpoint))
-        arguments = [a for a in rules[0].arguments if a != "slug"]
-        if len(arguments) == 1:
-            return url_for(endpoint, **{arguments[0]: record_id})
-    return None
-
-
-def area_url(endpoint: str, **values) -> str | None:
-    """``url_for`` for a page of another area that may not exist yet (then None)."""
-    if endpoint not in current_app.view_functions:
-        return None
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, request, url_for
+from flask import flash, g, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ct.blueprints.tiers import bp
@@ -12,16 +11,9 @@ from ct.blueprints.tiers.forms import KIND_LABELS, EditTiersForm, TiersForm
 from ct.blueprints.tiers.listing import ListFilters, tenant_has_tiers, tiers_page
 from ct.extensions import db
 from ct.htmx import redirect_to, render
+from ct.lookups import get_or_404
 from ct.models import Membership, Tiers
 from ct.permissions import MANAGE_RECORDS, can, require_right
-
-
-def get_tiers_or_404(tiers_id: int) -> Tiers:
-    """The tiers of the bound tenant with this id; another tenant's id is not found."""
-    tiers = db.session.scalar(select(Tiers).where(Tiers.id == tiers_id))
-    if tiers is None:
-        abort(404)
-    return tiers
 
 
 @bp.get("/")
@@ -77,7 +69,7 @@ def new():
 @bp.route("/<int:tiers_id>/edit", methods=["GET", "POST"])
 @require_right(MANAGE_RECORDS)
 def edit(tiers_id: int):
-    tiers = get_tiers_or_404(tiers_id)
+    tiers = get_or_404(Tiers, tiers_id)
     form = EditTiersForm(tiers=tiers)
     if not form.is_submitted():
         return _form_page(form, tiers)
@@ -85,6 +77,6 @@ def edit(tiers_id: int):
         return _form_page(form, tiers, status=422)
     form.fill(tiers)
     if not _saved(form, tiers):
-        return _form_page(form, get_tiers_or_404(tiers_id), status=422)
+        return _form_page(form, get_or_404(Tiers, tiers_id), status=422)  # rollback expired it
     flash(_("Third party “%(name)s” saved.", name=tiers.name), "success")
     return redirect_to(url_for("tiers.card", tiers_id=tiers.id))

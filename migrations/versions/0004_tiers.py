@@ -5,13 +5,13 @@ party of the tenant on each page. The code and town sort on coalesce(column, '')
 expression indexes exist on PostgreSQL only (SQLite, for a first run, sorts; fine at
 that size, and it cannot reflect expression indexes).
 
-Revision ID: 0003_tiers
-Revises: 0002
+Revision ID: 0004_tiers
+Revises: 0003
 """
 from alembic import op
 
-revision = "0003_tiers"
-down_revision = "0002"
+revision = "0004_tiers"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,153 @@
+"""The exchange: one contact with a third party — who, how, about what, what next."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, Index, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ct.extensions import db
+from ct.models.agenda import Event
+from ct.models.base import Timestamps, UTCDateTime, utcnow
+from ct.models.choices import Choice
+from ct.models.contact import Contact
+from ct.models.document import Document, Product
+from ct.models.membership import Group, Membership
+from ct.models.project import Project, Task
+from ct.models.tiers import Tiers
+from ct.tenancy import TenantScoped
+from ct.text import fold
+
+COMMENT_MAX = 20000
+
+STATUS_CLOSED = "closed"
+STATUS_IN_PROGRESS = "in_progress"
+STATUS_TODO = "todo"
+STATUSES = (STATUS_CLOSED, STATUS_IN_PROGRESS, STATUS_TODO)
+
+
+class Exchange(TenantScoped, Timestamps, db.Model):
+    __tablename__ = "exchanges"
+    __tenant_refs__ = {
+        "tiers_id": "tiers",
+        "document_id": "documents",
+        "project_id": "projects",
+        "author_id": "memberships",
+        "made_by_id": "memberships",
+        "mode_id": "choices",
+        "object_id": "choices",
+        "confidential_group_id": "groups",
+        "task_id": "tasks",
+        "event_id": "events",
+    }
+    __extra_args__ = (
+        # A form submitted twice (double click, stale tab) creates one exchange.
+        UniqueConstraint("tenant_id", "form_token"),
+        # Newest first, per tenant and per the filters used most.
+        Index("ix_exchanges_tenant_date", "tenant_id", "occurred_at", "id"),
+        Index("ix_exchanges_tenant_tiers_date", "tenant_id", "tiers_id", "occurred_at", "id"),
+        Index("ix_exchanges_tenant_status_date", "tenant_id", "status", "occurred_at", "id"),
+        Index("ix_exchanges_tenant_author_date", "tenant_id", "author_id", "occurred_at", "id"),
+        Index("ix_exchanges_tenant_made_by_date", "tenant_id", "made_by_id", "occurred_at", "id"),
+        Index("ix_exchanges_tenant_document", "tenant_id", "document_id"),
+        Index("ix_exchanges_tenant_project", "tenant_id", "project_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tiers_id: Mapped[int] = mapped_column()
+    document_id: Mapped[int | None] = mapped_column()
+    project_id: Mapped[int | None] = mapped_column()
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    author_id: Mapped[int] = mapped_column()
+    made_by_id: Mapped[int] = mapped_column()
+    mode_id: Mapped[int | None] = mapped_column()
+    object_id: Mapped[int | None] = mapped_column()
+    status: Mapped[str] = mapped_column(String(12), default=STATUS_CLOSED)
+    comment: Mapped[str | None] = mapped_column(Text)
+    confidential_comment: Mapped[str | None] = mapped_column(Text)
+    confidential_group_id: Mapped[int | None] = mapped_column()
+    notify_collaborators: Mapped[bool] = mapped_column(Boolean, default=False)
+    task_id: Mapped[int | None] = mapped_column()
+    event_id: Mapped[int | None] = mapped_column()
+    form_token: Mapped[str | None] = mapped_column(String(40))
+    # Folded comment for the text filter (never the confidential part).
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    tiers: Mapped[Tiers] = relationship(foreign_keys=[tiers_id])
+    document: Mapped[Document | None] = relationship(foreign_keys=[document_id])
+    project: Mapped[Project | None] = relationship(foreign_keys=[project_id])
+    author: Mapped[Membership] = relationship(foreign_keys=[author_id])
+    made_by: Mapped[Membership] = relationship(foreign_keys=[made_by_id])
+    mode: Mapped[Choice | None] = relationship(foreign_keys=[mode_id])
+    object: Mapped[Choice | None] = relationship(foreign_keys=[object_id])
+    confidential_group: Mapped[Group | None] = relationship(foreign_keys=[confidential_group_id])
+    task: Mapped[Task | None] = relationship(foreign_keys=[task_id])
+    event: Mapped[Event | None] = relationship(foreign_keys=[event_id])
+    contact_links: Mapped[list[ExchangeContact]] = relationship(
+        foreign_keys="ExchangeContact.exchange_id", cascade="all, delete-orphan")
+    product_links: Mapped[list[ExchangeProduct]] = relationship(
+        foreign_keys="ExchangeProduct.exchange_id", cascade="all, delete-orphan")
+    collaborator_links: Mapped[list[ExchangeCollaborator]] = relationship(
+        foreign_keys="ExchangeCollaborator.exchange_id", cascade="all, delete-orphan")
+
+    @property
+    def contacts(self) -> list[Contact]:
+        return [link.contact for link in self.contact_links]
+
+    @property
+    def products(self) -> list[Product]:
+        return [link.product for link in self.product_links]
+
+    @property
+    def collaborators(self) -> list[Membership]:
+        return [link.membership for link in self.collaborator_links]
+
+
+class ExchangeContact(TenantScoped, db.Model):
+    __tablename__ = "exchange_contacts"
+    __tenant_refs__ = {"exchange_id": "exchanges", "contact_id": "contacts"}
+    __extra_args__ = (
+        UniqueConstraint("tenant_id", "exchange_id", "contact_id"),
+        Index("ix_exchange_contacts_contact", "tenant_id", "contact_id", "exchange_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exchange_id: Mapped[int] = mapped_column()
+    contact_id: Mapped[int] = mapped_column()
+
+    contact: Mapped[Contact] = relationship(foreign_keys=[contact_id])
+
+
+class ExchangeProduct(TenantScoped, db.Model):
+    __tablename__ = "exchange_products"
+    __tenant_refs__ = {"exchange_id": "exchanges", "product_id": "products"}
+    __extra_args__ = (UniqueConstraint("tenant_id", "exchange_id", "product_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exchange_id: Mapped[int] = mapped_column()
+    product_id: Mapped[int] = mapped_column()
+
+    product: Mapped[Product] = relationship(foreign_keys=[product_id])
+
+
+class ExchangeCollaborator(TenantScoped, db.Model):
+    __tablename__ = "exchange_collaborators"
+    __tenant_refs__ = {"exchange_id": "exchanges", "membership_id": "memberships"}
+    __extra_args__ = (
+        UniqueConstraint("tenant_id", "exchange_id", "membership_id"),
+        # "Exchanges I collaborate on" for members who read only their own.
+        Index("ix_exchange_collaborators_member", "tenant_id", "membership_id", "exchange_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exchange_id: Mapped[int] = mapped_column()
+    membership_id: Mapped[int] = mapped_column()
+
+    membership: Mapped[Membership] = relationship(foreign_keys=[membership_id])
+
+
+@event.listens_for(Exchange, "before_insert")
+@event.listens_for(Exchange, "before_update")
+def _derive_search_text(mapper, connection, exchange: Exchange) -> None:
+    exchange.search_text = fold(exchange.comment)[:COMMENT_MAX]
