@@ -56,6 +56,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
     RQ_QUEUES = ["default"]
+    # A safety net for every route; the CSV import sets its own, smaller limit.
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
     RQ_CONNECTION_CLASS = "ct.jobs.QueueRedis"  # fails fast when Redis is down
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", default=True)
     # Redis down must not take logins down: count in memory until it is back.

@@ -174,7 +174,11 @@ def tenants(app) -> Tenants:
 
 
 @pytest.fixture
-def english(app, monkeypatch):
-    """Pages in English whatever the user's language: for tests that read messages.
-    (Tests of the French interface itself use the catalog, see tests/auth_support.py.)"""
-    monkeypatch.setattr(app.extensions["babel"], "locale_selector", lambda: "en")
+def english_messages(monkeypatch):
+    """Messages as written in the code (English) while dates, numbers and lists keep
+    the user's French locale: for tests that read the messages of a feature.
+    Tests of the translations themselves use the catalog (tests/auth_support.py)."""
+    from babel.support import NullTranslations
+    from flask_babel import Domain
+
+    monkeypatch.setattr(Domain, "get_translations", lambda self: NullTranslations())

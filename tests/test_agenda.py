@@ -21,6 +21,9 @@ from tests.planning_data import (
     set_rights,
 )
 
+# These tests read the messages of the feature, as written in the code.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 NEXT_YEAR = datetime.now(UTC).year + 1
 
 

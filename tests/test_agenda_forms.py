@@ -7,6 +7,9 @@ import pytest
 from ct.models import Event, EventAssignee, EventContact
 from tests.planning_data import PARIS, count, make_contact, make_tiers, set_rights
 
+# These tests read the messages of the feature, as written in the code.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 NEXT_YEAR = datetime.now(UTC).year + 1
 START = f"{NEXT_YEAR}-04-02T10:00"
 
@@ -35,7 +38,6 @@ def local(value: datetime) -> str:
     return value.astimezone(PARIS).strftime("%Y-%m-%dT%H:%M")
 
 
-@pytest.mark.usefixtures("english")  # asserts the English messages
 @pytest.mark.parametrize("fields, field, message", [
     ({"title": ""}, "title", "This field is required."),
     ({"title": "   "}, "title", "This field is required."),

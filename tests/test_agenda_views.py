@@ -15,6 +15,9 @@ from tests.planning_data import (
     section,
 )
 
+# These tests read the messages of the feature, as written in the code.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 NEXT_YEAR = datetime.now(UTC).year + 1
 
 

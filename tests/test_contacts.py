@@ -9,6 +9,9 @@ from ct.models.base import utcnow
 from ct.permissions import PRESETS
 from ct.tenancy import bound_tenant
 
+# These tests read the messages of the feature, as written in the code.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 def add(app, tenant, *rows):
     """Rows written for ``tenant``; their ids, in order."""
@@ -111,7 +114,6 @@ def test_htmx_success_redirects_with_a_header(app, htmx, tenants):
     assert response.headers["HX-Redirect"].startswith(f"/t/{tenants.a.slug}/contacts/")
 
 
-@pytest.mark.usefixtures("english")  # asserts the English messages
 @pytest.mark.parametrize(("data", "field", "message"), [
     ({"first_name": "", "last_name": ""}, "first_name", "Enter a first name or a last name."),
     ({"first_name": "   ", "last_name": " "}, "first_name", "Enter a first name or a last name."),
@@ -256,7 +258,6 @@ def test_another_tenants_member_cannot_reach_the_contacts(app, client, auth, ten
     assert len(contacts_of(app, tenants.a)) == 1
 
 
-@pytest.mark.usefixtures("english")  # asserts the English messages
 def test_forged_posts_without_the_csrf_token_are_refused(app, client, alpha, monkeypatch):
     (contact_id,) = add(app, alpha, Contact(first_name="Jean"))
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)

@@ -13,6 +13,9 @@ from ct.extensions import db
 from ct.models import Contact, Tiers
 from ct.tenancy import bound_tenant
 
+# These tests read the messages of the feature, as written in the code.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 def add(app, tenant, *rows):
     with app.app_context(), bound_tenant(tenant.id):
@@ -203,7 +206,6 @@ def test_autocomplete_within_one_tiers(app, client, alpha, tenants):
         assert options(response.get_data(as_text=True)) == []
 
 
-@pytest.mark.usefixtures("english")  # asserts the English messages
 def test_autocomplete_never_shows_another_tenants_contacts(app, client, alpha, tenants):
     add(app, tenants.b, Contact(first_name="Jean", last_name="Beta"))
     html = client.get(f"/t/{alpha.slug}/search/contacts?q=jean").get_data(as_text=True)

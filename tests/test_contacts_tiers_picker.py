@@ -11,6 +11,9 @@ from ct.models import Tiers
 from ct.record_fields import FEW_TIERS
 from ct.tenancy import bound_tenant
 
+# These tests read the messages of the feature, as written in the code.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 def add_tiers(app, tenant, names):
     with app.app_context(), bound_tenant(tenant.id):

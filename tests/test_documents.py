@@ -14,6 +14,9 @@ from ct.permissions import PRESETS
 from ct.record_fields import AmountError, parse_amount
 from ct.tenancy import bound_tenant
 
+# These tests read the messages of the feature, as written in the code.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 def add(app, tenant, *rows):
     with app.app_context(), bound_tenant(tenant.id):
@@ -117,7 +120,6 @@ def test_edit_a_document_shows_the_amount_back_in_french(app, client, alpha):
     assert (document.status, document.amount) == ("paid", Decimal("99.00"))
 
 
-@pytest.mark.usefixtures("english")  # asserts the English messages
 @pytest.mark.parametrize(("changes", "field", "message"), [
     ({"reference": ""}, "reference", "This field is required."),
     ({"reference": "   "}, "reference", "This field is required."),

@@ -15,6 +15,9 @@ from ct.extensions import db
 from ct.models import Choice, Document, Tiers
 from ct.tenancy import bound_tenant
 
+# These tests read the messages of the feature, as written in the code.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 def add(app, tenant, *rows):
     with app.app_context(), bound_tenant(tenant.id):

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from babel.dates import format_date
-from conftest import AuthActions
+from tests.conftest import AuthActions
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 

@@ -13,6 +13,9 @@ from ct.models import Membership, Product
 from ct.permissions import PRESETS
 from ct.tenancy import bound_tenant
 
+# These tests read the messages of the feature, as written in the code.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 def add(app, tenant, *rows):
     with app.app_context(), bound_tenant(tenant.id):
@@ -65,7 +68,6 @@ def test_create_edit_and_delete_a_product(app, client, alpha):
     assert products_of(app, alpha) == []
 
 
-@pytest.mark.usefixtures("english")  # asserts the English messages
 @pytest.mark.parametrize(("data", "field", "message"), [
     ({"reference": "", "label": "Pompe"}, "reference", "This field is required."),
     ({"reference": "P1", "label": "  "}, "label", "This field is required."),

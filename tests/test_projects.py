@@ -13,6 +13,9 @@ from tests.planning_data import (
     set_rights,
 )
 
+# These tests read the messages of the feature, as written in the code.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 @pytest.fixture
 def a(tenants):
@@ -53,7 +56,6 @@ def test_htmx_create_redirects_with_a_header(htmx, app, a):
     assert response.status_code == 204 and response.headers["HX-Redirect"] == url(a, "1")
 
 
-@pytest.mark.usefixtures("english")  # asserts the English messages
 @pytest.mark.parametrize("data, field, message", [
     ({"reference": "", "title": "T"}, "reference", "This field is required."),
     ({"reference": "R", "title": "   "}, "title", "This field is required."),

@@ -6,6 +6,9 @@ import pytest
 
 from tests.planning_data import counting_queries, make_project, make_tiers
 
+# These tests read the messages of the feature, as written in the code.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 @pytest.fixture
 def a(tenants):

@@ -15,6 +15,9 @@ from tests.planning_data import (
     set_rights,
 )
 
+# These tests read the messages of the feature, as written in the code.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 @pytest.fixture
 def a(tenants):
@@ -57,7 +60,6 @@ def test_quick_add_on_the_project_card(htmx, client, auth, app, a):
     assert plain.status_code == 303 and plain.headers["Location"] == url(a, str(project))
 
 
-@pytest.mark.usefixtures("english")  # asserts the English messages
 @pytest.mark.parametrize("data, field, message", [
     ({"label": ""}, "label", "This field is required."),
     ({"label": "x" * 10_000}, "label", "At most 255 characters."),

@@ -7,6 +7,9 @@ import pytest
 from ct.blueprints.projects.planning import tenant_today
 from tests.planning_data import counting_queries, make_project, make_task, paris_today, section
 
+# These tests read the messages of the feature, as written in the code.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 @pytest.fixture
 def a(tenants):

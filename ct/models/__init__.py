@@ -10,6 +10,7 @@ from ct.models.exchange import (
     ExchangeContact,
     ExchangeProduct,
 )
+from ct.models.import_run import ImportRun
 from ct.models.invitation import Invitation
 from ct.models.membership import Group, GroupMember, Membership
 from ct.models.outbox import OutboxEmail
@@ -20,8 +21,8 @@ from ct.models.tiers import Tiers
 from ct.models.user import User
 
 __all__ = [
-    "Choice", "Contact", "Document", "Event", "Exchange", "ExchangeCollaborator",
-    "ExchangeContact", "ExchangeProduct", "TenantSettings", "EventAssignee", "EventContact", "Group",
-    "GroupMember", "Invitation", "Membership", "OutboxEmail", "Product", "Project", "Task",
-    "Tenant", "Tiers", "User",
+    "Choice", "Contact", "Document", "Event", "EventAssignee", "EventContact", "Exchange",
+    "ExchangeCollaborator", "ExchangeContact", "ExchangeProduct", "Group", "GroupMember",
+    "ImportRun", "Invitation", "Membership", "OutboxEmail", "Product", "Project", "Task",
+    "Tenant", "TenantSettings", "Tiers", "User",
 ]
