@@ -76,8 +76,9 @@ def count_queries(app):
 
 
 @pytest.fixture
-def admin_a(auth, tenants):
+def admin_a(client, auth, tenants):
     auth.login(tenants.a.admin_email)
+    client.post("/language", data={"language": "en"})  # the assertions read English
     return f"/t/{tenants.a.slug}"
 
 

@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
-from test_tiers import add_tiers, count_queries, tiers_named
 
 from ct.extensions import db
 from ct.models import Choice, Contact, Document, Event, Project, Tiers
 from ct.tenancy import bound_tenant
+from tests.test_tiers import add_tiers, count_queries, tiers_named
 
 TABS = ("contacts", "exchanges", "agenda", "documents", "projects")
 
@@ -41,13 +41,13 @@ def link_records(app, tenant_id: int, tiers_id: int, contacts=1, documents=1, pr
 
 
 @pytest.fixture
-def base(auth, tenants):
+def base(client, auth, tenants):
     auth.login(tenants.a.admin_email)
+    client.post("/language", data={"language": "en"})  # the assertions read English
     return f"/t/{tenants.a.slug}/tiers"
 
 
 def test_card_shows_every_field_and_counts(app, client, tenants, base):
-    client.post("/language", data={"language": "en"})
     tiers_id = add_tiers(app, tenants.a.id, "Garage Martin", is_customer=True, is_supplier=True,
                          customer_code="C-042", email="a@martin.fr", phone="02 98 00 00 00",
                          website="https://martin.fr", street="1 rue Haute", postcode="29000",
@@ -87,7 +87,6 @@ def test_each_tab_is_a_page_and_a_fragment(app, client, htmx, tenants, base, tab
 
 
 def test_tabs_list_the_linked_records(app, client, tenants, base):
-    client.post("/language", data={"language": "en"})
     tiers_id = add_tiers(app, tenants.a.id, "Linked")
     other_id = add_tiers(app, tenants.a.id, "Other")
     link_records(app, tenants.a.id, tiers_id, contacts=2, documents=2, projects=2, events=4)
@@ -123,7 +122,6 @@ def _follow(client, url: str, pattern: str, link_text: str) -> list[str]:
 
 
 def test_tab_pages_follow_the_cursor(app, client, tenants, base):
-    client.post("/language", data={"language": "en"})
     tiers_id = add_tiers(app, tenants.a.id, "Crowded")
     link_records(app, tenants.a.id, tiers_id, contacts=30, documents=30, projects=30,
                  events=60)
@@ -175,7 +173,6 @@ def test_close_needs_a_post(app, client, tenants, base):
 
 
 def test_delete_asks_then_deletes(app, client, tenants, base):
-    client.post("/language", data={"language": "en"})
     tiers_id = add_tiers(app, tenants.a.id, "Doomed")
     confirm = client.get(f"{base}/{tiers_id}/delete").get_data(as_text=True)
     assert "This permanently deletes the third party “Doomed”" in confirm
@@ -188,7 +185,6 @@ def test_delete_asks_then_deletes(app, client, tenants, base):
 
 
 def test_delete_is_refused_with_linked_records(app, client, tenants, base):
-    client.post("/language", data={"language": "en"})
     tiers_id = add_tiers(app, tenants.a.id, "Busy")
     link_records(app, tenants.a.id, tiers_id, contacts=2, documents=1, projects=3, events=1)
     page = client.get(f"{base}/{tiers_id}/delete").get_data(as_text=True)

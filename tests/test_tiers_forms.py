@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select
-from test_tiers import add_tiers, set_rights, tiers_named
 
 from ct.extensions import db
 from ct.models import Tiers
 from ct.tenancy import bound_tenant
+from tests.test_tiers import add_tiers, set_rights, tiers_named
 
 VALID = {
     "name": "Garage Martin", "kinds": ["prospect", "customer"], "customer_code": "C-001",
@@ -24,8 +24,9 @@ def count_tiers(app, tenant_id: int) -> int:
 
 
 @pytest.fixture
-def base(auth, tenants):
+def base(client, auth, tenants):
     auth.login(tenants.a.admin_email)
+    client.post("/language", data={"language": "en"})  # the assertions read English
     return f"/t/{tenants.a.slug}/tiers"
 
 
@@ -113,7 +114,6 @@ LONG = "x" * 10_000
 ])
 def test_bad_input_is_refused_next_to_the_field(app, client, tenants, base, changes, field,
                                                  message):
-    client.post("/language", data={"language": "en"})
     response = client.post(f"{base}/new", data=VALID | changes)
     assert response.status_code == 422
     body = response.get_data(as_text=True)
@@ -131,7 +131,6 @@ def test_another_tenants_member_as_sales_rep_is_refused(app, client, tenants, ba
 
 
 def test_customer_code_is_unique_per_tenant(app, client, tenants, base):
-    client.post("/language", data={"language": "en"})
     add_tiers(app, tenants.a.id, "First", customer_code="C-001")
     add_tiers(app, tenants.b.id, "Elsewhere", customer_code="C-002")
     response = client.post(f"{base}/new", data={"name": "Second", "customer_code": "C-001"})
@@ -203,7 +202,6 @@ def test_edit_keeps_a_former_member_as_sales_rep(app, client, tenants, base):
     ("Somewhere Else", "Other name", "hello@dupont.fr"),
 ])
 def test_duplicate_warning_then_create_anyway(app, client, tenants, base, existing, new, email):
-    client.post("/language", data={"language": "en"})
     existing_id = add_tiers(app, tenants.a.id, existing, email="Hello@Dupont.fr")
     add_tiers(app, tenants.b.id, new)  # another company's twin is no duplicate of ours
     data = {"name": new, "email": email}

@@ -95,7 +95,7 @@ def coalesced(column):
     """A nullable column as a sort key that is never NULL (keyset pagination compares
     it). The literal '' (not a bound parameter) lets PostgreSQL use the expression
     indexes ix_tiers_tenant_code_sort and ix_tiers_tenant_town_sort of migration
-    0004_tiers, created there only: SQLite cannot reflect expression indexes."""
+    0005_tiers, created there only: SQLite cannot reflect expression indexes."""
     return func.coalesce(column, literal_column("''"))
 
 

@@ -5,13 +5,13 @@ party of the tenant on each page. The code and town sort on coalesce(column, '')
 expression indexes exist on PostgreSQL only (SQLite, for a first run, sorts; fine at
 that size, and it cannot reflect expression indexes).
 
-Revision ID: 0004_tiers
-Revises: 0003
+Revision ID: 0005_tiers
+Revises: 0004
 """
 from alembic import op
 
-revision = "0004_tiers"
-down_revision = "0003"
+revision = "0005_tiers"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 
