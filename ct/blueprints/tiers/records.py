@@ -12,7 +12,6 @@ from ct.models import Contact, Document, Event, Project, Tiers
 from ct.models.base import utcnow
 from ct.pagination import Page, keyset_page
 
-TABS = ("summary", "contacts", "exchanges", "agenda", "documents", "projects")
 PER_TAB_PAGE = 25
 
 
