@@ -6,9 +6,11 @@ from alembic.migration import MigrationContext
 from ct.extensions import db
 from ct.tenancy import TenantScoped
 
-# Created by hand in migrations on PostgreSQL only (trigram search), unknown to the models.
+# Created by hand in migrations on PostgreSQL only (trigram search, expression sort keys),
+# unknown to the models.
 DATABASE_ONLY_INDEXES = {
-    "ix_tiers_search_trgm", "ix_contacts_search_trgm", "ix_exchanges_search_trgm"}
+    "ix_tiers_search_trgm", "ix_contacts_search_trgm", "ix_exchanges_search_trgm",
+    "ix_tiers_tenant_code_sort", "ix_tiers_tenant_town_sort"}
 
 
 def _tenant_tables():

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Index, String, Text, UniqueConstraint, event, func, select
+from sqlalchemy import (
+    Boolean,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    func,
+    literal_column,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ct.extensions import db
@@ -35,6 +45,8 @@ class Tiers(TenantScoped, Timestamps, db.Model):
         Index("ix_tiers_tenant_name_key", "tenant_id", "name_key"),
         Index("ix_tiers_tenant_email", "tenant_id", "email"),
         Index("ix_tiers_tenant_sales_rep", "tenant_id", "sales_rep_id"),
+        # The list sorted by creation date pages through an index too.
+        Index("ix_tiers_tenant_created", "tenant_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -77,6 +89,14 @@ class Tiers(TenantScoped, Timestamps, db.Model):
         if exclude_id is not None:
             query = query.where(Tiers.id != exclude_id)
         return list(db.session.scalars(query))
+
+
+def coalesced(column):
+    """A nullable column as a sort key that is never NULL (keyset pagination compares
+    it). The literal '' (not a bound parameter) lets PostgreSQL use the expression
+    indexes ix_tiers_tenant_code_sort and ix_tiers_tenant_town_sort of migration
+    0005_tiers, created there only: SQLite cannot reflect expression indexes."""
+    return func.coalesce(column, literal_column("''"))
 
 
 @event.listens_for(Tiers, "before_insert")

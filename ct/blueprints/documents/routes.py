@@ -30,8 +30,8 @@ def _template_helpers():
 
 def tiers_url(tiers_id: int) -> str:
     """The card of a third party, or its documents until the tiers card exists."""
-    if "tiers.show" in current_app.view_functions:
-        return url_for("tiers.show", tiers_id=tiers_id)
+    if "tiers.card" in current_app.view_functions:
+        return url_for("tiers.card", tiers_id=tiers_id)
     return url_for("documents.index", tiers=tiers_id)
 
 

@@ -161,5 +161,5 @@ def delete(exchange_id: int):
     db.session.delete(exchange)
     db.session.commit()
     flash(_("Exchange deleted."), "success")
-    after = link_for("tiers.show", tiers_id=tiers_id) or url_for("home.index")
+    after = link_for("tiers.card", tiers_id=tiers_id) or url_for("home.index")
     return redirect_to(after)

@@ -2,4 +2,4 @@ from ct.current import tenant_blueprint
 
 bp = tenant_blueprint("tiers", __name__, "/tiers")
 
-from ct.blueprints.tiers import routes  # noqa: E402,F401
+from ct.blueprints.tiers import card, routes  # noqa: E402,F401

@@ -1,0 +1,105 @@
+"""A third party's card and its tabs; close, reopen and delete it."""
+
+from __future__ import annotations
+
+from flask import flash, request, url_for
+from flask_babel import gettext as _
+
+from ct.blueprints.tiers import bp
+from ct.blueprints.tiers.forms import KIND_LABELS
+from ct.blueprints.tiers.records import (
+    contacts_of,
+    documents_of,
+    events_of,
+    linked_counts,
+    projects_of,
+)
+from ct.extensions import db
+from ct.htmx import redirect_to, render
+from ct.lookups import get_or_404
+from ct.models import Tiers
+from ct.permissions import DELETE_TIERS, MANAGE_RECORDS, can, require_right
+from ct.record_fields import format_amount
+
+
+def _card(tiers, tab: str, **panel):
+    """The card with ``tab`` open; an htmx request gets the tabs and their panel only."""
+    return render("tiers/card.html", block="tabs", tiers=tiers, tab=tab,
+                  counts=linked_counts(tiers), kind_labels=KIND_LABELS,
+                  format_amount=format_amount,
+                  may_manage=can(MANAGE_RECORDS), may_delete=can(DELETE_TIERS), **panel)
+
+
+@bp.get("/<int:tiers_id>")
+def card(tiers_id: int):
+    return _card(get_or_404(Tiers, tiers_id), "summary")
+
+
+@bp.get("/<int:tiers_id>/contacts")
+def contacts(tiers_id: int):
+    tiers = get_or_404(Tiers, tiers_id)
+    return _card(tiers, "contacts", page=contacts_of(tiers, request.args.get("after")))
+
+
+@bp.get("/<int:tiers_id>/exchanges")
+def exchanges(tiers_id: int):
+    return _card(get_or_404(Tiers, tiers_id), "exchanges")
+
+
+@bp.get("/<int:tiers_id>/agenda")
+def agenda(tiers_id: int):
+    tiers = get_or_404(Tiers, tiers_id)
+    upcoming, past = events_of(tiers, request.args.get("after"), request.args.get("past_after"))
+    return _card(tiers, "agenda", upcoming=upcoming, past=past)
+
+
+@bp.get("/<int:tiers_id>/documents")
+def documents(tiers_id: int):
+    tiers = get_or_404(Tiers, tiers_id)
+    return _card(tiers, "documents", page=documents_of(tiers, request.args.get("after")))
+
+
+@bp.get("/<int:tiers_id>/projects")
+def projects(tiers_id: int):
+    tiers = get_or_404(Tiers, tiers_id)
+    return _card(tiers, "projects", page=projects_of(tiers, request.args.get("after")))
+
+
+@bp.post("/<int:tiers_id>/close")
+@require_right(MANAGE_RECORDS)
+def close(tiers_id: int):
+    tiers = get_or_404(Tiers, tiers_id)
+    tiers.active = False
+    db.session.commit()
+    flash(_("“%(name)s” is closed: it no longer appears among active third parties.",
+            name=tiers.name), "success")
+    return redirect_to(url_for("tiers.card", tiers_id=tiers.id))
+
+
+@bp.post("/<int:tiers_id>/reopen")
+@require_right(MANAGE_RECORDS)
+def reopen(tiers_id: int):
+    tiers = get_or_404(Tiers, tiers_id)
+    tiers.active = True
+    db.session.commit()
+    flash(_("“%(name)s” is active again.", name=tiers.name), "success")
+    return redirect_to(url_for("tiers.card", tiers_id=tiers.id))
+
+
+@bp.route("/<int:tiers_id>/delete", methods=["GET", "POST"])
+@require_right(DELETE_TIERS)
+def delete(tiers_id: int):
+    tiers = get_or_404(Tiers, tiers_id)
+    counts = linked_counts(tiers)
+    if counts.total:
+        # Deleting would orphan (or lose) the records and their history: refuse, say why.
+        status = 409 if request.method == "POST" else 200
+        return render("tiers/delete.html", tiers=tiers, counts=counts, status=status,
+                      may_manage=can(MANAGE_RECORDS))
+    if request.method == "GET":
+        return render("tiers/delete.html", tiers=tiers, counts=counts)
+    name = tiers.name
+    db.session.delete(tiers)
+    db.session.commit()
+    flash(_("Third party “%(name)s” deleted.", name=name), "success")
+    return redirect_to(url_for("tiers.index"))

@@ -1,0 +1,72 @@
+"""What a third party's card shows beside its own fields: the records linked to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from ct.extensions import db
+from ct.models import Contact, Document, Event, Project, Tiers
+from ct.models.base import utcnow
+from ct.pagination import Page, keyset_page
+
+PER_TAB_PAGE = 25
+
+
+@dataclass(frozen=True)
+class LinkedCounts:
+    contacts: int
+    documents: int
+    projects: int
+    events: int
+
+    @property
+    def total(self) -> int:
+        return self.contacts + self.documents + self.projects + self.events
+
+
+def linked_counts(tiers: Tiers) -> LinkedCounts:
+    """How many records point at ``tiers`` — one query, whatever the card shows."""
+
+    def count(model):
+        # Correlated through the outer scoped statement; tenant criteria apply to each.
+        return (select(func.count(model.id)).where(model.tiers_id == tiers.id)
+                .scalar_subquery())
+
+    row = db.session.execute(
+        select(count(Contact), count(Document), count(Project), count(Event))
+    ).one()
+    return LinkedCounts(*row)
+
+
+def contacts_of(tiers: Tiers, after: str | None) -> Page:
+    query = select(Contact).where(Contact.tiers_id == tiers.id)
+    return keyset_page(query, [Contact.sort_key, Contact.id], after, PER_TAB_PAGE)
+
+
+def documents_of(tiers: Tiers, after: str | None) -> Page:
+    # The latest documents first; their kind comes in the same query.
+    query = (select(Document).where(Document.tiers_id == tiers.id)
+             .options(joinedload(Document.kind)))
+    return keyset_page(query, [Document.date, Document.id], after, PER_TAB_PAGE,
+                       descending=True)
+
+
+def projects_of(tiers: Tiers, after: str | None) -> Page:
+    query = select(Project).where(Project.tiers_id == tiers.id)
+    return keyset_page(query, [Project.reference, Project.id], after, PER_TAB_PAGE)
+
+
+def events_of(tiers: Tiers, upcoming_after: str | None, past_after: str | None
+              ) -> tuple[Page, Page]:
+    """Upcoming events (soonest first), then past ones (latest first)."""
+    now = utcnow()
+    base = select(Event).where(Event.tiers_id == tiers.id)
+    order = [Event.starts_at, Event.id]
+    upcoming = keyset_page(base.where(Event.starts_at >= now), order, upcoming_after,
+                           PER_TAB_PAGE)
+    past = keyset_page(base.where(Event.starts_at < now), order, past_after, PER_TAB_PAGE,
+                       descending=True)
+    return upcoming, past
