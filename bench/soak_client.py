@@ -8,6 +8,7 @@ import random
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from bench.context import BenchData
 from bench.http import Reply, Session
@@ -60,9 +61,9 @@ class SoakClient:
         try:
             reply = (self.session.get(path) if method == "GET"
                      else self.session.post(path, form))
-        except Exception:
+        except Exception as exc:  # timeout, reset: the write may or may not have happened
             self.session.close()
-            self.log.statuses[(op, "no answer")] += 1
+            self.log.statuses[(op, f"no answer ({type(exc).__name__})")] += 1
             return None
         self.log.statuses[(op, reply.status)] += 1
         if reply.status >= 500:
@@ -91,7 +92,7 @@ class SoakClient:
         self._send("read", "GET", self.rng.choice(pages))
 
     def search(self) -> None:
-        q = self.rng.choice(("ma", "lef", "hél", "dup", "soak", "jean"))
+        q = quote(self.rng.choice(("ma", "lef", "hél", "dup", "soak", "jean")))
         paths = [f"{self.base}/search/contacts?q={q}", f"{self.base}/contacts/?q={q}"]
         if "search-tiers" in self.available:
             paths.append(f"{self.base}/search/tiers?q={q}")

@@ -41,8 +41,11 @@ def bench_size(scale: float) -> Size:
     def n(full: int, floor: int) -> int:
         return max(floor, round(full * scale))
 
-    return Size(tiers=n(50_000, 20), contacts=n(200_000, 40), exchanges=n(1_000_000, 200),
-                big_tiers_exchanges=n(5_000, 20), events=n(100_000, 20),
+    tiers, exchanges = n(50_000, 20), n(1_000_000, 200)
+    # The big tiers stays the biggest on tiny data too (three times the average).
+    big = max(n(5_000, 20), 3 * exchanges // tiers)
+    return Size(tiers=tiers, contacts=n(200_000, 40), exchanges=exchanges,
+                big_tiers_exchanges=big, events=n(100_000, 20),
                 documents=n(30_000, 10), projects=n(1_000, 3))
 
 
@@ -90,6 +93,17 @@ def fill(gen: Generator, slug: str, name: str, size: Size, members: int, admins:
     return tenant_id
 
 
+def _produce(out: sink.Sink, seed: int, today: date, scale: float, log, started: float) -> None:
+    gen = Generator(out, seed, today)
+    fill(gen, accounts.BENCH_SLUG, accounts.BENCH_NAME, bench_size(scale),
+         accounts.BENCH_MEMBERS, accounts.BENCH_ADMINS)
+    log(f"{time.monotonic() - started:6.1f}s  large company produced")
+    small = small_size(scale)
+    for number in range(1, accounts.SMALL_TENANTS + 1):
+        name = f"{gen.rng.choice(COMPANY_WORDS)} {gen.rng.choice(LAST_NAMES)}"
+        fill(gen, accounts.small_slug(number), name, small, accounts.SMALL_MEMBERS, 1)
+
+
 def generate(dsn: str, metadata, scale: float = 1.0, seed: int = 42, today: date | None = None,
              log=print) -> dict[str, int]:
     """Replace every tenant's data in the database at ``dsn``; returns rows per table."""
@@ -99,18 +113,15 @@ def generate(dsn: str, metadata, scale: float = 1.0, seed: int = 42, today: date
         restore = sink.prepare(conn, TABLES)
         log(f"emptied {len(TABLES)} tables; {len(restore)} indexes and foreign keys set aside")
         out = sink.Sink(dsn, COLUMNS)
-        gen = Generator(out, seed, today or date.today())
         try:
-            fill(gen, accounts.BENCH_SLUG, accounts.BENCH_NAME, bench_size(scale),
-                 accounts.BENCH_MEMBERS, accounts.BENCH_ADMINS)
-            log(f"{time.monotonic() - started:6.1f}s  large company produced")
-            small = small_size(scale)
-            for number in range(1, accounts.SMALL_TENANTS + 1):
-                name = f"{gen.rng.choice(COMPANY_WORDS)} {gen.rng.choice(LAST_NAMES)}"
-                fill(gen, accounts.small_slug(number), name, small, accounts.SMALL_MEMBERS, 1)
+            _produce(out, seed, today or date.today(), scale, log, started)
             out.close()
         except BaseException:
+            # Leave an empty database with its whole schema, not half a load without it.
             out.abort()
+            conn.rollback()
+            conn.execute(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+            sink.finish(conn, restore, TABLES, log)
             raise
         log(f"{time.monotonic() - started:6.1f}s  rows copied; indexes and foreign keys next")
         sink.finish(conn, restore, TABLES, log)

@@ -35,7 +35,7 @@ def add_exchanges(gen, state: TenantState, count: int, big_tiers: int, years: in
         if position in big or n_tiers == 1:
             index = 0
         else:
-            index = 1 + int((n_tiers - 1) * rng.random() ** 1.3)
+            index = 1 + int((n_tiers - 1) * rng.random() ** 1.15)  # a few busy tiers
         occurred = start + timedelta(seconds=int(offset))
         events += _add_exchange(gen, state, index, occurred, occurred > recent)
     return events
