@@ -133,7 +133,8 @@ class SoakClient:
         status = self.rng.choice(("closed", "in_progress", "todo"))
         reply = self._send("status exchanges", "POST",
                            f"{self.base}/exchanges/{record_id}/status", {"status": status})
-        if reply is not None and reply.status == 200:  # the status block, redrawn
+        # The status block redrawn (200), or the card again after a plain post (3xx).
+        if reply is not None and (reply.status == 200 or self._acked(reply)):
             self.log.last_value[("exchanges", record_id)] = status
 
     def delete(self) -> None:
