@@ -35,6 +35,9 @@ def parse(argv):
     parser.add_argument("--smoke", action="store_true",
                         help="a quick run that fails on any error (CI)")
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--only", default="",
+                        help="comma-separated parts of scenario names (the reference always runs;"
+                             " 'export' selects the CSV export)")
     return parser.parse_args(argv)
 
 
@@ -53,7 +56,10 @@ def run_scenarios(args, server: Gunicorn, data) -> list[Result]:
     sessions = log_in(server, max(levels))
     results: list[Result] = []
     reference: dict[int, float] = {}
+    wanted = [part.strip() for part in args.only.split(",") if part.strip()]
     for scenario in build(data, sessions[0]):
+        if wanted and scenario.name != "reference" and not any(w in scenario.name for w in wanted):
+            continue
         probe = sessions[0].get(scenario.probe, htmx=scenario.htmx_probe)
         if probe.status == 404:
             for level in levels:
@@ -72,10 +78,11 @@ def run_scenarios(args, server: Gunicorn, data) -> list[Result]:
             results.append(result)
             print(f"  {scenario.name} ×{level}: {result.rps} req/s, p95 {result.p95_ms} ms,"
                   f" {result.errors} errors", flush=True)
-    export = measure_export(sessions[0], export_url(data), server,
-                            1 if args.smoke else args.export_runs)
-    export.target = verdict(export, "export")
-    results.append(export)
+    if not wanted or "export" in wanted:
+        export = measure_export(sessions[0], export_url(data), server,
+                                1 if args.smoke else args.export_runs)
+        export.target = verdict(export, "export")
+        results.append(export)
     for session in sessions:
         session.close()
     return results
