@@ -8,7 +8,8 @@ VENDOR := ct/static/vendor
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/ct_test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: run test test-postgres test-sqlite setup assets translations lint clean
+.PHONY: run test test-postgres test-sqlite setup assets translations lint clean \
+	bench soak bench-smoke soak-smoke
 
 ## Set up everything, migrate the embedded SQLite database, seed the demo company, serve.
 run: setup
@@ -30,6 +31,35 @@ test-postgres:
 
 test-sqlite:
 	TEST_DATABASE_URL=sqlite REDIS_URL=$(TEST_REDIS_URL) $(PYTEST) $(PYTEST_ARGS)
+
+## Load benchmark and soak test (BENCHMARKS.md): PostgreSQL and Redis on this machine.
+BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/ct_bench
+BENCH_SMOKE_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/ct_bench_smoke
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/2
+BENCH_SCALE ?= 1.0
+BENCH_SECONDS ?= 10
+SOAK_SECONDS ?= 300
+SOAK_CLIENTS ?= 32
+SMOKE_SCALE := 0.002
+BENCH_ENV = BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL)
+SMOKE_ENV = BENCH_DATABASE_URL=$(BENCH_SMOKE_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL)
+
+bench: setup
+	$(BENCH_ENV) $(PY) -m bench.data --scale $(BENCH_SCALE)
+	$(BENCH_ENV) $(PY) -m bench.run --seconds $(BENCH_SECONDS)
+
+soak: setup
+	$(BENCH_ENV) $(PY) -m bench.data --scale $(BENCH_SCALE)
+	$(BENCH_ENV) $(PY) -m bench.soak --seconds $(SOAK_SECONDS) --clients $(SOAK_CLIENTS)
+
+# The same code paths on tiny data, in seconds (CI).
+bench-smoke: setup
+	$(SMOKE_ENV) $(PY) -m bench.data --scale $(SMOKE_SCALE)
+	$(SMOKE_ENV) $(PY) -m bench.run --smoke --seconds 1 --export-runs 1
+
+soak-smoke: setup
+	$(SMOKE_ENV) $(PY) -m bench.data --scale $(SMOKE_SCALE)
+	$(SMOKE_ENV) $(PY) -m bench.soak --seconds 10 --clients 8
 
 setup: $(VENV)/.installed node_modules/.installed assets translations
 

@@ -108,6 +108,10 @@ def _register_blueprints(app: Flask) -> None:
              imports, search, settings, exchanges, exchange_list)
     for area in areas:
         app.register_blueprint(area.bp)
+    if app.config.get("BENCH_ROUTES"):
+        from ct.blueprints.bench_reference import init_bench
+
+        init_bench(app)
 
 
 def _register_hooks(app: Flask) -> None:

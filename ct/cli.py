@@ -27,3 +27,16 @@ def register_cli(app: Flask) -> None:
         from ct.mailer import relay_outbox
 
         click.echo(f"{relay_outbox()} email(s) handed to the queue")
+
+    @ct_group.command("bench-data")
+    @click.option("--scale", default=1.0, show_default=True, type=click.FloatRange(0.0001, 10),
+                  help="1.0 = 1,000,000 exchanges in the large company.")
+    @click.option("--seed", default=42, show_default=True, type=int)
+    @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                  help="The day the data ends (default: today); same seed and day, same rows.")
+    @click.option("--yes", is_flag=True, help="Do not ask before emptying the database.")
+    def bench_data(scale, seed, today, yes):
+        """Fill a PostgreSQL database with benchmark data (REPLACES every tenant's data)."""
+        from ct.benchdata.command import run
+
+        run(scale, seed, today.date() if today else None, yes)

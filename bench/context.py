@@ -1,0 +1,91 @@
+"""What the scenarios need to know about the data: read once from the database."""
+
+from __future__ import annotations
+
+import os
+import random
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import psycopg
+
+from ct.benchdata.accounts import BENCH_SLUG, PASSWORD, member_email, small_slug
+
+DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/ct_bench"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/2"
+EXPORT_ROWS = 100_000
+
+
+def database_url() -> str:
+    return os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+
+
+def redis_url() -> str:
+    return os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL)
+
+
+def libpq_dsn(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
+@dataclass
+class BenchData:
+    slug: str
+    tenant_id: int
+    big_tiers_id: int
+    members: list[int]  # membership ids, in login order (member_email 1, 2, …)
+    modes: list[int]
+    objects: list[int]
+    tiers_with_contacts: list[tuple[int, list[int]]]
+    export_from: date
+    export_rows: int
+    today: date = field(default_factory=date.today)
+
+    def pick_tiers(self, rng: random.Random) -> tuple[int, list[int]]:
+        return rng.choice(self.tiers_with_contacts)
+
+
+def user_email(number: int, slug: str = BENCH_SLUG) -> str:
+    return member_email(slug, number)
+
+
+def soak_tenants() -> tuple[str, str]:
+    return BENCH_SLUG, small_slug(1)
+
+
+def load_bench_data(url: str | None = None, slug: str = BENCH_SLUG) -> BenchData:
+    with psycopg.connect(libpq_dsn(url or database_url())) as conn:
+        row = conn.execute("SELECT id FROM tenants WHERE slug = %s", (slug,)).fetchone()
+        if row is None:
+            raise SystemExit(f"no tenant {slug!r}: load the data first (flask ct bench-data)")
+        tenant_id = row[0]
+        big = conn.execute(
+            "SELECT tiers_id FROM exchanges WHERE tenant_id = %s GROUP BY tiers_id "
+            "ORDER BY count(*) DESC LIMIT 1", (tenant_id,)).fetchone()
+        members = [r[0] for r in conn.execute(
+            "SELECT m.id FROM memberships m JOIN users u ON u.id = m.user_id "
+            "WHERE m.tenant_id = %s ORDER BY u.email", (tenant_id,))]
+        choices = conn.execute(
+            "SELECT kind, array_agg(id ORDER BY position) FROM choices "
+            "WHERE tenant_id = %s GROUP BY kind", (tenant_id,)).fetchall()
+        by_kind = dict(choices)
+        tiers = conn.execute(
+            "SELECT tiers_id, array_agg(id ORDER BY id) FROM contacts "
+            "WHERE tenant_id = %s AND tiers_id IS NOT NULL GROUP BY tiers_id "
+            "HAVING count(*) >= 2 ORDER BY tiers_id LIMIT 500", (tenant_id,)).fetchall()
+        total = conn.execute("SELECT count(*) FROM exchanges WHERE tenant_id = %s",
+                             (tenant_id,)).fetchone()[0]
+        nth = conn.execute(
+            "SELECT occurred_at FROM exchanges WHERE tenant_id = %s "
+            "ORDER BY occurred_at DESC, id DESC OFFSET %s LIMIT 1",
+            (tenant_id, min(EXPORT_ROWS, total) - 1)).fetchone()
+        export_from = nth[0].date() if nth else date.today() - timedelta(days=365)
+        export_rows = conn.execute(
+            "SELECT count(*) FROM exchanges WHERE tenant_id = %s AND occurred_at >= %s",
+            (tenant_id, export_from)).fetchone()[0]
+    return BenchData(slug, tenant_id, big[0] if big else 0, members, by_kind.get("mode", []),
+                     by_kind.get("object", []), [(t, list(c)) for t, c in tiers],
+                     export_from, export_rows)
+
+
+__all__ = ["PASSWORD", "BenchData", "load_bench_data", "user_email", "soak_tenants"]
