@@ -51,7 +51,7 @@ def test_create_edit_and_delete_a_product(app, client, alpha):
     (product,) = products_of(app, alpha)
     assert (product.price, product.active) == (Decimal("4990.00"), True)
     card = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Pompe à chaleur" in card and 'id="product-exchanges"' in card
+    assert "Pompe à chaleur" in card
 
     form = client.get(f"/t/{alpha.slug}/products/{product.id}/edit").get_data(as_text=True)
     assert 'value="4990,00"' in form

@@ -40,7 +40,7 @@ def test_create_project_with_tiers(client, auth, app, a):
     assert response.headers["Location"] == url(a, str(project.id))
     card = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "P-2026-01" in card and "Dupont SARL" in card and "Redesign" in card
-    assert 'id="project-exchanges"' in card and "exchange-saved from:body" in card
+    assert 'id="project-exchanges"' in card and "/exchanges/history?project=" in card
 
 
 def test_tiers_is_optional(client, auth, app, a):
