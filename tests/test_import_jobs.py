@@ -23,6 +23,9 @@ from tests.test_import_support import (
     upload,
 )
 
+# These tests read the messages of the feature, as written in the code.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 def count(app, tenant_id, model=Tiers):
     with app.app_context(), bound_tenant(tenant_id):

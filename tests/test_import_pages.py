@@ -18,7 +18,7 @@ from tests.test_import_support import (
     upload,
 )
 
-pytestmark = pytest.mark.usefixtures("inline_jobs")
+pytestmark = pytest.mark.usefixtures("inline_jobs", "english_messages")
 
 TIERS_HEADER = ["Raison sociale", "Code client", "Type", "Courriel", "Téléphone", "Ville",
                 "Chiffre d'affaires"]

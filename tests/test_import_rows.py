@@ -8,6 +8,9 @@ from ct.importing.rows import check_rows
 from ct.tenancy import bound_tenant
 from tests.test_import_support import add_tiers, csv_bytes
 
+# These tests read the messages of the feature, as written in the code.
+pytestmark = pytest.mark.usefixtures("english_messages")
+
 
 def check(app, tenant_id, kind, header, rows):
     table = read_csv(csv_bytes(header, rows))

@@ -15,7 +15,7 @@ from tests.test_import_support import (
     upload,
 )
 
-pytestmark = pytest.mark.usefixtures("inline_jobs")
+pytestmark = pytest.mark.usefixtures("inline_jobs", "english_messages")
 
 
 def runs(app, tenant_id):
