@@ -161,6 +161,11 @@ def _check_contacts(columns: ColumnMap, cleaned: list, checked: Checked) -> None
                 values["tiers_id"], values["tiers_label"] = match
         elif tiers_name:
             matches = by_name.get(company_key(tiers_name), [])
+            if len(matches) > 1:
+                # "Dupont" and "Dupont SARL" share a key: the exact name (case and
+                # accents aside) designates one of them, as the import page promises.
+                exact = [m for m in matches if fold(m[1]) == fold(tiers_name)]
+                matches = exact or matches
             if not matches:
                 checked.add(Problem(number, header("tiers"), "tiers_not_found",
                                     {"value": tiers_name[:100]}))
