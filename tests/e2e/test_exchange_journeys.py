@@ -44,11 +44,8 @@ def log_in(page, email: str, lang: str) -> None:
 
 
 def snap(page, screenshot, name: str) -> None:
-    """Take a docs screenshot, then drop the empty style="" that hiding the caret leaves
-    on every field: htmx copies it when it settles a swap, and the CSP (rightly) blocks it."""
+    """Take a docs screenshot."""
     screenshot(name)
-    page.evaluate("""document.querySelectorAll('[style=""]')
-                     .forEach(e => e.removeAttribute('style'))""")
 
 
 def exchange_count(app, tenant_id: int) -> int:
