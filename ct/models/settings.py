@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ct.extensions import db
 from ct.models.base import Timestamps
-from ct.tenancy import TenantScoped
+from ct.tenancy import TenantScoped, current_tenant_id
 
 BUTTON_INTEGRATED = "integrated"
 BUTTON_FLOATING = "floating"
@@ -50,9 +50,15 @@ class TenantSettings(TenantScoped, Timestamps, db.Model):
 
     @staticmethod
     def current() -> TenantSettings:
-        """The bound tenant's settings; an unsaved object with the defaults if none yet."""
-        found = db.session.scalar(select(TenantSettings))
-        return found if found is not None else TenantSettings(**_fresh_defaults())
+        """The bound tenant's settings; an unsaved object with the defaults if none yet.
+
+        Read once per session (a request): the list, the buttons and the form all ask."""
+        cache = db.session.info.setdefault("ct_tenant_settings", {})
+        tenant_id = current_tenant_id()
+        if tenant_id not in cache:
+            found = db.session.scalar(select(TenantSettings))
+            cache[tenant_id] = found if found is not None else TenantSettings(**_fresh_defaults())
+        return cache[tenant_id]
 
     def shows_integrated_button(self, page: str) -> bool:
         return self.button_mode == BUTTON_INTEGRATED and page not in (self.hidden_button_pages or [])

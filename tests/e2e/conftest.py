@@ -149,9 +149,9 @@ def screenshot(page):
     def take(name: str) -> Path:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         path = SCREENSHOTS / name
-        # The caret is left alone: hiding it leaves style="" on fields, which htmx copies
-        # into swapped content and the strict CSP then (rightly) reports.
-        page.screenshot(path=str(path), animations="disabled")
+        # The caret is kept (Playwright hides it by default): hiding it leaves style="" on
+        # fields, which htmx copies into swapped content and the strict CSP then reports.
+        page.screenshot(path=str(path), animations="disabled", caret="initial")
         size = path.stat().st_size
         assert size < SCREENSHOT_MAX_BYTES, f"{name} weighs {size} bytes"
         return path
