@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from babel.dates import format_date
-from conftest import AuthActions
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
@@ -22,6 +21,7 @@ from ct.mailer import queue_email
 from ct.models import OutboxEmail, User
 from ct.models.base import utcnow
 from ct.models.outbox import SENT
+from tests.conftest import AuthActions
 from tests.smtp import invite, link_in, make_due, outbox
 
 
