@@ -1,9 +1,11 @@
 """All models, imported here so that Alembic and the app see every table."""
 
 from ct.models.agenda import Event, EventAssignee, EventContact
+from ct.models.calendar_token import CalendarToken
 from ct.models.choices import Choice
 from ct.models.contact import Contact
 from ct.models.document import Document, Product
+from ct.models.email_template import EmailTemplate
 from ct.models.exchange import (
     Exchange,
     ExchangeCollaborator,
@@ -20,8 +22,8 @@ from ct.models.tiers import Tiers
 from ct.models.user import User
 
 __all__ = [
-    "Choice", "Contact", "Document", "Event", "Exchange", "ExchangeCollaborator",
-    "ExchangeContact", "ExchangeProduct", "TenantSettings", "EventAssignee", "EventContact", "Group",
-    "GroupMember", "Invitation", "Membership", "OutboxEmail", "Product", "Project", "Task",
-    "Tenant", "Tiers", "User",
+    "CalendarToken", "Choice", "Contact", "Document", "EmailTemplate", "Event", "Exchange",
+    "ExchangeCollaborator", "ExchangeContact", "ExchangeProduct", "TenantSettings",
+    "EventAssignee", "EventContact", "Group", "GroupMember", "Invitation", "Membership",
+    "OutboxEmail", "Product", "Project", "Task", "Tenant", "Tiers", "User",
 ]

@@ -1,0 +1,54 @@
+"""Notifications: the companies' own email templates and the members' calendar feeds.
+
+Revision ID: 0006_notifications
+Revises: 0003
+Create Date: 2026-11-28 08:41:55.074958
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0006_notifications'
+down_revision = '0003'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('calendar_tokens',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('membership_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['tenant_id', 'membership_id'], ['memberships.tenant_id', 'memberships.id'], name=op.f('fk_calendar_tokens_tenant_id_membership_id_memberships')),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_calendar_tokens_tenant_id_tenants'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_tokens')),
+    sa.UniqueConstraint('tenant_id', 'id', name=op.f('uq_calendar_tokens_tenant_id_id')),
+    sa.UniqueConstraint('tenant_id', 'membership_id', name=op.f('uq_calendar_tokens_tenant_id_membership_id')),
+    sa.UniqueConstraint('tenant_id', 'token_hash', name=op.f('uq_calendar_tokens_tenant_id_token_hash'))
+    )
+    op.create_table('email_templates',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=40), nullable=False),
+    sa.Column('language', sa.String(length=5), nullable=False),
+    sa.Column('subject', sa.Text(), nullable=False),
+    sa.Column('body_text', sa.Text(), nullable=False),
+    sa.Column('body_html', sa.Text(), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.Column('tenant_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['tenant_id', 'updated_by_id'], ['memberships.tenant_id', 'memberships.id'], name=op.f('fk_email_templates_tenant_id_updated_by_id_memberships')),
+    sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_email_templates_tenant_id_tenants'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_email_templates')),
+    sa.UniqueConstraint('tenant_id', 'id', name=op.f('uq_email_templates_tenant_id_id')),
+    sa.UniqueConstraint('tenant_id', 'name', 'language', name=op.f('uq_email_templates_tenant_id_name_language'))
+    )
+
+
+def downgrade():
+    op.drop_table('email_templates')
+    op.drop_table('calendar_tokens')
