@@ -35,6 +35,7 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     import ct.models  # noqa: F401 — every table known to the metadata and Alembic
+    import ct.notify  # noqa: F401 — registers the clock's reminder job
     from ct.db_setup import configure_engine
 
     db.init_app(app)
