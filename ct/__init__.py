@@ -90,8 +90,11 @@ def _register_blueprints(app: Flask) -> None:
     from ct.blueprints import (
         agenda,
         auth,
+        calendar_feed,
         contacts,
         documents,
+        email_log,
+        email_templates,
         home,
         imports,
         members,
@@ -103,9 +106,10 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     areas = (auth, home, members, tiers, contacts, documents, products, projects, agenda,
-             imports, search, workspace)
+             imports, search, workspace, email_templates, email_log, calendar_feed)
     for area in areas:
         app.register_blueprint(area.bp)
+    app.register_blueprint(calendar_feed.feed_bp)  # /calendar/<token>.ics, no tenant prefix
 
 
 def _register_hooks(app: Flask) -> None:
