@@ -21,6 +21,7 @@ INVITATION = "invitation"
 PASSWORD_RESET = "password_reset"
 EVENT_REMINDER = "event_reminder"
 TASK_ASSIGNED = "task_assigned"
+DAILY_DIGEST = "daily_digest"
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,18 @@ KINDS: dict[str, EmailKind] = {
             Placeholder("due_date", _l("Due date of the task"), lambda: utcnow().date(),
                         kind="date"),
             Placeholder("assigned_by", _l("Member who assigned the task"), "Alice Bernard"),
+            Placeholder("link", _l("Address of the recipient's task list"), _LINK),
+        )),
+        EmailKind(DAILY_DIGEST, _l("Daily digest"), (
+            _RECIPIENT,
+            _COMPANY,
+            Placeholder("today", _l("Today's date"), lambda: utcnow().date(), kind="date"),
+            Placeholder("events_today", _l("Today's events, one per line"),
+                        "- 10:00 Quote review\n- 14:30 Site visit"),
+            Placeholder("tasks_due_today", _l("Tasks due today, one per line"),
+                        "- Send the quote (P-2026-01)"),
+            Placeholder("tasks_overdue", _l("Overdue tasks, one per line"),
+                        "- Call back Dupont SARL"),
             Placeholder("link", _l("Address of the recipient's task list"), _LINK),
         )),
     )

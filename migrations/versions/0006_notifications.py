@@ -1,4 +1,5 @@
-"""Notifications: the companies' own email templates and the members' calendar feeds.
+"""Notifications: the companies' own email templates, the members' calendar feeds and
+their daily digest choice.
 
 Revision ID: 0006_notifications
 Revises: 0003
@@ -17,6 +18,11 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table('memberships', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('daily_digest', sa.Boolean(), server_default=sa.false(),
+                                      nullable=False))
+        batch_op.add_column(sa.Column('digest_sent_on', sa.Date(), nullable=True))
+
     op.create_table('calendar_tokens',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('membership_id', sa.Integer(), nullable=False),
@@ -50,5 +56,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('memberships', schema=None) as batch_op:
+        batch_op.drop_column('digest_sent_on')
+        batch_op.drop_column('daily_digest')
     op.drop_table('email_templates')
     op.drop_table('calendar_tokens')
