@@ -102,6 +102,8 @@ def test_saving_a_template_changes_the_emails_of_this_company_only(admin, app, a
     ("body_text", "{{ 'x' * 10000000 }}", "The text is too long."),
     ("body_text", "{{ 9 ** 99999 }}", "The number is too large."),
     ("body_text", "{{ 1 / 0 }}", "ZeroDivisionError"),
+    ("body_text", "{% for a in tiers %}{% for b in tiers %}.{% endfor %}{% endfor %}",
+     "Loops cannot be nested."),
     ("subject", "", "This field is required."),
     ("body_html", "x" * 20_001, "At most 20000 characters."),
     ("body_text", "nul \x00 byte", "Remove the control characters"),
@@ -159,6 +161,24 @@ def test_reset_to_default_asks_then_deletes_the_company_wording(admin, app, tena
     assert saved(app) == []
     page = admin.get(url(tenants.a, f"{MAILINFO}/en")).text
     assert 'value="Exchange with {{ tiers }}{% if object %}: {{ object }}{% endif %}"' in page
+
+
+def test_a_stored_template_that_reaches_for_the_app_falls_back_to_the_default(app, tenants):
+    """Written behind the editor's back: rendering still reveals nothing of the app."""
+    from ct.email_templates import render_email
+
+    with app.app_context(), bound_tenant(tenants.a.id):
+        db.session.add(EmailTemplate(
+            name="invitation", language="en", subject="{{ config }}",
+            body_text="{{ ''.__class__.__mro__[1].__subclasses__() }}",
+            body_html="{{ self._TemplateReference__context }}"))
+        db.session.commit()
+        rendered = render_email("invitation", "en", {"inviter": "Ann", "tenant_name": "Alpha",
+                                                     "link": "http://x", "expires_at": None})
+    assert rendered.subject == "Ann invites you to join Alpha on ct"
+    for part in (rendered.subject, rendered.text, rendered.html):
+        assert app.config["SECRET_KEY"] not in part and "subclasses" not in part
+        assert "<class" not in part and "TemplateReference" not in part
 
 
 def test_only_admins_and_template_managers_edit(client, auth, app, tenants):

@@ -2,9 +2,9 @@
 
 Templates typed by a tenant run in Jinja's immutable sandbox: no attribute starting with
 an underscore, no method that changes data, no globals (``range``, ``config``,
-``lipsum``… are unknown), no other template to include or extend, and no operation
-that builds a huge value (``'x' * 10**9``). The only names a template may use are the
-placeholders of its email, checked before anything is saved.
+``lipsum``… are unknown), no other template to include or extend, no operation that
+builds a huge value (``'x' * 10**9``), no loop inside a loop. The only names a template
+may use are the placeholders of its email, checked before anything is saved.
 """
 
 from __future__ import annotations
@@ -68,6 +68,9 @@ def check(source: str, allowed: frozenset[str], html: bool, sample: dict) -> Non
         ) from None
     if list(meta.find_referenced_templates(tree)) or _has_includes(tree):
         raise TemplateProblem(_("A template cannot include, import or extend another one."))
+    if _has_nested_loops(tree):
+        # Placeholders are flat text: a loop in a loop only multiplies the work.
+        raise TemplateProblem(_("Loops cannot be nested."))
     unknown = sorted(meta.find_undeclared_variables(tree) - allowed)
     if unknown:
         raise TemplateProblem(
@@ -85,6 +88,10 @@ def check(source: str, allowed: frozenset[str], html: bool, sample: dict) -> Non
 def _has_includes(tree: nodes.Template) -> bool:
     return any(True for _node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import,
                                                  nodes.FromImport)))
+
+
+def _has_nested_loops(tree: nodes.Template) -> bool:
+    return any(True for loop in tree.find_all(nodes.For) for _inner in loop.find_all(nodes.For))
 
 
 def render(source: str, values: dict, html: bool) -> str:
