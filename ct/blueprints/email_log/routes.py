@@ -11,6 +11,7 @@ from flask import flash, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import defer
 
 from ct.email_templates.frame import sandboxed_html
 from ct.extensions import db
@@ -46,7 +47,9 @@ def _filters() -> tuple[str, str]:
 @require_admin
 def index():
     status, recipient = _filters()
-    query = select(OutboxEmail)
+    # The list shows no body: leave the (large) bodies in the database.
+    query = select(OutboxEmail).options(defer(OutboxEmail.body_text),
+                                        defer(OutboxEmail.body_html))
     if status:
         query = query.where(OutboxEmail.status == status)
     if recipient:
