@@ -35,6 +35,7 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     import ct.models  # noqa: F401 — every table known to the metadata and Alembic
+    import ct.notify  # noqa: F401 — registers the clock's reminder job
     from ct.db_setup import configure_engine
 
     db.init_app(app)
@@ -89,8 +90,11 @@ def _register_blueprints(app: Flask) -> None:
     from ct.blueprints import (
         agenda,
         auth,
+        calendar_feed,
         contacts,
         documents,
+        email_log,
+        email_templates,
         exchange_list,
         exchanges,
         groups,
@@ -105,9 +109,11 @@ def _register_blueprints(app: Flask) -> None:
     )
 
     areas = (auth, home, members, groups, tiers, contacts, documents, products, projects, agenda,
-             imports, search, settings, exchanges, exchange_list)
+             imports, search, settings, exchanges, exchange_list, email_templates, email_log,
+             calendar_feed)
     for area in areas:
         app.register_blueprint(area.bp)
+    app.register_blueprint(calendar_feed.feed_bp)  # /calendar/<token>.ics, no tenant prefix
     if app.config.get("BENCH_ROUTES"):
         from ct.blueprints.bench_reference import init_bench
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import logging
 import smtplib
 
-from flask import current_app, has_request_context, render_template, url_for
-from flask_babel import force_locale
+from flask import current_app, has_request_context, url_for
 from flask_mail import Message
 from sqlalchemy import or_, select, update
 
+from ct.email_templates import render_email
 from ct.extensions import db, mail, rq
 from ct.jobs import enqueue, enqueue_after_commit
 from ct.models.base import utcnow
@@ -35,13 +35,12 @@ def external_url(endpoint: str, **values) -> str:
 
 
 def queue_email(kind: str, to: str, template: str, language: str | None, **context) -> OutboxEmail:
-    """Render ``email/<template>.{txt,html}`` in ``language`` and add it to the outbox."""
-    with force_locale(language or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        subject = render_template(f"email/{template}.subject.txt", **context).strip()
-        body_text = render_template(f"email/{template}.txt", **context)
-        body_html = render_template(f"email/{template}.html", **context)
+    """Render the email ``template`` (see ct.email_templates) in ``language``, with the
+    bound tenant's wording, and add it to the outbox."""
+    rendered = render_email(template, language, context)
     message = OutboxEmail(
-        kind=kind, to_email=to, subject=subject[:255], body_text=body_text, body_html=body_html
+        kind=kind, to_email=to, subject=rendered.subject, body_text=rendered.text,
+        body_html=rendered.html,
     )
     db.session.add(message)
     db.session.flush()

@@ -2,9 +2,11 @@
 
 from ct.models.agenda import Event, EventAssignee, EventContact
 from ct.models.audit import AuditEntry
+from ct.models.calendar_token import CalendarToken
 from ct.models.choices import Choice
 from ct.models.contact import Contact
 from ct.models.document import Document, Product
+from ct.models.email_template import EmailTemplate
 from ct.models.exchange import (
     Exchange,
     ExchangeCollaborator,
@@ -22,8 +24,8 @@ from ct.models.tiers import Tiers
 from ct.models.user import User
 
 __all__ = [
-    "AuditEntry", "Choice", "Contact", "Document", "Event", "EventAssignee", "EventContact", "Exchange",
-    "ExchangeCollaborator", "ExchangeContact", "ExchangeProduct", "Group", "GroupMember",
-    "ImportRun", "Invitation", "Membership", "OutboxEmail", "Product", "Project", "Task",
-    "Tenant", "TenantSettings", "Tiers", "User",
+    "AuditEntry", "CalendarToken", "Choice", "Contact", "Document", "EmailTemplate", "Event",
+    "EventAssignee", "EventContact", "Exchange", "ExchangeCollaborator", "ExchangeContact",
+    "ExchangeProduct", "Group", "GroupMember", "ImportRun", "Invitation", "Membership",
+    "OutboxEmail", "Product", "Project", "Task", "Tenant", "TenantSettings", "Tiers", "User",
 ]

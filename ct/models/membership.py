@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String, UniqueConstraint, select
+from datetime import date
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, String, UniqueConstraint, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ct.extensions import db
@@ -24,6 +26,9 @@ class Membership(TenantScoped, Timestamps, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     rights: Mapped[list[str]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The daily digest email (opt-in), and the company day it was last looked at.
+    daily_digest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    digest_sent_on: Mapped[date | None] = mapped_column(Date)
 
     user: Mapped[User] = relationship(back_populates="memberships", lazy="joined")
 

@@ -12,6 +12,7 @@ from ct.blueprints.exchanges.saving import (
     create_exchange,
     exchange_for_token,
     new_form_token,
+    notify_about,
     update_exchange,
     usable_token,
 )
@@ -101,6 +102,7 @@ def new():
     if not form.validate_on_submit():
         return show_form(form, status=422)
     exchange = create_exchange(form, g.membership)
+    not_notified = notify_about(exchange, g.membership)
     try:
         db.session.commit()
     except IntegrityError:
@@ -110,7 +112,11 @@ def new():
         if already is None:
             raise
         return _saved(already, _("This exchange was already saved."))
-    return _saved(exchange, _("Exchange saved."))
+    message = _("Exchange saved.")
+    if not_notified:
+        names = ", ".join(m.user.display_name for m in not_notified)
+        message += " " + _("Not notified (no longer active): %(names)s.", names=names)
+    return _saved(exchange, message)
 
 
 @bp.get("/<int:exchange_id>")

@@ -30,6 +30,7 @@ from ct.models import (
     Task,
 )
 from ct.models.exchange import STATUSES
+from ct.notify import notify_collaborators, notify_task_assigned
 
 DEFAULT_EVENT_LENGTH = timedelta(hours=1)
 
@@ -63,6 +64,18 @@ def create_exchange(form: ExchangeForm, author: Membership) -> Exchange:
         exchange.event = _new_event(form, author)
     db.session.add(exchange)
     return exchange
+
+
+def notify_about(exchange: Exchange, author: Membership) -> list[Membership]:
+    """Emails of a new exchange, in its transaction: the collaborators when "notify" is
+    ticked, the assignee of its follow-up task. Returns who could not be notified."""
+    db.session.flush()
+    not_notified = []
+    if exchange.notify_collaborators and exchange.collaborator_links:
+        not_notified = notify_collaborators(exchange, sender=author)
+    if exchange.task is not None:
+        notify_task_assigned(exchange.task, author)
+    return not_notified
 
 
 def update_exchange(exchange: Exchange, form: ExchangeForm, editor: Membership) -> Exchange:

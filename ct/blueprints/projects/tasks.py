@@ -19,6 +19,7 @@ from ct.fields import parse_id
 from ct.htmx import is_htmx_request, redirect_to, render
 from ct.lookups import get_or_404
 from ct.models import Project, Task
+from ct.notify import notify_task_assigned
 from ct.permissions import PLAN_RIGHTS, require_any_right
 
 
@@ -59,6 +60,8 @@ def create_task():
         task = Task(created_by_id=g.membership.id, done=False)
         apply_task(form, task)
         db.session.add(task)
+        db.session.flush()
+        notify_task_assigned(task, g.membership)
         db.session.commit()
         flash(_("Task added."), "success")
         return redirect_to(safe_next(url_for(".my_tasks")))
@@ -77,6 +80,8 @@ def add_project_task(project_id: int):
     task = Task(created_by_id=g.membership.id, done=False)
     apply_task(form, task)
     db.session.add(task)
+    db.session.flush()
+    notify_task_assigned(task, g.membership)
     db.session.commit()
     if not is_htmx_request():
         flash(_("Task added."), "success")
@@ -92,7 +97,9 @@ def edit_task(task_id: int):
                           "assignee": task.assignee_id, "due_date": task.due_date,
                           "done": task.done})
     if form.validate_on_submit():
+        previous_assignee_id = task.assignee_id
         apply_task(form, task)
+        notify_task_assigned(task, g.membership, previous_assignee_id)
         db.session.commit()
         flash(_("Task saved."), "success")
         return redirect_to(safe_next(url_for(".my_tasks")))

@@ -1,0 +1,79 @@
+"""The private address of a member's calendar feed (iCalendar), revocable at any time.
+
+The address holds ``<tenant id>-<random secret>``; only the secret's SHA-256 is stored,
+so a copy of the database gives no one's calendar away. The tenant id in front lets the
+feed bind its tenant before looking the secret up, like every other query. One token per
+member: a new one replaces the old.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from sqlalchemy import String, UniqueConstraint, delete, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ct.extensions import db
+from ct.fields import ID_MAX
+from ct.models.base import UTCDateTime, utcnow
+from ct.models.membership import Membership
+from ct.tenancy import TenantScoped
+
+TOKEN_MAX = 100  # longer is not one of ours: refused before hashing
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class CalendarToken(TenantScoped, db.Model):
+    __tablename__ = "calendar_tokens"
+    __tenant_refs__ = {"membership_id": "memberships"}
+    __extra_args__ = (
+        UniqueConstraint("tenant_id", "membership_id"),
+        UniqueConstraint("tenant_id", "token_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    membership_id: Mapped[int] = mapped_column()
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    membership: Mapped[Membership] = relationship(foreign_keys=[membership_id])
+
+    @staticmethod
+    def of(membership: Membership) -> CalendarToken | None:
+        return db.session.scalar(
+            select(CalendarToken).where(CalendarToken.membership_id == membership.id))
+
+    @staticmethod
+    def issue(membership: Membership) -> str:
+        """A new token for ``membership`` (the old address stops working); shown once."""
+        CalendarToken.revoke(membership)
+        secret = secrets.token_urlsafe(32)
+        db.session.add(CalendarToken(membership_id=membership.id, token_hash=_hash(secret)))
+        return f"{membership.tenant_id}-{secret}"
+
+    @staticmethod
+    def revoke(membership: Membership) -> None:
+        db.session.execute(
+            delete(CalendarToken).where(CalendarToken.membership_id == membership.id))
+
+    @staticmethod
+    def tenant_of(token: str) -> int | None:
+        """The tenant a token claims to belong to (to bind it), or None if malformed."""
+        tenant, _, secret = token.partition("-")
+        if (len(token) > TOKEN_MAX or not secret or len(tenant) > 10
+                or not (tenant.isascii() and tenant.isdigit())):
+            return None
+        tenant_id = int(tenant)
+        return tenant_id if 0 < tenant_id <= ID_MAX else None
+
+    @staticmethod
+    def find(token: str) -> CalendarToken | None:
+        """The bound tenant's row for ``token`` (bind ``tenant_of(token)`` first)."""
+        secret = token.partition("-")[2]
+        return db.session.scalar(
+            select(CalendarToken).where(CalendarToken.token_hash == _hash(secret)))
