@@ -15,7 +15,7 @@ from ct.models import CalendarToken, Event, Membership
 from ct.tenancy import ALL_TENANTS, bound_tenant
 from tests.planning_data import make_event, make_tiers, paris
 
-pytestmark = pytest.mark.usefixtures("english")
+pytestmark = pytest.mark.usefixtures("english", "english_messages")
 
 FEED = re.compile(r'value="http://ct\.test(/calendar/[^"]+\.ics)"')
 
