@@ -11,6 +11,7 @@ from ct.blueprints.contacts import bp
 from ct.blueprints.contacts.forms import ContactForm
 from ct.extensions import db
 from ct.htmx import redirect_to, render
+from ct.lookups import get_or_404
 from ct.models import Contact, EventContact, Tiers
 from ct.pagination import keyset_page
 from ct.permissions import DELETE_TIERS, MANAGE_RECORDS, require_right
@@ -34,14 +35,6 @@ def tiers_url(tiers_id: int) -> str:
     return url_for("contacts.index", tiers=tiers_id)
 
 
-def _get_or_404(model, record_id: int):
-    """A row of the bound tenant; another tenant's id is simply not found."""
-    row = db.session.scalar(select(model).where(model.id == record_id))
-    if row is None:
-        abort(404)
-    return row
-
-
 def _tiers_in_url() -> Tiers | None:
     """The ?tiers= filter: absent → None; unknown or another tenant's → 404."""
     raw = request.args.get("tiers", "").strip()
@@ -50,7 +43,7 @@ def _tiers_in_url() -> Tiers | None:
     tiers_id = as_id(raw)
     if tiers_id is None:
         abort(404)
-    return _get_or_404(Tiers, tiers_id)
+    return get_or_404(Tiers, tiers_id)
 
 
 def _matching_text(query, q: str):
@@ -84,7 +77,7 @@ def index():
 
 @bp.get("/<int:contact_id>")
 def show(contact_id: int):
-    contact = _get_or_404(Contact, contact_id)
+    contact = get_or_404(Contact, contact_id)
     return render("contacts/show.html", contact=contact)
 
 
@@ -121,14 +114,14 @@ def create():
 @bp.get("/<int:contact_id>/edit")
 @require_right(MANAGE_RECORDS)
 def edit(contact_id: int):
-    contact = _get_or_404(Contact, contact_id)
+    contact = get_or_404(Contact, contact_id)
     return _form_page(ContactForm(obj=contact), contact)
 
 
 @bp.post("/<int:contact_id>/edit")
 @require_right(MANAGE_RECORDS)
 def update(contact_id: int):
-    contact = _get_or_404(Contact, contact_id)
+    contact = get_or_404(Contact, contact_id)
     form = ContactForm()
     if not form.validate_on_submit():
         return _form_page(form, contact, 422)
@@ -147,14 +140,14 @@ def _event_links(contact: Contact) -> int:
 @bp.get("/<int:contact_id>/delete")
 @require_right(DELETE_TIERS)
 def confirm_delete(contact_id: int):
-    contact = _get_or_404(Contact, contact_id)
+    contact = get_or_404(Contact, contact_id)
     return render("contacts/delete.html", contact=contact, events=_event_links(contact))
 
 
 @bp.post("/<int:contact_id>/delete")
 @require_right(DELETE_TIERS)
 def delete_contact(contact_id: int):
-    contact = _get_or_404(Contact, contact_id)
+    contact = get_or_404(Contact, contact_id)
     name = contact.full_name
     # The agenda events stay; they just no longer list this person.
     db.session.execute(delete(EventContact).where(EventContact.contact_id == contact.id))

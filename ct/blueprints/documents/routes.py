@@ -12,6 +12,7 @@ from ct.blueprints.documents import bp
 from ct.blueprints.documents.forms import DUPLICATE, STATUS_LABELS, DocumentForm, document_kinds
 from ct.extensions import db
 from ct.htmx import is_htmx_request, redirect_to, render
+from ct.lookups import get_or_404
 from ct.models import Document, Tiers
 from ct.pagination import keyset_page
 from ct.permissions import DELETE_TIERS, MANAGE_RECORDS, require_right
@@ -33,14 +34,6 @@ def tiers_url(tiers_id: int) -> str:
     if "tiers.card" in current_app.view_functions:
         return url_for("tiers.card", tiers_id=tiers_id)
     return url_for("documents.index", tiers=tiers_id)
-
-
-def _get_or_404(model, record_id: int):
-    """A row of the bound tenant; another tenant's id is simply not found."""
-    row = db.session.scalar(select(model).where(model.id == record_id))
-    if row is None:
-        abort(404)
-    return row
 
 
 def _id_in_url(name: str) -> int | None:
@@ -67,7 +60,7 @@ def index():
     if kind_id is not None and kind_id not in {kind.id for kind in kinds}:
         abort(404)
     tiers_id = _id_in_url("tiers")
-    tiers = _get_or_404(Tiers, tiers_id) if tiers_id is not None else None
+    tiers = get_or_404(Tiers, tiers_id) if tiers_id is not None else None
     status = request.args.get("status") if request.args.get("status") in STATUS_LABELS else None
     oldest_first = request.args.get("sort") == "date"
 
@@ -96,7 +89,7 @@ def index():
 
 @bp.get("/<int:document_id>")
 def show(document_id: int):
-    document = _get_or_404(Document, document_id)
+    document = get_or_404(Document, document_id)
     return render("documents/show.html", document=document)
 
 
@@ -147,13 +140,13 @@ def create():
 @bp.get("/<int:document_id>/edit")
 @require_right(MANAGE_RECORDS)
 def edit(document_id: int):
-    return _form_page(DocumentForm(document=_get_or_404(Document, document_id)))
+    return _form_page(DocumentForm(document=get_or_404(Document, document_id)))
 
 
 @bp.post("/<int:document_id>/edit")
 @require_right(MANAGE_RECORDS)
 def update(document_id: int):
-    form = DocumentForm(document=_get_or_404(Document, document_id))
+    form = DocumentForm(document=get_or_404(Document, document_id))
     if not form.validate_on_submit():
         return _form_page(form, 422)
     form.fill(form.document)
@@ -163,13 +156,13 @@ def update(document_id: int):
 @bp.get("/<int:document_id>/delete")
 @require_right(DELETE_TIERS)
 def confirm_delete(document_id: int):
-    return render("documents/delete.html", document=_get_or_404(Document, document_id))
+    return render("documents/delete.html", document=get_or_404(Document, document_id))
 
 
 @bp.post("/<int:document_id>/delete")
 @require_right(DELETE_TIERS)
 def delete_document(document_id: int):
-    document = _get_or_404(Document, document_id)
+    document = get_or_404(Document, document_id)
     reference = document.reference
     db.session.delete(document)
     db.session.commit()

@@ -18,20 +18,13 @@ from flask_babel import to_user_timezone
 from ct.blueprints.exchange_list import bp
 from ct.blueprints.exchange_list.forms import ListFilterForm
 from ct.blueprints.exchange_list.routes import chosen_sort, index
+from ct.csvio import safe_cell
 from ct.exchange_query import apply_filters, sorted_page, visible_exchanges
 from ct.permissions import EXPORT, require_right
 from ct.tenancy import bound_tenant
 
 BATCH = 1000
 BOM = "\ufeff"
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe_cell(value) -> str:
-    """The cell as text, with a leading apostrophe when a spreadsheet would run it."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _header() -> list[str]:
@@ -78,7 +71,7 @@ def export():
             buffer.truncate()
             return text
 
-        writer.writerow([_safe_cell(cell) for cell in _header()])
+        writer.writerow([safe_cell(cell) for cell in _header()])
         yield BOM + flush()
         # The request's own tenant binding ended when the view returned.
         with bound_tenant(tenant_id):
@@ -86,7 +79,7 @@ def export():
             while True:
                 page = sorted_page(query, sort, cursor, per_page=BATCH, for_export=True)
                 for x in page.items:
-                    writer.writerow([_safe_cell(cell) for cell in _row(x, status_names)])
+                    writer.writerow([safe_cell(cell) for cell in _row(x, status_names)])
                 yield flush()
                 cursor = page.next_cursor
                 if cursor is None:

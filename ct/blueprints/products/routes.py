@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, request, url_for
+from flask import flash, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
@@ -11,6 +11,7 @@ from ct.blueprints.products import bp
 from ct.blueprints.products.forms import DUPLICATE, ProductForm
 from ct.extensions import db
 from ct.htmx import redirect_to, render
+from ct.lookups import get_or_404
 from ct.models import Product
 from ct.pagination import keyset_page
 from ct.permissions import DELETE_TIERS, MANAGE_RECORDS, require_right
@@ -28,14 +29,6 @@ ACTIVE_FILTERS = ("active", "inactive", "all")
 def _template_helpers():
     return {"MANAGE_RECORDS": MANAGE_RECORDS, "DELETE_TIERS": DELETE_TIERS,
             "format_amount": format_amount}
-
-
-def _get_or_404(record_id: int) -> Product:
-    """A product of the bound tenant; another tenant's id is simply not found."""
-    product = db.session.scalar(select(Product).where(Product.id == record_id))
-    if product is None:
-        abort(404)
-    return product
 
 
 def _contains(text: str) -> str:
@@ -69,7 +62,7 @@ def index():
 
 @bp.get("/<int:product_id>")
 def show(product_id: int):
-    return render("products/show.html", product=_get_or_404(product_id))
+    return render("products/show.html", product=get_or_404(Product, product_id))
 
 
 def _form_page(form: ProductForm, status: int = 200):
@@ -110,13 +103,13 @@ def create():
 @bp.get("/<int:product_id>/edit")
 @require_right(MANAGE_RECORDS)
 def edit(product_id: int):
-    return _form_page(ProductForm(product=_get_or_404(product_id)))
+    return _form_page(ProductForm(product=get_or_404(Product, product_id)))
 
 
 @bp.post("/<int:product_id>/edit")
 @require_right(MANAGE_RECORDS)
 def update(product_id: int):
-    form = ProductForm(product=_get_or_404(product_id))
+    form = ProductForm(product=get_or_404(Product, product_id))
     if not form.validate_on_submit():
         return _form_page(form, 422)
     form.fill(form.product)
@@ -126,13 +119,13 @@ def update(product_id: int):
 @bp.get("/<int:product_id>/delete")
 @require_right(DELETE_TIERS)
 def confirm_delete(product_id: int):
-    return render("products/delete.html", product=_get_or_404(product_id))
+    return render("products/delete.html", product=get_or_404(Product, product_id))
 
 
 @bp.post("/<int:product_id>/delete")
 @require_right(DELETE_TIERS)
 def delete_product(product_id: int):
-    product = _get_or_404(product_id)
+    product = get_or_404(Product, product_id)
     reference = product.reference
     db.session.delete(product)
     db.session.commit()
