@@ -136,3 +136,30 @@ def test_emails_are_written_in_the_recipients_language(client, auth, app, tenant
     english, french = outbox(app, kind="invitation")
     assert re.search(r'<html lang="en">', english.body_html)
     assert re.search(r'<html lang="fr">', french.body_html)  # unknown yet: the inviter's
+
+
+def test_every_french_message_is_translated_in_every_plural_form():
+    """French has three plural forms in CLDR (one, many, other): an empty one shows English."""
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    import ct
+
+    po = Path(ct.__file__).parent / "translations/fr/LC_MESSAGES/messages.po"
+    with po.open("rb") as f:
+        catalog = read_po(f, locale="fr")
+    untranslated = [
+        message.id for message in catalog
+        if message.id and not (all(message.string) if isinstance(message.string, tuple)
+                               else message.string)
+    ]
+    assert untranslated == []
+
+
+def test_french_plurals_read_as_french(app):
+    from flask_babel import force_locale, ngettext
+
+    with app.test_request_context(), force_locale("fr"):
+        texts = [ngettext("%(num)d member", "%(num)d members", n) for n in (1, 2, 5, 1_000_000)]
+    assert texts == ["1 membre", "2 membres", "5 membres", "1000000 membres"]
