@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode
 from flask import abort, flash, g, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ct.blueprints.exchange_list import bp
@@ -23,6 +23,7 @@ from ct.htmx import redirect_to, render
 from ct.models import Exchange
 from ct.models.exchange_access import visible_clause
 from ct.permissions import DELETE_EXCHANGES, WRITE_EXCHANGES, can
+from ct.trash import trash_exchange
 
 # A page holds 50; more than this at once is not a click in the list.
 MAX_IDS = 500
@@ -74,7 +75,9 @@ def _set_status(ids: list[int]):
     if status not in names:
         flash(_("Choose a status from the list."), "error")
         return redirect_to(_back_url())
-    db.session.execute(update(Exchange).where(Exchange.id.in_(ids)).values(status=status))
+    # Row by row, not one UPDATE: each exchange's history records its change.
+    for exchange in db.session.scalars(select(Exchange).where(Exchange.id.in_(ids))):
+        exchange.status = status
     db.session.commit()
     flash(ngettext("%(num)d exchange set to “%(status)s”.",
                    "%(num)d exchanges set to “%(status)s”.", len(ids),
@@ -94,11 +97,13 @@ def _confirm_delete(ids: list[int]):
 def _delete(ids: list[int]):
     links = (Exchange.contact_links, Exchange.product_links, Exchange.collaborator_links)
     exchanges = db.session.scalars(
-        select(Exchange).where(Exchange.id.in_(ids)).options(*map(selectinload, links))
+        select(Exchange).where(Exchange.id.in_(ids))
+        .options(*map(selectinload, links), joinedload(Exchange.tiers))
     ).all()
     for exchange in exchanges:
-        db.session.delete(exchange)  # its contact, product and collaborator links go too
+        trash_exchange(exchange, g.membership)  # one trash item each, links included
     db.session.commit()
-    flash(ngettext("%(num)d exchange deleted.", "%(num)d exchanges deleted.", len(exchanges)),
+    flash(ngettext("%(num)d exchange moved to the trash for 30 days.",
+                   "%(num)d exchanges moved to the trash for 30 days.", len(exchanges)),
           "success")
     return redirect_to(_back_url())
