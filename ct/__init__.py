@@ -34,9 +34,9 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    import ct.audit  # noqa: F401 — records the changes of exchanges, tiers and contacts
     import ct.models  # noqa: F401 — every table known to the metadata and Alembic
     import ct.notify  # noqa: F401 — registers the clock's reminder job
-    import ct.audit  # noqa: F401 — records the changes of exchanges, tiers and contacts
     import ct.trash  # noqa: F401 — registers the clock's trash purge
     from ct.db_setup import configure_engine
 

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import g, has_app_context
-from sqlalchemy import event, insert, inspect, select
+from sqlalchemy import delete, event, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from ct.models import AuditEntry, Contact, Exchange, Tiers
@@ -100,12 +100,27 @@ def _actor_id() -> int | None:
     return membership.id if membership is not None else None
 
 
+_OPEN_KEY = "ct_audit_open"  # in session.info: this transaction's entries, by record
+
+
+def _merge(old: dict, before: dict, after: dict) -> tuple[dict, dict]:
+    """One entry per record and transaction: the first "before", the last "after";
+    a field changed and changed back is no change."""
+    merged_before = before | old["before"]
+    merged_after = old["after"] | after
+    keys = [k for k in dict.fromkeys([*merged_before, *merged_after])
+            if merged_before.get(k) != merged_after.get(k)]
+    return ({k: merged_before[k] for k in keys if k in merged_before},
+            {k: merged_after[k] for k in keys if k in merged_after})
+
+
 @event.listens_for(Session, "after_flush")
 def _record_changes(session: Session, flush_context) -> None:
-    """One entry per watched record created or changed by this flush (ids now known;
-    the attributes still hold their history until the flush is over)."""
-    rows = []
-    now = utcnow()
+    """The watched records created or changed by this flush, in this transaction's
+    entries (ids are known now; the attributes still hold their history). A save often
+    flushes more than once (queries autoflush): later flushes complete the same entry."""
+    table = AuditEntry.__table__
+    open_entries = session.info.setdefault(_OPEN_KEY, {})
     for obj, action in [(o, "create") for o in session.new] + \
                        [(o, "update") for o in session.dirty]:
         spec = WATCHED.get(type(obj))
@@ -118,13 +133,28 @@ def _record_changes(session: Session, flush_context) -> None:
             before, after = _changed(obj, fields, links)
             if not before and not after:
                 continue
-        rows.append({"tenant_id": obj.tenant_id, "actor_id": _actor_id(),
-                     "action": f"{record_type}.{action}", "target": f"{record_type}:{obj.id}",
-                     "record_type": record_type, "record_id": obj.id,
-                     "before": before, "after": after, "created_at": now})
-    if rows:
-        # Core insert: adding ORM objects while the flush finishes is not allowed.
-        session.execute(insert(AuditEntry.__table__), rows)
+        key = (record_type, obj.id)
+        if key in open_entries:
+            entry = open_entries[key]
+            entry["before"], entry["after"] = _merge(entry, before, after)
+            changed = update(table).values(before=entry["before"], after=entry["after"])
+            if not entry["before"] and not entry["after"] and entry["action"] == "update":
+                changed = delete(table)  # changed back within the transaction: no change
+            session.execute(changed.where(table.c.id == entry["id"]))
+            continue
+        # Core statements: adding ORM objects while the flush finishes is not allowed.
+        inserted = session.execute(insert(table).values(
+            tenant_id=obj.tenant_id, actor_id=_actor_id(), action=f"{record_type}.{action}",
+            target=f"{record_type}:{obj.id}", record_type=record_type, record_id=obj.id,
+            before=before, after=after, created_at=utcnow()))
+        open_entries[key] = {"id": inserted.inserted_primary_key[0], "action": action,
+                             "before": before, "after": after}
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _close_entries(session: Session) -> None:
+    session.info.pop(_OPEN_KEY, None)
 
 
 def record(record_type: str, record_id: int, action: str, before: dict | None = None,

@@ -54,7 +54,8 @@ FIELD_LABELS = {
     "mobile": _l("Mobile"),
     # members and settings
     "role": _l("Role"), "rights": _l("Rights"), "label": _l("Label"),
-    "label_en": _l("Label in English"), "position": _l("Position"), "lost": _l("Links not restored"),
+    "label_en": _l("Label in English"), "position": _l("Position"),
+    "lost": _l("Links not restored"),
 }
 
 ACTION_LABELS = {

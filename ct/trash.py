@@ -74,7 +74,8 @@ def _exchange_payload(exchange: Exchange) -> dict:
         names[f"memberships:{link.membership_id}"] = link.membership.user.display_name
     related = {"tasks": (exchange.task, "label"), "events": (exchange.event, "title"),
                "documents": (exchange.document, "reference"),
-               "projects": (exchange.project, "reference"), "groups": (exchange.confidential_group, "name")}
+               "projects": (exchange.project, "reference"),
+               "groups": (exchange.confidential_group, "name")}
     for table, (target, attribute) in related.items():
         if target is not None:
             names[f"{table}:{target.id}"] = getattr(target, attribute)

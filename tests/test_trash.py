@@ -182,7 +182,7 @@ def test_a_restored_row_whose_id_was_taken_gets_a_new_one(app, admin, tenants, r
     assert links_of(app, tenants.a.id, exchange_id)["contacts"] == [restored.id]
 
 
-def test_a_tiers_goes_to_the_trash_and_comes_back(app, admin, tenants, records):
+def test_a_tiers_goes_to_the_trash_and_comes_back(app, admin, tenants, records):  # noqa: F811
     a = records.a
     with app.app_context(), bound_tenant(tenants.a.id):
         tiers = Tiers(name="Lonely SARL", town="Nantes", customer_code="C-9")
@@ -203,7 +203,7 @@ def test_a_tiers_goes_to_the_trash_and_comes_back(app, admin, tenants, records):
     assert "Lonely SARL" in admin.get(f"/t/{a.slug}/tiers/?q=lonely").get_data(as_text=True)
 
 
-def test_a_tiers_with_exchanges_is_not_deleted(app, admin, tenants, records):
+def test_a_tiers_with_exchanges_is_not_deleted(app, admin, tenants, records):  # noqa: F811
     a = records.a
     with app.app_context(), bound_tenant(tenants.a.id):
         tiers = Tiers(name="Talked To")
@@ -240,7 +240,7 @@ def test_restoring_an_exchange_of_a_deleted_tiers_is_refused_until_it_is_back(
     assert links_of(app, tenants.a.id, exchange_id)["comment"] == "Quote sent"
 
 
-def test_bulk_delete_puts_each_exchange_in_the_trash(app, admin, tenants, records):
+def test_bulk_delete_puts_each_exchange_in_the_trash(app, admin, tenants, records):  # noqa: F811
     a = records.a
     ids = [add_exchange(app, tenants.a.id, a, contacts=[a.contact]) for _ in range(2)]
     confirm = admin.post(f"/t/{a.slug}/exchanges/bulk", data={"action": "delete", "ids": ids})
@@ -254,7 +254,7 @@ def test_bulk_delete_puts_each_exchange_in_the_trash(app, admin, tenants, record
     assert all(links_of(app, tenants.a.id, i)["contacts"] == [a.contact] for i in ids)
 
 
-def test_purge_now_asks_then_deletes_for_good(app, admin, tenants, records):
+def test_purge_now_asks_then_deletes_for_good(app, admin, tenants, records):  # noqa: F811
     a = records.a
     exchange_id = add_exchange(app, tenants.a.id, a)
     admin.post(f"/t/{a.slug}/exchanges/{exchange_id}/delete")
@@ -342,7 +342,7 @@ def test_members_without_the_admin_role_cannot_use_the_trash(app, client, auth, 
     assert "/trash/" not in client.get(f"/t/{a.slug}/").get_data(as_text=True)
 
 
-def test_huge_and_unknown_ids_are_not_found(admin, records):
+def test_huge_and_unknown_ids_are_not_found(admin, records):  # noqa: F811
     for item_id in (987654, "9" * 30):
         assert admin.post(f"/t/{records.a.slug}/trash/{item_id}/restore").status_code == 404
         assert admin.get(f"/t/{records.a.slug}/trash/{item_id}/purge").status_code == 404
