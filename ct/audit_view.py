@@ -15,6 +15,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.routing import BuildError
 
 from ct.extensions import db
@@ -126,7 +127,10 @@ class Names:
                 wanted.setdefault(model, set()).add(e.record_id)
         self.names = {}
         for model, ids in wanted.items():
-            for row in db.session.scalars(select(model).where(model.id.in_(ids))):
+            query = select(model).where(model.id.in_(ids))
+            if model is Exchange:  # its name shows its third party's
+                query = query.options(joinedload(Exchange.tiers))
+            for row in db.session.scalars(query):
                 self.names[(model, row.id)] = _name(row)
 
     def of(self, model, record_id: int) -> str | None:

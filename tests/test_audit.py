@@ -232,3 +232,29 @@ def test_audit_rows_yield_every_entry_of_the_bound_tenant(app, admin, tenants, r
     assert created["record_id"] == exchange_id and created["actor"] == "Admin Alpha Conseil"
     assert created["after"]["comment"] == "Called about the quote."
     assert [r["id"] for r in rows] == sorted(r["id"] for r in rows)
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_new_pages_render_without_inline_code(app, admin, tenants, records, language):
+    import re
+
+    a = records.a
+    admin.post("/language", data={"language": language})
+    exchange_id = new_exchange(admin, a)
+    admin.post(f"/t/{a.slug}/contacts/{a.contact2}/delete")
+    with app.app_context(), bound_tenant(tenants.a.id):
+        from ct.models import TrashItem
+
+        item_id = db.session.scalar(select(TrashItem.id))
+    urls = ["/audit/", "/audit/?type=exchange&action=update",
+            f"/audit/history/exchange/{exchange_id}",
+            f"/audit/history/contact/{a.contact}", f"/audit/history/tiers/{a.tiers}",
+            f"/tiers/{a.tiers}/history", "/trash/", "/trash/?kind=contact",
+            f"/trash/{item_id}/purge", f"/exchanges/{exchange_id}", f"/contacts/{a.contact}"]
+    for url in urls:
+        response = admin.get(f"/t/{a.slug}{url}")
+        assert response.status_code == 200, url
+        html = response.get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), url
+        assert not re.search(r"\sstyle\s*=", html), url
+        assert not re.search(r"\son[a-z]+\s*=", html), url
