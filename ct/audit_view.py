@@ -32,6 +32,7 @@ from ct.models import (
     Project,
     Task,
     Tiers,
+    TrashItem,
 )
 from ct.permissions import RIGHTS, ROLES
 
@@ -60,8 +61,9 @@ FIELD_LABELS = {
 }
 
 ACTION_LABELS = {
-    "create": _l("Created"),
-    "update": _l("Changed"),
+    # "Created" alone is a column header elsewhere ("Created on"): its own words here.
+    "create": _l("Creation"),
+    "update": _l("Change"),
     "delete": _l("Moved to the trash"),
     "restore": _l("Restored from the trash"),
 }
@@ -81,6 +83,7 @@ REFERENCES = {
     "confidential_group_id": Group, "task_id": Task, "event_id": Event,
     "contact_ids": Contact, "product_ids": Product, "collaborator_ids": Membership,
 }
+TRASH_KINDS = {"exchange": Exchange, "tiers": Tiers, "contact": Contact}
 CARDS = {"exchange": ("exchanges.show", "exchange_id"), "tiers": ("tiers.card", "tiers_id"),
          "contact": ("contacts.show", "contact_id"), "member": ("members.card", "membership_id")}
 
@@ -133,8 +136,20 @@ class Names:
             for row in db.session.scalars(query):
                 self.names[(model, row.id)] = _name(row)
 
+        self.trashed = {}
+        gone = [(kind, e.record_id) for e in entries
+                if (kind := e.record_type) in TRASH_KINDS and e.record_id is not None
+                and (TRASH_KINDS[kind], e.record_id) not in self.names]
+        if gone:
+            for item in db.session.scalars(select(TrashItem).where(
+                    TrashItem.record_id.in_({i for _k, i in gone}))):
+                self.trashed[(item.kind, item.record_id)] = item.label
+
     def of(self, model, record_id: int) -> str | None:
         return self.names.get((model, record_id))
+
+    def in_trash(self, kind: str, record_id: int) -> str | None:
+        return self.trashed.get((kind, record_id))
 
 
 @dataclass
@@ -200,6 +215,9 @@ def _record(entry: AuditEntry, names: Names) -> tuple[str, str | None]:
              "member": Membership}.get(kind)
     current = names.of(model, record_id) if model is not None else None
     if current is None:
+        trashed = names.in_trash(kind, record_id)
+        if trashed is not None:
+            return _("%(name)s (in the trash)", name=trashed), None
         label = (entry.before or {}).get("label") or (entry.after or {}).get("label")
         return label or _("#%(id)s (deleted)", id=record_id), None
     endpoint, key = CARDS[kind]

@@ -62,7 +62,7 @@ def test_an_exchange_records_its_creation_and_each_change(app, admin, tenants, r
 
     history = admin.get(f"/t/{a.slug}/audit/history/exchange/{exchange_id}").get_data(
         as_text=True)
-    for text in ("History of changes", "Created", "Changed", "Comment", "Called about the quote.",
+    for text in ("History of changes", "Creation", "Change", "Comment", "Called about the quote.",
                  "Quote accepted.", "Status", "Closed", "To do", "Contacts", "Éloïse Durand",
                  "Paul Bernard", "Admin Alpha Conseil", "Contact mode"):
         assert text in history, text
@@ -133,7 +133,7 @@ def test_deleted_records_are_named_in_the_history(app, admin, tenants, records):
         as_text=True)
     assert f"#{a.contact2} (deleted)" in history
     log = admin.get(f"/t/{a.slug}/audit/?type=contact").get_data(as_text=True)
-    assert "Moved to the trash" in log and "Paul Bernard" in log
+    assert "Moved to the trash" in log and "Paul Bernard (in the trash)" in log
 
 
 def test_the_log_is_filtered_by_type_member_action_and_dates(app, client, auth, tenants, records):
