@@ -54,7 +54,17 @@ FIELD_LABELS = {
     "sales_rep_id": _l("Sales representative"), "notes": _l("Notes"), "active": _l("Active"),
     "first_name": _l("First name"), "last_name": _l("Last name"), "job_title": _l("Job title"),
     "mobile": _l("Mobile"),
-    # members and settings
+    # members and settings (the same words as the settings' own history)
+    "choose_user": _l("Choose the user who made the contact"),
+    "confidential_comments": _l("Confidential comments"),
+    "collaborators": _l("Collaborators on exchanges"),
+    "button_mode": _l("Create-button display"),
+    "hidden_button_pages": _l("Pages without the integrated button"),
+    "widget_days": _l("Widget window (days)"),
+    "shorten_descriptions": _l("Shorten descriptions in the exchanges list"),
+    "shorten_length": _l("Length of shortened descriptions (characters)"),
+    "large_contacts_threshold": _l("Large contact lists threshold"),
+    "added": _l("Added"), "reactivated": _l("Reactivated"),
     "role": _l("Role"), "rights": _l("Rights"), "label": _l("Label"),
     "label_en": _l("Label in English"), "position": _l("Position"),
     "lost": _l("Links not restored"),
