@@ -346,3 +346,53 @@ def test_huge_and_unknown_ids_are_not_found(admin, records):  # noqa: F811
     for item_id in (987654, "9" * 30):
         assert admin.post(f"/t/{records.a.slug}/trash/{item_id}/restore").status_code == 404
         assert admin.get(f"/t/{records.a.slug}/trash/{item_id}/purge").status_code == 404
+
+
+def test_bulk_delete_reads_the_same_number_of_times_for_5_or_15_exchanges(
+        app, admin, tenants, records):  # noqa: F811
+    from sqlalchemy import event
+
+    a = records.a
+
+    def selects_to_delete(count):
+        ids = [add_exchange(app, tenants.a.id, a, contacts=[a.contact, a.contact2])
+               for _ in range(count)]
+        statements = []
+
+        def seen(conn, cursor, statement, *args):
+            if statement.lstrip().upper().startswith("SELECT"):
+                statements.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", seen)
+        try:
+            response = admin.post(f"/t/{a.slug}/exchanges/bulk",
+                                  data={"action": "delete", "confirmed": "yes", "ids": ids})
+        finally:
+            event.remove(engine, "before_cursor_execute", seen)
+        assert response.status_code == 303
+        return len(statements)
+
+    assert selects_to_delete(5) == selects_to_delete(15)
+
+
+def test_a_tiers_whose_code_was_taken_meanwhile_is_not_restored(app, admin, tenants,
+                                                                records):  # noqa: F811
+    a = records.a
+    with app.app_context(), bound_tenant(tenants.a.id):
+        tiers = Tiers(name="First Holder", customer_code="CLI-7")
+        db.session.add(tiers)
+        db.session.commit()
+        tiers_id = tiers.id
+    admin.post(f"/t/{a.slug}/tiers/{tiers_id}/delete")
+    with app.app_context(), bound_tenant(tenants.a.id):
+        db.session.add(Tiers(name="New Holder", customer_code="CLI-7"))
+        db.session.commit()
+    [item] = trash_items(app, tenants.a.id)
+    response = admin.post(f"/t/{a.slug}/trash/{item.id}/restore")
+    assert response.headers["Location"] == f"/t/{a.slug}/trash/"
+    assert "same unique value" in admin.get(response.headers["Location"]).get_data(as_text=True)
+    assert len(trash_items(app, tenants.a.id)) == 1
+    with app.app_context(), bound_tenant(tenants.a.id):  # nothing written
+        assert db.session.scalar(select(Tiers.id).where(Tiers.name == "First Holder")) is None

@@ -20,7 +20,7 @@ from ct.blueprints.exchange_list.forms import parse_id, status_labels
 from ct.blueprints.exchange_list.routes import FILTER_KEYS
 from ct.extensions import db
 from ct.htmx import redirect_to, render
-from ct.models import Exchange
+from ct.models import Exchange, ExchangeCollaborator, ExchangeContact, ExchangeProduct
 from ct.models.exchange_access import visible_clause
 from ct.permissions import DELETE_EXCHANGES, WRITE_EXCHANGES, can
 from ct.trash import trash_exchange
@@ -95,10 +95,14 @@ def _confirm_delete(ids: list[int]):
 
 
 def _delete(ids: list[int]):
-    links = (Exchange.contact_links, Exchange.product_links, Exchange.collaborator_links)
+    # Everything the trash snapshot names, loaded in a few queries for the whole batch.
     exchanges = db.session.scalars(
-        select(Exchange).where(Exchange.id.in_(ids))
-        .options(*map(selectinload, links), joinedload(Exchange.tiers))
+        select(Exchange).where(Exchange.id.in_(ids)).options(
+            selectinload(Exchange.contact_links).joinedload(ExchangeContact.contact),
+            selectinload(Exchange.product_links).joinedload(ExchangeProduct.product),
+            selectinload(Exchange.collaborator_links).joinedload(ExchangeCollaborator.membership),
+            joinedload(Exchange.tiers), *(selectinload(getattr(Exchange, name)) for name in (
+                "task", "event", "document", "project", "mode", "object", "confidential_group")))
     ).all()
     for exchange in exchanges:
         trash_exchange(exchange, g.membership)  # one trash item each, links included
