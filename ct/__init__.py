@@ -34,8 +34,10 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    import ct.audit  # noqa: F401 — records the changes of exchanges, tiers and contacts
     import ct.models  # noqa: F401 — every table known to the metadata and Alembic
     import ct.notify  # noqa: F401 — registers the clock's reminder job
+    import ct.trash  # noqa: F401 — registers the clock's trash purge
     from ct.db_setup import configure_engine
 
     db.init_app(app)
@@ -89,6 +91,7 @@ def browser_language() -> str:
 def _register_blueprints(app: Flask) -> None:
     from ct.blueprints import (
         agenda,
+        audit_log,
         auth,
         calendar_feed,
         contacts,
@@ -106,11 +109,12 @@ def _register_blueprints(app: Flask) -> None:
         search,
         settings,
         tiers,
+        trash,
     )
 
     areas = (auth, home, members, groups, tiers, contacts, documents, products, projects, agenda,
              imports, search, settings, exchanges, exchange_list, email_templates, email_log,
-             calendar_feed)
+             calendar_feed, trash, audit_log)
     for area in areas:
         app.register_blueprint(area.bp)
     app.register_blueprint(calendar_feed.feed_bp)  # /calendar/<token>.ics, no tenant prefix

@@ -73,7 +73,8 @@ def test_delete_asks_first_then_deletes_only_what_it_may(client, auth, four):
     with w.app.app_context(), bound_tenant(w.tenant_id):
         assert db.session.scalars(select(ExchangeContact)).all() == []  # links went too
     assert count_exchanges(w, tenant_id=w.b_tenant_id) == 1
-    assert "2 exchanges deleted." in client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "2 exchanges moved to the trash for 30 days." in client.get(
+        done.headers["Location"]).get_data(as_text=True)
 
 
 def test_delete_without_the_right_is_refused_at_each_step(client, auth, four):

@@ -174,7 +174,7 @@ def test_close_needs_a_post(app, client, tenants, base):
 def test_delete_asks_then_deletes(app, client, tenants, base):
     tiers_id = add_tiers(app, tenants.a.id, "Doomed")
     confirm = client.get(f"{base}/{tiers_id}/delete").get_data(as_text=True)
-    assert "This permanently deletes the third party “Doomed”" in confirm
+    assert "The third party “Doomed”" in confirm and "moved to the trash for 30 days" in confirm
     assert 'method="post"' in confirm and 'id="confirm-delete"' in confirm
     assert tiers_named(app, tenants.a.id, "Doomed")  # asking deletes nothing
     response = client.post(f"{base}/{tiers_id}/delete")

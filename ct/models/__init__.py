@@ -21,11 +21,13 @@ from ct.models.project import Project, Task
 from ct.models.settings import TenantSettings
 from ct.models.tenant import Tenant
 from ct.models.tiers import Tiers
+from ct.models.trash import TrashItem
 from ct.models.user import User
 
 __all__ = [
     "AuditEntry", "CalendarToken", "Choice", "Contact", "Document", "EmailTemplate", "Event",
     "EventAssignee", "EventContact", "Exchange", "ExchangeCollaborator", "ExchangeContact",
     "ExchangeProduct", "Group", "GroupMember", "ImportRun", "Invitation", "Membership",
-    "OutboxEmail", "Product", "Project", "Task", "Tenant", "TenantSettings", "Tiers", "User",
+    "OutboxEmail", "Product", "Project", "Task", "Tenant", "TenantSettings", "Tiers", "TrashItem",
+    "User",
 ]

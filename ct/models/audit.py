@@ -1,4 +1,10 @@
-"""The audit trail of administrative changes: who changed what, when, from what to what."""
+"""The audit trail: who created, changed, deleted or restored what, when, from what to what.
+
+Settings and members' rights are recorded by their routes (``AuditEntry.record``); the
+exchanges, third parties and contacts by one flush listener (ct.audit) and the trash.
+``record_type`` and ``record_id`` say which record a line is about, for its card's
+"History of changes" and the log's filters.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +20,10 @@ from ct.tenancy import TenantScoped
 
 ACTION_MAX = 40
 TARGET_MAX = 60
+RECORD_TYPE_MAX = 20
+
+# What an entry's action starts with, when it is about one record: its record type.
+RECORD_TYPES = ("exchange", "tiers", "contact", "member", "settings")
 
 
 def changed_fields(before: dict, after: dict) -> tuple[dict, dict]:
@@ -23,12 +33,24 @@ def changed_fields(before: dict, after: dict) -> tuple[dict, dict]:
             {k: after[k] for k in keys if k in after})
 
 
+def record_of(action: str, target: str | None) -> tuple[str | None, int | None]:
+    """The record type (the action's first word) and id ("member:12") of an entry."""
+    kind = action.partition(".")[0]
+    record_type = kind if kind in RECORD_TYPES else None
+    name, _sep, raw_id = (target or "").partition(":")
+    record_id = int(raw_id) if name == kind and raw_id.isdigit() else None
+    return record_type, record_id
+
+
 class AuditEntry(TenantScoped, db.Model):
     __tablename__ = "audit_entries"
     __tenant_refs__ = {"actor_id": "memberships"}
     __extra_args__ = (
         Index("ix_audit_entries_tenant_created", "tenant_id", "created_at", "id"),
         Index("ix_audit_entries_tenant_target", "tenant_id", "target", "created_at"),
+        # A card's history, and the log filtered by record type.
+        Index("ix_audit_entries_tenant_record", "tenant_id", "record_type", "record_id",
+              "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,6 +59,8 @@ class AuditEntry(TenantScoped, db.Model):
     action: Mapped[str] = mapped_column(String(ACTION_MAX))
     # What was changed, when it is not the tenant's settings: "member:12", "mode:4".
     target: Mapped[str | None] = mapped_column(String(TARGET_MAX))
+    record_type: Mapped[str | None] = mapped_column(String(RECORD_TYPE_MAX))
+    record_id: Mapped[int | None] = mapped_column()
     before: Mapped[dict] = mapped_column(JSON, default=dict)
     after: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -50,7 +74,9 @@ class AuditEntry(TenantScoped, db.Model):
         before, after = changed_fields(before, after)
         if not before and not after:
             return None
-        entry = cls(actor=actor, action=action, target=target, before=before, after=after)
+        record_type, record_id = record_of(action, target)
+        entry = cls(actor=actor, action=action, target=target, before=before, after=after,
+                    record_type=record_type, record_id=record_id)
         db.session.add(entry)
         return entry
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, g, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ct.blueprints.contacts import bp
@@ -12,12 +12,13 @@ from ct.blueprints.contacts.forms import ContactForm
 from ct.extensions import db
 from ct.htmx import redirect_to, render
 from ct.lookups import get_or_404
-from ct.models import Contact, EventContact, Tiers
+from ct.models import Contact, EventContact, ExchangeContact, Tiers
 from ct.pagination import keyset_page
 from ct.permissions import DELETE_TIERS, MANAGE_RECORDS, require_right
 from ct.record_fields import as_id, tiers_options
 from ct.search import MAX_QUERY, matching
 from ct.text import fold, like_pattern, prefix_pattern
+from ct.trash import trash_contact
 
 PER_PAGE = 25
 
@@ -131,17 +132,16 @@ def update(contact_id: int):
     return redirect_to(url_for("contacts.show", contact_id=contact.id))
 
 
-def _event_links(contact: Contact) -> int:
-    return db.session.scalar(
-        select(func.count(EventContact.id)).where(EventContact.contact_id == contact.id)
-    )
+def _links(contact: Contact, model) -> int:
+    return db.session.scalar(select(func.count(model.id)).where(model.contact_id == contact.id))
 
 
 @bp.get("/<int:contact_id>/delete")
 @require_right(DELETE_TIERS)
 def confirm_delete(contact_id: int):
     contact = get_or_404(Contact, contact_id)
-    return render("contacts/delete.html", contact=contact, events=_event_links(contact))
+    return render("contacts/delete.html", contact=contact,
+                  events=_links(contact, EventContact), exchanges=_links(contact, ExchangeContact))
 
 
 @bp.post("/<int:contact_id>/delete")
@@ -149,11 +149,10 @@ def confirm_delete(contact_id: int):
 def delete_contact(contact_id: int):
     contact = get_or_404(Contact, contact_id)
     name = contact.full_name
-    # The agenda events stay; they just no longer list this person.
-    db.session.execute(delete(EventContact).where(EventContact.contact_id == contact.id))
-    db.session.delete(contact)
+    # The exchanges and agenda events stay; they just no longer list this person.
+    trash_contact(contact, g.membership)
     db.session.commit()
-    flash(_("Contact %(name)s deleted.", name=name), "success")
+    flash(_("Contact %(name)s moved to the trash for 30 days.", name=name), "success")
     return redirect_to(url_for("contacts.index"))
 
 

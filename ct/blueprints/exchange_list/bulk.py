@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlencode
 from flask import abort, flash, g, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ct.blueprints.exchange_list import bp
@@ -20,9 +20,10 @@ from ct.blueprints.exchange_list.forms import parse_id, status_labels
 from ct.blueprints.exchange_list.routes import FILTER_KEYS
 from ct.extensions import db
 from ct.htmx import redirect_to, render
-from ct.models import Exchange
+from ct.models import Exchange, ExchangeCollaborator, ExchangeContact, ExchangeProduct
 from ct.models.exchange_access import visible_clause
 from ct.permissions import DELETE_EXCHANGES, WRITE_EXCHANGES, can
+from ct.trash import trash_exchange
 
 # A page holds 50; more than this at once is not a click in the list.
 MAX_IDS = 500
@@ -74,7 +75,9 @@ def _set_status(ids: list[int]):
     if status not in names:
         flash(_("Choose a status from the list."), "error")
         return redirect_to(_back_url())
-    db.session.execute(update(Exchange).where(Exchange.id.in_(ids)).values(status=status))
+    # Row by row, not one UPDATE: each exchange's history records its change.
+    for exchange in db.session.scalars(select(Exchange).where(Exchange.id.in_(ids))):
+        exchange.status = status
     db.session.commit()
     flash(ngettext("%(num)d exchange set to “%(status)s”.",
                    "%(num)d exchanges set to “%(status)s”.", len(ids),
@@ -92,13 +95,19 @@ def _confirm_delete(ids: list[int]):
 
 
 def _delete(ids: list[int]):
-    links = (Exchange.contact_links, Exchange.product_links, Exchange.collaborator_links)
+    # Everything the trash snapshot names, loaded in a few queries for the whole batch.
     exchanges = db.session.scalars(
-        select(Exchange).where(Exchange.id.in_(ids)).options(*map(selectinload, links))
+        select(Exchange).where(Exchange.id.in_(ids)).options(
+            selectinload(Exchange.contact_links).joinedload(ExchangeContact.contact),
+            selectinload(Exchange.product_links).joinedload(ExchangeProduct.product),
+            selectinload(Exchange.collaborator_links).joinedload(ExchangeCollaborator.membership),
+            joinedload(Exchange.tiers), *(selectinload(getattr(Exchange, name)) for name in (
+                "task", "event", "document", "project", "mode", "object", "confidential_group")))
     ).all()
     for exchange in exchanges:
-        db.session.delete(exchange)  # its contact, product and collaborator links go too
+        trash_exchange(exchange, g.membership)  # one trash item each, links included
     db.session.commit()
-    flash(ngettext("%(num)d exchange deleted.", "%(num)d exchanges deleted.", len(exchanges)),
+    flash(ngettext("%(num)d exchange moved to the trash for 30 days.",
+                   "%(num)d exchanges moved to the trash for 30 days.", len(exchanges)),
           "success")
     return redirect_to(_back_url())

@@ -32,6 +32,7 @@ from ct.htmx import is_htmx_request, redirect_to, render, trigger
 from ct.models import Contact, Document, Exchange, Project, Tiers
 from ct.models.exchange_access import can_see_confidential
 from ct.permissions import DELETE_EXCHANGES, WRITE_EXCHANGES, require_right
+from ct.trash import trash_exchange
 
 SAVED_EVENT = "exchange-saved"
 
@@ -164,8 +165,8 @@ def delete(exchange_id: int):
     if request.method == "GET":
         return render("exchanges/delete.html", exchange=exchange)
     tiers_id = exchange.tiers_id
-    db.session.delete(exchange)
+    trash_exchange(exchange, g.membership)
     db.session.commit()
-    flash(_("Exchange deleted."), "success")
+    flash(_("Exchange moved to the trash for 30 days."), "success")
     after = link_for("tiers.card", tiers_id=tiers_id) or url_for("home.index")
     return redirect_to(after)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import flash, request, url_for
+from flask import flash, g, request, url_for
 from flask_babel import gettext as _
 
+from ct.audit_view import history_of
 from ct.blueprints.tiers import bp
 from ct.blueprints.tiers.forms import KIND_LABELS
 from ct.blueprints.tiers.records import (
@@ -21,6 +22,7 @@ from ct.lookups import get_or_404
 from ct.models import Tiers
 from ct.permissions import DELETE_TIERS, MANAGE_RECORDS, can, require_right
 from ct.record_fields import format_amount
+from ct.trash import trash_tiers
 
 
 def _card(tiers, tab: str, **panel):
@@ -67,6 +69,12 @@ def projects(tiers_id: int):
     return _card(tiers, "projects", page=projects_of(tiers, request.args.get("after")))
 
 
+@bp.get("/<int:tiers_id>/history")
+def history(tiers_id: int):
+    tiers = get_or_404(Tiers, tiers_id)
+    return _card(tiers, "history", lines=history_of("tiers", tiers.id))
+
+
 @bp.post("/<int:tiers_id>/close")
 @require_right(MANAGE_RECORDS)
 def close(tiers_id: int):
@@ -101,7 +109,7 @@ def delete(tiers_id: int):
     if request.method == "GET":
         return render("tiers/delete.html", tiers=tiers, counts=counts)
     name = tiers.name
-    db.session.delete(tiers)
+    trash_tiers(tiers, g.membership)
     db.session.commit()
-    flash(_("Third party “%(name)s” deleted.", name=name), "success")
+    flash(_("Third party “%(name)s” moved to the trash for 30 days.", name=name), "success")
     return redirect_to(url_for("tiers.index"))

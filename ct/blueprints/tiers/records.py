@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ct.extensions import db
-from ct.models import Contact, Document, Event, Project, Tiers
+from ct.models import Contact, Document, Event, Exchange, Project, Tiers
 from ct.models.base import utcnow
 from ct.pagination import Page, keyset_page
 
@@ -21,10 +21,11 @@ class LinkedCounts:
     documents: int
     projects: int
     events: int
+    exchanges: int  # an exchange always has its third party: it blocks deletion too
 
     @property
     def total(self) -> int:
-        return self.contacts + self.documents + self.projects + self.events
+        return self.contacts + self.documents + self.projects + self.events + self.exchanges
 
 
 def linked_counts(tiers: Tiers) -> LinkedCounts:
@@ -36,7 +37,7 @@ def linked_counts(tiers: Tiers) -> LinkedCounts:
                 .scalar_subquery())
 
     row = db.session.execute(
-        select(count(Contact), count(Document), count(Project), count(Event))
+        select(count(Contact), count(Document), count(Project), count(Event), count(Exchange))
     ).one()
     return LinkedCounts(*row)
 

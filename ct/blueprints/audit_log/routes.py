@@ -1,0 +1,118 @@
+"""The audit log (administrators): every recorded change, filtered by record type,
+member, period and action; and the "History of changes" of one record for its card."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, g, request
+from sqlalchemy import or_, select
+
+from ct.audit_view import ACTION_LABELS, RECORD_TYPE_LABELS, history_of, lines
+from ct.extensions import db
+from ct.fields import ID_MAX
+from ct.htmx import render
+from ct.lookups import get_or_404
+from ct.models import AuditEntry, Contact, Exchange, Membership, Tiers, User
+from ct.models.exchange_access import visible_clause
+from ct.pagination import keyset_page
+from ct.permissions import require_admin
+
+from . import bp
+
+PER_PAGE = 50
+VERBS = ("create", "delete", "restore")  # anything else is a change
+
+
+@dataclass
+class LogFilters:
+    record_type: str = ""
+    member_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+    action: str = ""
+
+    @classmethod
+    def from_args(cls, args, member_ids: set[int]) -> LogFilters:
+        raw_member = args.get("member", "")
+        member_id = int(raw_member) if raw_member.isdigit() and len(raw_member) < 12 else None
+        return cls(
+            record_type=args.get("type", "") if args.get("type") in RECORD_TYPE_LABELS else "",
+            member_id=member_id if member_id in member_ids else None,
+            since=_day(args.get("from", "")), until=_day(args.get("to", "")),
+            action=args.get("action", "") if args.get("action") in ACTION_LABELS else "",
+        )
+
+    def as_args(self) -> dict:
+        values = {"type": self.record_type, "member": self.member_id,
+                  "from": self.since.isoformat() if self.since else None,
+                  "to": self.until.isoformat() if self.until else None, "action": self.action}
+        return {k: v for k, v in values.items() if v}
+
+
+def _day(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw[:10]) if raw else None
+    except ValueError:
+        return None  # a malformed date is no filter, never an error
+
+
+def _midnight(day: date) -> datetime:
+    """The start of ``day`` in the company's time zone."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return datetime.combine(day, time(), tzinfo=zone)
+
+
+def filtered(filters: LogFilters):
+    query = select(AuditEntry)
+    if filters.record_type:
+        query = query.where(AuditEntry.record_type == filters.record_type)
+    if filters.member_id:
+        query = query.where(AuditEntry.actor_id == filters.member_id)
+    if filters.since:
+        query = query.where(AuditEntry.created_at >= _midnight(filters.since))
+    if filters.until:
+        query = query.where(AuditEntry.created_at < _midnight(filters.until + timedelta(days=1)))
+    if filters.action in VERBS:
+        query = query.where(AuditEntry.action.endswith(f".{filters.action}", autoescape=True))
+    elif filters.action:
+        query = query.where(~or_(*(AuditEntry.action.endswith(f".{v}") for v in VERBS)))
+    return query
+
+
+@bp.get("/")
+@require_admin
+def index():
+    members = list(db.session.scalars(
+        select(Membership).join(Membership.user).order_by(User.display_name)))
+    filters = LogFilters.from_args(request.args, {m.id for m in members})
+    page = keyset_page(filtered(filters), [AuditEntry.created_at, AuditEntry.id],
+                       request.args.get("cursor"), PER_PAGE, descending=True)
+    return render("audit_log/index.html", block="results", page=page, lines=lines(page.items),
+                  filters=filters, members=members, record_types=RECORD_TYPE_LABELS,
+                  actions=ACTION_LABELS)
+
+
+# The cards whose history this shows, and how to check the member may see the record.
+def _visible(record_type: str, record_id: int) -> None:
+    if record_id > ID_MAX:
+        abort(404)
+    if record_type == "exchange":
+        found = db.session.scalar(select(Exchange.id).where(
+            Exchange.id == record_id, visible_clause(g.membership)))
+        if found is None:
+            abort(404)
+    elif record_type in ("tiers", "contact"):
+        get_or_404(Tiers if record_type == "tiers" else Contact, record_id)
+    else:
+        abort(404)
+
+
+@bp.get("/history/<record_type>/<int:record_id>")
+def history(record_type: str, record_id: int):
+    """The "History of changes" of a card, loaded by the card itself."""
+    _visible(record_type, record_id)
+    return render("audit_log/_history.html", lines=history_of(record_type, record_id),
+                  record_type=record_type)
