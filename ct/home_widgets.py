@@ -6,8 +6,8 @@ tenant), so the home page stays a dozen statements whatever the tenant's size:
 - latest exchanges: the 10 most recent exchanges the member may see;
 - next contacts: their upcoming events, to-do exchanges and open tasks, in time order;
 - recent past events: their 5 latest past events, within the tenant's widget window;
-- the counters (overdue / today) and the first steps checklist: one statement of
-  scalar subqueries, shared by the home page and the navigation.
+- the counters (overdue / today) of the navigation: one statement of scalar
+  subqueries, which on the home page also answers the first steps checklist.
 
 Who sees which exchange is decided by ``ct.models.exchange_access`` alone.
 """
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app, g
+from flask import current_app
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
@@ -263,20 +263,16 @@ def _checklist_of(values) -> Checklist:
 
 def counters(membership: Membership, day: Day | None = None) -> Counters:
     """The member's overdue and today's items (tasks, to-do exchanges, events): one
-    statement, computed once per request (the home page may have asked already)."""
-    if "home_counters" not in g:
-        row = db.session.execute(
-            _anchored(membership, *_counter_columns(membership, day or Day.current()))).one()
-        g.home_counters = _counters_of(row[1:])
-    return g.home_counters
+    statement."""
+    columns = _counter_columns(membership, day or Day.current())
+    return _counters_of(db.session.execute(_anchored(membership, *columns)).one()[1:])
 
 
 def counters_and_checklist(membership: Membership, day: Day) -> tuple[Counters, Checklist]:
-    """Both in one statement, for the home page."""
+    """Both in one statement, for the home page (its menu shows the same counters)."""
     columns = _counter_columns(membership, day)
     row = db.session.execute(_anchored(membership, *columns, *_checklist_columns())).one()
-    g.home_counters = _counters_of(row[1:1 + len(columns)])
-    return g.home_counters, _checklist_of(row[1 + len(columns):])
+    return _counters_of(row[1:1 + len(columns)]), _checklist_of(row[1 + len(columns):])
 
 
 def checklist(membership: Membership) -> Checklist:

@@ -75,7 +75,8 @@ class LayoutForm(FlaskForm):
     def for_layout(cls, layout: Layout, **kwargs) -> LayoutForm:
         data = {"shown": layout.shown}
         data |= {POSITION_PREFIX + name: i + 1 for i, name in enumerate(layout.order)}
-        return cls(data=data, **kwargs)
+        # formdata=None: after a save, show what was saved, not the request's values.
+        return cls(formdata=None, data=data, **kwargs)
 
 
 class PositionField(IntegerField):

@@ -14,6 +14,7 @@ from ct.extensions import db
 from ct.home_layout import LATEST, NEXT, PAST, TEAM, WIDGETS, layout_of, save_layout
 from ct.htmx import is_htmx_request, redirect_to, render
 from ct.models import TenantSettings
+from ct.tenancy import current_tenant_id
 
 
 def widget_context(name: str, day: widgets.Day, checklist: widgets.Checklist | None = None):
@@ -43,7 +44,7 @@ def home_page(form: LayoutForm | None = None, status: int = 200, saved: bool = F
         context |= widget_context(name, day, checklist)
     return render("home/index.html", block="home_body", status=status, tenant=g.tenant,
                   layout=layout, widgets=WIDGETS, checklist=shown_checklist(checklist, layout),
-                  counters=counters, form=form or LayoutForm.for_layout(layout),
+                  home_counters=counters, form=form or LayoutForm.for_layout(layout),
                   customizing=form is not None or saved, saved=saved, **context)
 
 
@@ -100,9 +101,11 @@ def dismiss_checklist():
 
 @bp.app_context_processor
 def navigation_counters():
-    # The badges of the navigation: one statement, only when a page draws them.
+    # The badges of the menu: one statement, run only when a page draws the menu.
     def nav_counters():
         membership = g.get("membership")
-        return widgets.counters(membership) if membership is not None else None
+        if membership is None or membership.tenant_id != current_tenant_id():
+            return None  # an error page outside the member's company
+        return widgets.counters(membership)
 
     return {"nav_counters": nav_counters}
