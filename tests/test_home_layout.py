@@ -241,13 +241,26 @@ def test_counters_count_overdue_and_today_items_of_the_member(client, auth, worl
     make_task(app, w.b_tenant_id, "B late", assignee_id=w.b["member"],
               due_date=today - timedelta(days=1))
     auth.login("alice@alpha.fr")
-    html = client.get(f"/t/{w.slug}/tiers/").get_data(as_text=True)  # any page: the menu
+    html = client.get(f"/t/{w.slug}/").get_data(as_text=True)  # counted with the page
     assert counts(html) == ("3 overdue", "2 today")
     assert '<span aria-hidden="true">⚠</span> 3 overdue' in html
     fragment = client.get(f"/t/{w.slug}/counters").get_data(as_text=True)
     assert fragment.lstrip().startswith('<li id="nav-counters"')
+    # The fragment reloads on a save only (a "load" trigger would call itself forever).
     assert 'hx-trigger="exchange-saved from:body"' in fragment
     assert counts(fragment) == counts(html)
+
+
+def test_other_pages_load_the_counters_after_the_page(client, auth, world, app):  # noqa: F811
+    w = world
+    make_task(app, w.tenant_id, "late", assignee_id=w.admin_id,
+              due_date=paris_today() - timedelta(days=1))
+    auth.login("alice@alpha.fr")
+    html = client.get(f"/t/{w.slug}/tiers/").get_data(as_text=True)
+    assert f'hx-get="/t/{w.slug}/counters"\n    hx-trigger="load, exchange-saved from:body"' in html
+    assert counts(html) == (None, None)
+    assert counts(client.get(f"/t/{w.slug}/counters").get_data(as_text=True)) == (
+        "1 overdue", None)
 
 
 def test_no_counter_badge_when_nothing_is_due(client, auth, tenants):

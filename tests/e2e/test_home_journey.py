@@ -75,6 +75,11 @@ def test_an_exchange_saved_from_the_home_page_updates_its_widgets(app, page, pro
     expect(page.locator("h1[data-kept='yes']")).to_have_count(1)  # no reload
     assert page.url == home_url
     screenshot("home.png")
+
+    # Elsewhere the counters come just after the page.
+    page.goto(f"/t/{a.slug}/tiers/")
+    expect(page.locator("#count-today")).to_contain_text("1")
+    expect(page.locator("#count-overdue")).to_contain_text("1")
     problems.assert_none()
 
 

@@ -14,7 +14,6 @@ from ct.extensions import db
 from ct.home_layout import LATEST, NEXT, PAST, TEAM, WIDGETS, layout_of, save_layout
 from ct.htmx import is_htmx_request, redirect_to, render
 from ct.models import TenantSettings
-from ct.tenancy import current_tenant_id
 
 
 def widget_context(name: str, day: widgets.Day, checklist: widgets.Checklist | None = None):
@@ -73,7 +72,8 @@ def checklist():
 
 @bp.get("/counters")
 def counters():
-    return render_template("home/_counters.html")
+    return render_template("home/_counters.html",
+                           home_counters=widgets.counters(g.membership))
 
 
 @bp.post("/customize")
@@ -97,15 +97,3 @@ def dismiss_checklist():
     save_layout(g.membership, layout)
     db.session.commit()
     return redirect_to(url_for("home.index"))
-
-
-@bp.app_context_processor
-def navigation_counters():
-    # The badges of the menu: one statement, run only when a page draws the menu.
-    def nav_counters():
-        membership = g.get("membership")
-        if membership is None or membership.tenant_id != current_tenant_id():
-            return None  # an error page outside the member's company
-        return widgets.counters(membership)
-
-    return {"nav_counters": nav_counters}
