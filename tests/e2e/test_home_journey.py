@@ -74,7 +74,7 @@ def test_an_exchange_saved_from_the_home_page_updates_its_widgets(app, page, pro
     expect(page.locator("#step-exchange")).to_have_class("step-done")
     expect(page.locator("h1[data-kept='yes']")).to_have_count(1)  # no reload
     assert page.url == home_url
-    screenshot("home.png")
+    screenshot("home-widgets-fr.png")
 
     # Elsewhere the counters come just after the page.
     page.goto(f"/t/{a.slug}/tiers/")
