@@ -94,8 +94,10 @@ def my_todo_exchanges(membership: Membership):
 
 
 def upcoming_events(membership_id: int, day: Day):
-    """Not done and not over before today: today's, ongoing and future events."""
-    return and_(assigned_events(membership_id), Event.done.is_(False), Event.ends_at > day.start)
+    """Not done, from today's midnight on (as the agenda's "Upcoming"): a range of the
+    (tenant, starts_at) index, however many past events the tenant has."""
+    return and_(assigned_events(membership_id), Event.done.is_(False),
+                Event.starts_at >= day.start)
 
 
 # -- latest exchanges ------------------------------------------------------------------
@@ -181,7 +183,9 @@ def past_events(membership_id: int, day: Day, window_days: int | None,
     """The member's latest events already over, newest first; none older than the
     tenant's widget window (in days; None: no limit)."""
     query = (
-        select(Event).where(assigned_events(membership_id), Event.ends_at <= day.now)
+        # starts_at bounds the index scan; ends_at says the event is over.
+        select(Event).where(assigned_events(membership_id), Event.starts_at <= day.now,
+                            Event.ends_at <= day.now)
         .order_by(Event.starts_at.desc(), Event.id.desc()).limit(limit)
         .options(joinedload(Event.tiers))
     )
