@@ -58,18 +58,21 @@ class Day:
 
     @staticmethod
     def current(now: datetime | None = None) -> Day:
-        zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
         now = now or datetime.now(UTC)
-        today = now.astimezone(zone).date()
-
-        def midnight(day: date) -> datetime:
-            return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
-
-        return Day(now, today, midnight(today), midnight(today + timedelta(days=1)))
+        today = now.astimezone(_zone()).date()
+        return Day(now, today, _midnight(today), _midnight(today + timedelta(days=1)))
 
     def midnight_of(self, day: date) -> datetime:
-        zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-        return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
+        return _midnight(day)
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def _midnight(day: date) -> datetime:
+    """The local midnight starting ``day``, in UTC (23 or 25 hours apart on DST days)."""
+    return datetime.combine(day, time(), tzinfo=_zone()).astimezone(UTC)
 
 
 # -- who does what ---------------------------------------------------------------------

@@ -270,3 +270,16 @@ def test_database_scoping_covers_the_counter_subqueries(app, world):  # noqa: F8
     with app.test_request_context(), bound_tenant(w.tenant_id):
         me = db.session.scalar(select(Membership).where(Membership.id == w.admin_id))
         assert home_widgets.checklist(me).members == 3  # not company B's two
+
+
+def test_the_day_follows_the_company_clock(app):
+    from ct.home_widgets import Day
+
+    with app.app_context():
+        # 23:30 UTC on 30 June is already 1 July in Paris.
+        day = Day.current(datetime(2026, 6, 30, 23, 30, tzinfo=UTC))
+        assert str(day.today) == "2026-07-01"
+        assert day.start == datetime(2026, 6, 30, 22, 0, tzinfo=UTC)
+        # The spring change: that day has 23 hours.
+        spring = Day.current(datetime(2026, 3, 29, 12, 0, tzinfo=UTC))
+        assert spring.end - spring.start == timedelta(hours=23)
