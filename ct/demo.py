@@ -1,8 +1,12 @@
 """The demo company of ``make run``: created once, found again on later runs."""
 
+from zoneinfo import ZoneInfo
+
+from flask import current_app
 from sqlalchemy import select
 
 from ct import accounts
+from ct.demo_activity import seed_activity
 from ct.extensions import db
 from ct.models import Group, GroupMember, Membership, Tenant, User
 from ct.permissions import ROLE_MEMBER
@@ -29,10 +33,14 @@ def seed() -> bool:
     with bound_tenant(tenant.id):
         sales = Group(name="Commerciaux")
         db.session.add(sales)
+        team = []
         for name, email in TEAM:
             user = User.by_email(email) or accounts.create_user(email, name, DEMO_PASSWORD, "fr")
             membership = Membership.create(user, ROLE_MEMBER)
             db.session.flush()
             sales.members.append(GroupMember(membership=membership))
+            team.append(membership)
         db.session.flush()
+        zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+        seed_activity(Membership.by_email(DEMO_EMAIL), team, zone)
     return True

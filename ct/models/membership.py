@@ -29,6 +29,8 @@ class Membership(TenantScoped, Timestamps, db.Model):
     # The daily digest email (opt-in), and the company day it was last looked at.
     daily_digest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     digest_sent_on: Mapped[date | None] = mapped_column(Date)
+    # The home page widgets shown and their order (see ct.home_layout); None: defaults.
+    home_layout: Mapped[dict | None] = mapped_column(JSON)
 
     user: Mapped[User] = relationship(back_populates="memberships", lazy="joined")
 

@@ -16,10 +16,10 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from ct.exchange_query import TEXT_MAX, ExchangeFilters
+from ct.exchange_status import STATUS_ICONS, STATUS_LABELS  # noqa: F401 (the list imports both)
 from ct.extensions import db
 from ct.models import Choice, Contact, Membership, Tiers, User
 from ct.models.choices import KIND_MODE, KIND_OBJECT, KIND_STATUS
-from ct.models.exchange import STATUS_CLOSED, STATUS_IN_PROGRESS, STATUS_TODO
 
 # Ids are 32-bit integers in the database: anything else is not one of ours.
 ID_MAX = 2**31 - 1
@@ -27,14 +27,6 @@ FIRST_YEAR, LAST_YEAR = 1900, 2200
 UNKNOWN_TIERS = _l("Choose an existing third party.")
 UNKNOWN_CONTACT = _l("Choose an existing contact.")
 
-# In display order; the names used are the tenant's list of statuses (see status_labels).
-STATUS_LABELS = {
-    STATUS_TODO: _l("To do"),
-    STATUS_IN_PROGRESS: _l("In progress"),
-    STATUS_CLOSED: _l("Closed"),
-}
-# Shown beside the label so a status never rests on colour alone.
-STATUS_ICONS = {STATUS_TODO: "!", STATUS_IN_PROGRESS: "◐", STATUS_CLOSED: "✓"}
 
 
 def status_labels() -> dict[str, str]:

@@ -1,0 +1,16 @@
+"""The three statuses of an exchange as people read them: a name and an icon, so a
+status never rests on colour alone. Shared by the lists, the card and the home page."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from ct.models.exchange import STATUS_CLOSED, STATUS_IN_PROGRESS, STATUS_TODO
+
+# In display order; the names used are the tenant's list of statuses when it has them.
+STATUS_LABELS = {
+    STATUS_TODO: _l("To do"),
+    STATUS_IN_PROGRESS: _l("In progress"),
+    STATUS_CLOSED: _l("Closed"),
+}
+STATUS_ICONS = {STATUS_TODO: "!", STATUS_IN_PROGRESS: "◐", STATUS_CLOSED: "✓"}

@@ -1,0 +1,286 @@
+"""What the home page widgets and the navigation counters show a member.
+
+Each widget is one or a few bounded queries (LIMIT, on indexes that start with the
+tenant), so the home page stays a dozen statements whatever the tenant's size:
+
+- latest exchanges: the 10 most recent exchanges the member may see;
+- next contacts: their upcoming events, to-do exchanges and open tasks, in time order;
+- recent past events: their 5 latest past events, within the tenant's widget window;
+- the counters (overdue / today) of the navigation: one statement of scalar
+  subqueries, which on the home page also answers the first steps checklist.
+
+Who sees which exchange is decided by ``ct.models.exchange_access`` alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy.orm import aliased, joinedload
+
+from ct.extensions import db
+from ct.models import (
+    AuditEntry,
+    Choice,
+    Event,
+    EventAssignee,
+    Exchange,
+    Invitation,
+    Membership,
+    Task,
+    Tiers,
+)
+from ct.models.choices import KIND_STATUS
+from ct.models.exchange import STATUS_TODO
+from ct.models.exchange_access import visible_clause
+
+LATEST_SHOWN = 10
+NEXT_SHOWN = 10
+PAST_SHOWN = 5
+# Editing a contact mode or object writes this audit action (settings lists).
+LISTS_EDITED_ACTION = "settings.list"
+
+
+# -- the tenant's day ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Day:
+    """Now, and today's bounds on the tenant's wall clock (a task due "today" in Paris
+    is due until midnight in Paris), as UTC instants."""
+    now: datetime
+    today: date
+    start: datetime  # local midnight this morning
+    end: datetime  # local midnight tonight
+
+    @staticmethod
+    def current(now: datetime | None = None) -> Day:
+        now = now or datetime.now(UTC)
+        today = now.astimezone(_zone()).date()
+        return Day(now, today, _midnight(today), _midnight(today + timedelta(days=1)))
+
+    def midnight_of(self, day: date) -> datetime:
+        return _midnight(day)
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def _midnight(day: date) -> datetime:
+    """The local midnight starting ``day``, in UTC (23 or 25 hours apart on DST days)."""
+    return datetime.combine(day, time(), tzinfo=_zone()).astimezone(UTC)
+
+
+# -- who does what ---------------------------------------------------------------------
+
+def assigned_events(membership_id: int):
+    return Event.id.in_(
+        select(EventAssignee.event_id).where(EventAssignee.membership_id == membership_id))
+
+
+def my_open_tasks(membership_id: int):
+    # As on "My tasks": assigned to the member, or written down by them for nobody.
+    mine = or_(Task.assignee_id == membership_id,
+               and_(Task.assignee_id.is_(None), Task.created_by_id == membership_id))
+    return and_(mine, Task.done.is_(False))
+
+
+def my_todo_exchanges(membership: Membership):
+    # The contacts the member is to make: to-do exchanges they are the one to make,
+    # and still allowed to see.
+    return and_(Exchange.made_by_id == membership.id, Exchange.status == STATUS_TODO,
+                visible_clause(membership))
+
+
+def upcoming_events(membership_id: int, day: Day):
+    """Not done, from today's midnight on (as the agenda's "Upcoming"): a range of the
+    (tenant, starts_at) index, however many past events the tenant has."""
+    return and_(assigned_events(membership_id), Event.done.is_(False),
+                Event.starts_at >= day.start)
+
+
+# -- latest exchanges ------------------------------------------------------------------
+
+@dataclass
+class ExchangeRow:
+    exchange: Exchange
+    status_name: str | None  # the tenant's name of the status (None: the built-in one)
+
+
+def latest_exchanges(membership: Membership, limit: int = LATEST_SHOWN) -> list[ExchangeRow]:
+    """The most recent exchanges ``membership`` may see, newest first. The status name
+    comes in the same statement (the tenant's list of statuses), the confidential
+    comment never comes at all."""
+    status = aliased(Choice)
+    rows = db.session.execute(
+        select(Exchange, status)
+        .outerjoin(status, and_(status.kind == KIND_STATUS, status.code == Exchange.status))
+        .where(visible_clause(membership))
+        .order_by(Exchange.occurred_at.desc(), Exchange.id.desc())
+        .limit(limit)
+        .options(joinedload(Exchange.tiers), joinedload(Exchange.mode),
+                 joinedload(Exchange.object))
+    ).all()
+    return [ExchangeRow(x, choice.display if choice else None) for x, choice in rows]
+
+
+# -- next contacts ---------------------------------------------------------------------
+
+KIND_EVENT = "event"
+KIND_EXCHANGE = "exchange"
+KIND_TASK = "task"
+
+
+@dataclass
+class NextItem:
+    kind: str
+    when: datetime | None  # for sorting: a task's due day counts from its local midnight
+    row: Event | Exchange | Task
+    overdue: bool = False
+    today: bool = False
+
+    @property
+    def due_date(self) -> date | None:
+        return self.row.due_date if self.kind == KIND_TASK else None
+
+
+def next_contacts(membership: Membership, day: Day,
+                  limit: int = NEXT_SHOWN) -> tuple[list[NextItem], bool]:
+    """The member's next contacts in time order (overdue first), at most ``limit``,
+    and whether there are more. Three bounded queries, merged here."""
+    events = db.session.scalars(
+        select(Event).where(upcoming_events(membership.id, day))
+        .order_by(Event.starts_at, Event.id).limit(limit + 1)
+        .options(joinedload(Event.tiers))
+    ).all()
+    exchanges = db.session.scalars(
+        select(Exchange).where(my_todo_exchanges(membership))
+        .order_by(Exchange.occurred_at, Exchange.id).limit(limit + 1)
+        .options(joinedload(Exchange.tiers), joinedload(Exchange.object))
+    ).all()
+    tasks = db.session.scalars(
+        select(Task).where(my_open_tasks(membership.id))
+        .order_by(Task.due_date.is_(None), Task.due_date, Task.id).limit(limit + 1)
+        .options(joinedload(Task.project))
+    ).all()
+    items = [NextItem(KIND_EVENT, e.starts_at, e, today=e.starts_at < day.end) for e in events]
+    items += [NextItem(KIND_EXCHANGE, x.occurred_at, x, overdue=x.occurred_at < day.start,
+                       today=day.start <= x.occurred_at < day.end) for x in exchanges]
+    items += [NextItem(KIND_TASK, day.midnight_of(t.due_date) if t.due_date else None, t,
+                       overdue=t.due_date is not None and t.due_date < day.today,
+                       today=t.due_date == day.today) for t in tasks]
+    # Dated items by time (a task due a day before that day's events); undated tasks last.
+    far = datetime.max.replace(tzinfo=UTC)
+    items.sort(key=lambda item: (item.when or far, item.kind != KIND_TASK))
+    return items[:limit], len(items) > limit
+
+
+# -- recent past events ----------------------------------------------------------------
+
+def past_events(membership_id: int, day: Day, window_days: int | None,
+                limit: int = PAST_SHOWN) -> list[Event]:
+    """The member's latest events already over, newest first; none older than the
+    tenant's widget window (in days; None: no limit)."""
+    query = (
+        # starts_at bounds the index scan; ends_at says the event is over.
+        select(Event).where(assigned_events(membership_id), Event.starts_at <= day.now,
+                            Event.ends_at <= day.now)
+        .order_by(Event.starts_at.desc(), Event.id.desc()).limit(limit)
+        .options(joinedload(Event.tiers))
+    )
+    if window_days:
+        query = query.where(Event.starts_at >= day.now - timedelta(days=window_days))
+    return list(db.session.scalars(query))
+
+
+# -- counters and checklist ------------------------------------------------------------
+
+@dataclass
+class Counters:
+    overdue: int = 0
+    today: int = 0
+
+
+@dataclass
+class Checklist:
+    has_tiers: bool = False
+    has_exchange: bool = False
+    has_teammate: bool = False
+    lists_edited: bool = False
+    members: int = 1
+
+    @property
+    def steps(self) -> list[tuple[str, bool]]:
+        return [("tiers", self.has_tiers), ("exchange", self.has_exchange),
+                ("teammate", self.has_teammate), ("lists", self.lists_edited)]
+
+    @property
+    def done(self) -> bool:
+        return all(done for _, done in self.steps)
+
+
+def _anchored(membership: Membership, *columns):
+    """One row of scalar subqueries, selected from the member's own row: a statement
+    naming a tenant entity at its top is one the tenant scoping sees and scopes
+    (subqueries included)."""
+    return select(Membership.id, *columns).where(Membership.id == membership.id)
+
+
+def _count(model, *where):
+    return select(func.count(model.id)).where(*where).scalar_subquery()
+
+
+def _counter_columns(membership: Membership, day: Day) -> list:
+    tasks = my_open_tasks(membership.id)
+    todo = my_todo_exchanges(membership)
+    return [
+        _count(Task, tasks, Task.due_date < day.today),
+        _count(Exchange, todo, Exchange.occurred_at < day.start),
+        _count(Task, tasks, Task.due_date == day.today),
+        _count(Exchange, todo, Exchange.occurred_at >= day.start, Exchange.occurred_at < day.end),
+        _count(Event, upcoming_events(membership.id, day), Event.starts_at < day.end),
+    ]
+
+
+def _counters_of(values) -> Counters:
+    overdue_tasks, overdue_exchanges, tasks_today, exchanges_today, events_today = values
+    return Counters(overdue=overdue_tasks + overdue_exchanges,
+                    today=tasks_today + exchanges_today + events_today)
+
+
+def _checklist_columns() -> list:
+    return [
+        exists(select(Tiers.id)),
+        exists(select(Exchange.id)),
+        exists(select(Invitation.id)),
+        exists(select(AuditEntry.id).where(AuditEntry.action == LISTS_EDITED_ACTION)),
+        _count(Membership, Membership.active.is_(True)),
+    ]
+
+
+def _checklist_of(values) -> Checklist:
+    has_tiers, has_exchange, invited, lists_edited, members = values
+    return Checklist(bool(has_tiers), bool(has_exchange), bool(invited) or members > 1,
+                     bool(lists_edited), members)
+
+
+def counters(membership: Membership, day: Day | None = None) -> Counters:
+    """The member's overdue and today's items (tasks, to-do exchanges, events): one
+    statement."""
+    columns = _counter_columns(membership, day or Day.current())
+    return _counters_of(db.session.execute(_anchored(membership, *columns)).one()[1:])
+
+
+def counters_and_checklist(membership: Membership, day: Day) -> tuple[Counters, Checklist]:
+    """Both in one statement, for the home page (its menu shows the same counters)."""
+    columns = _counter_columns(membership, day)
+    row = db.session.execute(_anchored(membership, *columns, *_checklist_columns())).one()
+    return _counters_of(row[1:1 + len(columns)]), _checklist_of(row[1 + len(columns):])
+
+
+def checklist(membership: Membership) -> Checklist:
+    return _checklist_of(db.session.execute(_anchored(membership, *_checklist_columns())).one()[1:])
