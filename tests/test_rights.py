@@ -291,8 +291,8 @@ def ids(app, tenants, records) -> Ids:  # noqa: F811
         options.set_products([chosen], admin)
         closed = Tiers(name="Ancien client", active=False)
         run = ImportRun(kind="tiers", filename="clients.csv", encoding="utf-8",
-                        delimiter=";", status="ready", report={"columns": [], "ignored": [], "problems": [],
-                                                           "preview": []})
+                        delimiter=";", status="ready",
+                        report={"columns": [], "ignored": [], "problems": [], "preview": []})
         email = OutboxEmail(kind="invitation", to_email="zoe@example.org", subject="Bonjour",
                             body_text="Bonjour", body_html="<p>Bonjour</p>", status="failed")
         exchanges = [Exchange(tiers_id=a.tiers, author_id=author, made_by_id=author,
