@@ -169,7 +169,64 @@ def test_status_is_never_colour_only(app, page, filled):
     page.goto(urls(app, filled)["exchanges list"])
     badges = page.locator("#exchange-results .status-badge")
     expect(badges).to_have_count(3)
+    icons = set()
     for badge in badges.all():
-        assert badge.inner_text().strip(), "a badge without words"
-        icon = badge.evaluate("el => getComputedStyle(el, '::before').content")
-        assert icon not in ("none", "normal", '""'), "a badge without icon"
+        icon = badge.locator("[aria-hidden=true]").inner_text().strip()
+        words = badge.inner_text().replace(icon, "").strip()
+        assert icon and words, f"badge {badge.inner_text()!r}: an icon and words each"
+        icons.add(icon)
+    assert len(icons) == 3, "each status has its own icon"
+
+
+def test_a_button_is_busy_while_its_request_runs(app, page, problems, filled):
+    """aria-busy (Pico's spinner, announced by screen readers) from the click until htmx
+    says the request is over — answered or failed."""
+    log_in(page, "alice@alpha.fr")
+    page.goto(urls(app, filled)["exchanges list"])
+    page.wait_for_load_state("load")
+    button = page.locator("main [data-new-exchange]").first
+    held = []
+    page.route(re.compile(r"/exchanges/new"), lambda route: held.append(route))
+
+    button.click()
+    expect(button).to_have_attribute("aria-busy", "true")
+    held.pop().continue_()
+    expect(page.locator("#exchange-dialog")).to_be_visible()
+    expect(button).not_to_have_attribute("aria-busy", "true")
+    page.keyboard.press("Escape")
+
+    # A request that fails leaves no button spinning for ever.
+    problems.allow(r"Failed to load resource|net::ERR_FAILED|htmx")
+    button.click()
+    expect(button).to_have_attribute("aria-busy", "true")
+    held.pop().abort()
+    expect(button).not_to_have_attribute("aria-busy", "true")
+
+
+def test_removing_someone_asks_first_and_says_what_will_happen(app, page, problems, tenants):
+    log_in(page, "alice@alpha.fr")
+    with app.test_request_context():
+        page.goto(url_for("groups.card", slug=tenants.a.slug, group_id=tenants.a.group_id))
+    members = page.locator("#group-members")
+    expect(members).to_contain_text("Member Alpha Conseil")
+    questions = []
+
+    def answer(accept):
+        def handle(dialog):
+            questions.append(dialog.message)
+            dialog.accept() if accept else dialog.dismiss()
+        return handle
+
+    # "No": nothing is sent, the member stays.
+    page.once("dialog", answer(False))
+    members.locator("form[data-confirm] button").click()
+    expect(members).to_contain_text("Member Alpha Conseil")
+    assert "Member Alpha Conseil" in questions[0] and "Team Alpha Conseil" in questions[0]
+    expect(members.locator("button[aria-busy]")).to_have_count(0)
+
+    # "Yes": removed.
+    page.once("dialog", answer(True))
+    with page.expect_navigation():
+        members.locator("form[data-confirm] button").click()
+    expect(members).not_to_contain_text("Member Alpha Conseil")
+    problems.assert_none()

@@ -21,18 +21,21 @@ pytestmark = pytest.mark.e2e
 PASSWORD = "correct horse battery"
 
 
-def focused(page) -> str:
-    """The id (or tag) of the element that has the focus."""
-    return page.evaluate("document.activeElement.id || document.activeElement.tagName")
+SAVE = "#exchange-form button[type=submit]"
 
 
-def tab_to(page, element_id: str, limit: int = 40, back: bool = False) -> None:
-    """Press Tab (Shift+Tab) until ``element_id`` has the focus, as a keyboard user would."""
+def has_focus(page, selector: str) -> bool:
+    return page.evaluate("(s) => document.activeElement.matches(s)", selector)
+
+
+def tab_to(page, selector: str, limit: int = 40) -> None:
+    """Press Tab until the element ``selector`` has the focus, as a keyboard user would."""
     for _ in range(limit):
-        if focused(page) == element_id:
+        if has_focus(page, selector):
             return
-        page.keyboard.press("Shift+Tab" if back else "Tab")
-    raise AssertionError(f"{element_id} never got the focus (last: {focused(page)})")
+        page.keyboard.press("Tab")
+    last = page.evaluate("document.activeElement.outerHTML.slice(0, 120)")
+    raise AssertionError(f"{selector} never got the focus (last: {last})")
 
 
 def log_in_with_keyboard(page, email: str) -> None:
@@ -69,7 +72,7 @@ def test_log_an_exchange_with_a_new_contact_by_keyboard_only(app, page, problems
     expect(page.locator("#contacts-list")).to_contain_text("Jeanne Dupont")
 
     # A new contact, inline: Tab to "+ New contact", Enter, type, Enter sends the sub-form.
-    tab_to(page, "new-contact-button")
+    tab_to(page, "#new-contact-button")
     page.keyboard.press("Enter")
     expect(page.locator("#new_contact-first_name")).to_be_focused()
     page.keyboard.type("Zoé")
@@ -81,15 +84,15 @@ def test_log_an_exchange_with_a_new_contact_by_keyboard_only(app, page, problems
     expect(new_contact).to_be_focused()
 
     # The comment, then the status with the arrow keys.
-    tab_to(page, "comment")
+    tab_to(page, "#comment")
     page.keyboard.type("Called about the yearly maintenance.")
-    tab_to(page, "status-0")
+    tab_to(page, "#status-0")
     page.keyboard.press("ArrowRight")  # from the first status to the next one
     checked = page.locator("input[name=status]:checked")
     chosen_status = checked.get_attribute("value")
 
     # Tab to the save button (the focus stays in the pop-up on the way) and Enter.
-    tab_to(page, "exchange-save")
+    tab_to(page, SAVE)
     with page.expect_response(re.compile(r"/exchanges/new$")) as answer:
         page.keyboard.press("Enter")
     assert answer.value.status == 200
