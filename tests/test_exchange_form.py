@@ -32,7 +32,7 @@ def test_htmx_gets_a_dialog_and_a_browser_gets_a_page(client, htmx, admin):
     assert "<dialog" in dialog and "data-modal" in dialog and "<html" not in dialog
     assert 'name="in_dialog" value="1"' in dialog
     page = client.get(url).get_data(as_text=True)
-    assert "<html" in page and "<dialog" not in page and 'id="exchange-form"' in page
+    assert "<html" in page and 'id="exchange-dialog"' not in page and 'id="exchange-form"' in page
     assert 'name="in_dialog"' not in page
 
 

@@ -1,18 +1,53 @@
 // ct — the only script of the app besides htmx (strict CSP: no inline code).
 "use strict";
 
-// Busy state: a submit button shows Pico's spinner while its form is being sent,
-// so a slow network never invites a second click.
+// Busy state: the button that sent a request shows Pico's spinner (aria-busy) until the
+// answer is in, so a slow network never invites a second click. Plain forms keep it until
+// the next page; htmx requests (a form's submit, or a button or link of its own) clear it
+// when htmx says the request is over, whatever the outcome.
 document.addEventListener("submit", (event) => {
   const button = event.submitter;
   if (button && !event.defaultPrevented) button.setAttribute("aria-busy", "true");
 });
-document.addEventListener("htmx:finally:request", (event) => {
-  const source = event.target;
-  if (source && source.querySelectorAll) {
-    source.querySelectorAll("[aria-busy='true']").forEach((el) => el.removeAttribute("aria-busy"));
+// Back to a page kept in the browser's cache: its buttons are not busy any more.
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted) document.querySelectorAll("[aria-busy='true']").forEach((el) => el.removeAttribute("aria-busy"));
+});
+
+function busyElementOf(ctx) {
+  const source = ctx && ctx.sourceElement;
+  if (!source || !source.matches) return null;
+  if (source.matches("form")) {
+    // Only a real submit: a filter form also sends itself while the user types.
+    const submitEvent = ctx.sourceEvent && ctx.sourceEvent.type === "submit" ? ctx.sourceEvent : null;
+    return submitEvent ? submitEvent.submitter || source.querySelector("[type='submit']") : null;
+  }
+  return source.matches("button, [role='button'], a.new-exchange") ? source : null;
+}
+
+document.addEventListener("htmx:before:request", (event) => {
+  const ctx = event.detail && event.detail.ctx;
+  const busy = busyElementOf(ctx);
+  if (busy) {
+    busy.setAttribute("aria-busy", "true");
+    ctx.ctBusy = busy;
   }
 });
+document.addEventListener("htmx:finally:request", (event) => {
+  const ctx = event.detail && event.detail.ctx;
+  if (ctx && ctx.ctBusy) ctx.ctBusy.removeAttribute("aria-busy");
+});
+
+// Actions that destroy or cut off something say what they will do and wait for a yes:
+// plain forms carry data-confirm (htmx requests use hx-confirm, which asks the same way).
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  const question = form.dataset && form.dataset.confirm;
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+}, true);
 
 // A form swapped back with errors (htmx) replaces the element that had the focus, which
 // drops keyboard and screen-reader users at the top of the page. Put them on the first
@@ -33,7 +68,6 @@ document.addEventListener("htmx:after:swap", (event) => {
 // focus moves in, the page behind is inert, Escape closes it) and on closing the focus goes
 // back to what opened it.
 let dialogOpener = null;
-let openingByShortcut = false;
 
 function rememberOpener(element) {
   dialogOpener = element && element !== document.body ? element : null;
@@ -57,6 +91,34 @@ function closeDialog() {
 
 document.addEventListener("htmx:after:swap", openSwappedDialog);
 
+// A modal keeps the focus: Tab from its last control goes back to the first one and
+// Shift+Tab from the first to the last (the browser would otherwise leave the page).
+const FOCUSABLE = "a[href], button:not([disabled]), input:not([disabled]):not([type='hidden']), "
+  + "select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex='-1'])";
+
+function focusablesIn(dialog) {
+  return [...dialog.querySelectorAll(FOCUSABLE)].filter((el) => el.checkVisibility());
+}
+
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Tab" || event.defaultPrevented) return;
+  const dialog = document.querySelector("dialog[open]:modal");
+  if (!dialog) return;
+  const items = focusablesIn(dialog);
+  if (!items.length) return;
+  const first = items[0];
+  const last = items[items.length - 1];
+  const active = document.activeElement;
+  let next = null;
+  if (!dialog.contains(active)) next = event.shiftKey ? last : first;
+  else if (event.shiftKey && active === first) next = last;
+  else if (!event.shiftKey && active === last) next = first;
+  if (next) {
+    event.preventDefault();
+    next.focus();
+  }
+});
+
 // An error answered to htmx (403, 404, 500…) goes to the page's #flashes, which an open
 // modal hides: repeat it inside the dialog.
 function mirrorFlashesIntoDialog() {
@@ -76,27 +138,6 @@ document.addEventListener("click", (event) => {
   const opener = event.target.closest("[hx-target='#dialog-slot']");
   if (opener) rememberOpener(opener);
 }, true);
-
-// Keyboard shortcut "n": the page's own "New exchange" button (it knows what the page is
-// about), or the plain form. Never while typing, never over another dialog.
-document.addEventListener("keydown", (event) => {
-  if (event.key !== "n" || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
-  const target = event.target;
-  if (target.closest && target.closest("input, textarea, select, [contenteditable]")) return;
-  if (target.isContentEditable || document.querySelector("dialog[open]")) return;
-  const button = document.querySelector("[data-new-exchange]");
-  const slot = document.getElementById("dialog-slot");
-  // Asked directly (not through a click on the button): it works even in the instant
-  // before htmx has wired the page's buttons up.
-  const url = button ? button.getAttribute("hx-get") : slot && slot.dataset.newUrl;
-  if (!url || typeof htmx === "undefined") return;
-  event.preventDefault();
-  if (openingByShortcut) return; // a second "n" while the first one is on its way
-  openingByShortcut = true;
-  rememberOpener(document.activeElement);
-  htmx.ajax("GET", url, { target: "#dialog-slot", swap: "innerHTML" })
-    .finally(() => { openingByShortcut = false; });
-});
 
 // --- Pickers: search as you type, then choose with a click or the keyboard ---------------
 // A picker ([data-picker]) holds a search input and a results region filled by htmx with a
@@ -235,7 +276,9 @@ document.addEventListener("keydown", (event) => {
 document.addEventListener("click", (event) => {
   const cancel = event.target.closest("[data-subform-cancel]");
   if (cancel) closeSubform(cancel.closest("[data-subform]"));
-  if (event.target.closest("[data-close-dialog]")) closeDialog();
+  const closer = event.target.closest("[data-close-dialog]");
+  const dialog = closer && closer.closest("dialog[open]");
+  if (dialog) dialog.close();
 });
 
 // Enter in a list filter narrows the list; it does not send the form around it.

@@ -1,0 +1,102 @@
+"""A phone, 375 × 812, in real Chromium: every main page fits the screen's width (no
+sideways scrolling), the main menu's links and buttons are at least 44 px tall, and an
+exchange is logged through the pop-up, which fills the screen at that width."""
+# The shared fixtures are imported by name; pytest hands them to the tests as arguments.
+# ruff: noqa: F811
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from ct.extensions import db
+from ct.models import Exchange
+from ct.tenancy import bound_tenant
+from tests.e2e.conftest import PHONE
+from tests.e2e.test_accessibility import filled, log_in, urls  # noqa: F401 — fixture
+from tests.exchange_data import world  # noqa: F401 — fixture
+
+pytestmark = pytest.mark.e2e
+
+TOUCH_MIN_PX = 44
+
+# Every link, button and menu summary of the main menu that is on screen, with its height.
+NAV_TARGETS = """() => [...document.querySelectorAll(
+    "header nav a, header nav button, header nav summary")]
+  .filter((el) => el.checkVisibility())
+  .map((el) => [el.textContent.trim() || el.getAttribute("aria-label"),
+                el.getBoundingClientRect().height])"""
+
+
+@pytest.fixture
+def phone(page):
+    page.set_viewport_size(PHONE)
+    return page
+
+
+def test_every_main_page_fits_a_phone(app, phone, problems, filled):
+    page = phone
+    log_in(page, "alice@alpha.fr")
+    too_wide, too_small = {}, {}
+    for name, address in urls(app, filled).items():
+        page.goto(address)
+        page.wait_for_load_state("load")
+        width = page.evaluate("document.scrollingElement.scrollWidth")
+        if width > PHONE["width"]:
+            too_wide[name] = width
+        small = [(label, h) for label, h in page.evaluate(NAV_TARGETS) if h < TOUCH_MIN_PX]
+        if small:
+            too_small[name] = small
+    assert too_wide == {}, f"pages wider than the phone: {too_wide}"
+    assert too_small == {}, f"menu targets under {TOUCH_MIN_PX}px: {too_small}"
+
+    # The open menus too: "More" and the workspace menu.
+    for menu in ("#more-menu", "#workspace-switcher"):
+        page.locator(f"{menu} > summary").click()
+        items = page.locator(f"{menu} ul a, {menu} ul button")
+        for item in items.all():
+            if item.is_visible():
+                assert item.bounding_box()["height"] >= TOUCH_MIN_PX, item.inner_text()
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+        page.locator(f"{menu} > summary").click()
+    problems.assert_none()
+
+
+def test_log_an_exchange_on_a_phone(app, phone, problems, filled):
+    page = phone
+    w = filled
+    log_in(page, "alice@alpha.fr")
+    page.goto(urls(app, w)["tiers card"])
+    page.wait_for_load_state("load")
+
+    # The tiers card's own button: the pop-up opens on that tiers, full screen.
+    page.locator("main [data-new-exchange]").first.click()
+    dialog = page.locator("#exchange-dialog")
+    expect(dialog).to_be_visible()
+    box = dialog.locator("article").bounding_box()
+    assert box["x"] == 0 and box["width"] == PHONE["width"], box
+    assert box["height"] >= PHONE["height"] - 1, box
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+
+    # The save button stays on screen while the form scrolls under it.
+    save = page.locator("#exchange-form button[type=submit]")
+    save_box = save.bounding_box()
+    assert save_box["y"] + save_box["height"] <= PHONE["height"], save_box
+    assert save_box["height"] >= TOUCH_MIN_PX
+
+    page.locator("#contacts-list label", has_text="Paul Durand").locator("input").check()
+    page.fill("#comment", "Rappel depuis le téléphone.")
+    with page.expect_response(re.compile(r"/exchanges/new")) as answer:
+        save.click()
+    assert answer.value.status == 200
+    expect(dialog).to_have_count(0)
+    expect(page.locator("#toast")).not_to_be_empty()
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+
+    with app.app_context(), bound_tenant(w.tenant_id):
+        saved = db.session.scalars(
+            select(Exchange).where(Exchange.comment == "Rappel depuis le téléphone.")).one()
+        assert saved.tiers_id == w.tiers["dupont"]
+        assert [c.full_name for c in saved.contacts] == ["Paul Durand"]
+    problems.assert_none()
