@@ -92,8 +92,10 @@ def live_preview(name: str, language: str):
     form = TemplateForm()
     rendered = preview(kind, language, form.parts()) if _field_errors(form, kind, language) \
         else None
+    # Without htmx (no script, a bot) the whole editor page answers: it needs its context.
     return render("email_templates/edit.html", block="preview", form=form, kind=kind,
-                  language=language, rendered=rendered)
+                  language=language, languages=LANGUAGE_NAMES,
+                  custom=current_parts(kind, language)[1], rendered=rendered)
 
 
 @bp.route("/<name>/<language>/html", methods=["GET", "POST"])
