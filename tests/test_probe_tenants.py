@@ -17,6 +17,7 @@ import re
 
 import flask
 import pytest
+from werkzeug.datastructures import MultiDict
 
 from tests.probe_support import (
     SECRET,
@@ -24,6 +25,8 @@ from tests.probe_support import (
     baseline,
     build_url,
     changed_tables,
+    error_flashed,
+    every_part_on,
     fields_read,
     fingerprint,
     global_rules,
@@ -31,6 +34,8 @@ from tests.probe_support import (
     page_forms,
     points_to,
     populate,
+    refused,
+    shows_field_error,
     tenant_rules,
 )
 
@@ -119,46 +124,9 @@ def _url_values(rule, own, other, use_other: set[str]) -> dict:
     return values
 
 
-def _shows_field_error(response) -> bool:
-    html = response.get_data(as_text=True)
-    return 'aria-invalid="true"' in html or 'class="field-error"' in html
-
-
-def _error_flashed(client) -> bool:
-    """Whether the last answer queued an error message for the next page (and clear it)."""
-    with client.session_transaction() as session:
-        flashes = session.pop("_flashes", [])
-    return any(category == "error" for category, _message in flashes)
-
-
-def _refused(client, response) -> bool:
-    """404, another 4xx, the form again with an error next to a field, or — for the
-    actions of a list — back to the list with an error message."""
-    flashed = _error_flashed(client)
-    if 400 <= response.status_code < 500:
-        return True
-    if response.status_code in (302, 303):
-        return flashed
-    return response.status_code == 200 and _shows_field_error(response)
-
-
 def _no_leak(response, where: str) -> None:
     assert response.status_code < 500, f"{where}: {response.status_code}"
     assert SECRET.encode() not in response.data, f"{where}: shows company B's data"
-
-
-def _every_part_on(app, company):
-    """The optional parts of the forms shown (made by, collaborators, confidential
-    comments), so that their fields are probed as a person would fill them."""
-    from ct.extensions import db
-    from ct.models import TenantSettings
-    from ct.tenancy import bound_tenant
-
-    with app.app_context(), bound_tenant(company.tenant_id):
-        settings = TenantSettings.current()
-        settings.choose_user = settings.collaborators = settings.confidential_comments = True
-        db.session.add(settings)
-        db.session.commit()
 
 
 @pytest.fixture
@@ -167,7 +135,7 @@ def probe(app, client, auth, tenants):
     admin logged in; the views' reads recorded."""
     own = populate(app, tenants.a, 800_001, "Alphonse")
     other = populate(app, tenants.b)
-    _every_part_on(app, own)
+    every_part_on(app, own)
     auth.login(tenants.a.admin_email)
     app.request_class = RecordingRequest
     yield own, other
@@ -266,9 +234,9 @@ def _discover(app, client, own, other) -> dict:
                 continue
             form = forms.get(url)
             sent = baseline(form, known) if form else [("_probe", "1")]
-            names, response = fields_read(client, method, url, data=_multi(sent))
+            names, response = fields_read(client, method, url, data=MultiDict(sent))
             if os.environ.get("PROBE_DEBUG"):
-                print("DISCOVER", response.status_code, _shows_field_error(response), method,
+                print("DISCOVER", response.status_code, shows_field_error(response), method,
                       rule.endpoint, url, sent)
             names = list(dict.fromkeys(names + [n for n, _ in sent if n != "_probe"]))
             found[rule.endpoint, method] = (url, names, [p for p in sent if p[0] != "_probe"])
@@ -287,13 +255,13 @@ def _start_again(app, client, tenants):
     assert (a.id, b.id) == (tenants.a.id, tenants.b.id)
     own = populate(app, tenants.a, 800_001, "Alphonse")
     other = populate(app, tenants.b)
-    _every_part_on(app, own)
+    every_part_on(app, own)
     client.post("/login", data={"email": tenants.a.admin_email,
                                 "password": "correct horse battery"})
     return own, other
 
 
-def test_another_tenants_ids_in_fields_are_refused(app, client, tenants, probe):
+def test_another_tenants_ids_in_fields_arerefused(app, client, tenants, probe):
     own, other = probe
     found = _discover(app, client, own, other)
     unknown = set()
@@ -323,15 +291,15 @@ def test_another_tenants_ids_in_fields_are_refused(app, client, tenants, probe):
                     forged_gets += 1
                     continue
                 forged = [(n, v) for n, v in sent if n != name] + [(name, str(value))]
-                response = client.open(url, method=method, data=_multi(forged))
+                response = client.open(url, method=method, data=MultiDict(forged))
                 _no_leak(response, where)
                 if any(n == name for n, _ in sent) or not sent:
-                    assert _refused(client, response), f"{where}: {response.status_code}"
+                    assert refused(client, response), f"{where}: {response.status_code}"
                     forged_posts += 1
                 else:
                     # A field the view reads but A's page does not offer (a part turned
                     # off): it may be ignored — A's form is then saved — but never used.
-                    _error_flashed(client)
+                    error_flashed(client)
                     assert points_to(app, own.tenant_id, other.all_ids) == [], where
                     ignored += 1
                     before = fingerprint(app)
@@ -344,11 +312,6 @@ def test_another_tenants_ids_in_fields_are_refused(app, client, tenants, probe):
     if os.environ.get("PROBE_DEBUG"):
         print("FORGED", forged_gets, forged_posts, ignored)
     assert forged_gets >= 50 and forged_posts >= 100, (forged_gets, forged_posts, ignored)
-
-
-def _multi(pairs):
-    from werkzeug.datastructures import MultiDict
-    return MultiDict(pairs)
 
 
 # --- Anonymous visitors -----------------------------------------------------------------
