@@ -56,7 +56,7 @@ FIRST_ID = 900_001
 
 
 @dataclass
-class CompanyB:
+class Company:
     slug: str
     tenant_id: int
     ids: dict[str, int] = field(default_factory=dict)  # object type -> id
@@ -67,7 +67,7 @@ class CompanyB:
         return sorted(set(self.ids.values()))
 
 
-def populate(app, tenant, first_id: int = FIRST_ID, secret: str = SECRET) -> CompanyB:
+def populate(app, tenant, first_id: int = FIRST_ID, secret: str = SECRET) -> Company:
     """One row of every tenant table in ``tenant`` (a conftest TenantData), each with an
     id of its own from ``first_id`` on, every text naming ``secret``."""
     from ct.email_templates import EDITABLE
@@ -146,7 +146,7 @@ def populate(app, tenant, first_id: int = FIRST_ID, secret: str = SECRET) -> Com
         settings.product_ids = [product.id]
         db.session.add(settings)
         db.session.commit()
-    return CompanyB(tenant.slug, tenant.id, made, (template.name, "fr"))
+    return Company(tenant.slug, tenant.id, made, (template.name, "fr"))
 
 
 # --- Recording which fields a view reads ----------------------------------------------
@@ -492,7 +492,7 @@ WORD_ARGS = {"kind": lambda c: "mode", "name": lambda c: c.template[0],
              "language": lambda c: c.template[1]}
 
 
-def own_url(rule, company: CompanyB) -> str:
+def own_url(rule, company: Company) -> str:
     """``rule`` filled with the company's own rows."""
     values = {"slug": company.slug}
     for arg in rule.arguments - {"slug"}:

@@ -12,7 +12,6 @@ probed too — and a URL parameter or field it cannot classify fails the test by
 from __future__ import annotations
 
 import itertools
-import os
 import re
 
 import flask
@@ -20,7 +19,9 @@ import pytest
 from werkzeug.datastructures import MultiDict
 
 from tests.probe_support import (
+    ROW_ARGS,
     SECRET,
+    WORD_ARGS,
     RecordingRequest,
     baseline,
     build_url,
@@ -35,20 +36,12 @@ from tests.probe_support import (
     points_to,
     populate,
     refused,
-    shows_field_error,
     tenant_rules,
 )
 
-# URL parameters that name a row, and the object type whose id fills them.
-ID_ARGS = {
-    "contact_id": "contact", "document_id": "document", "email_id": "outbox",
-    "entry_id": "mode", "event_id": "event", "exchange_id": "exchange", "group_id": "group",
-    "invitation_id": "invitation", "membership_id": "membership", "product_id": "product",
-    "project_id": "project", "run_id": "import_run", "task_id": "task", "tiers_id": "tiers",
-}
-# URL parameters that are words, not rows: the value that reaches the row lookup.
-WORD_ARGS = {"kind": lambda c: "mode", "name": lambda c: c.template[0],
-             "language": lambda c: c.template[1]}
+# URL parameters that name a row, and the object type whose id fills them (the words,
+# WORD_ARGS, are filled with the company's own).
+ID_ARGS = ROW_ARGS
 
 # Query and form fields that take the id of a row, and the type of that row. Each is
 # sent B's row of that type, then B's row of another type (an id A has in no table).
@@ -234,10 +227,7 @@ def _discover(app, client, own, other) -> dict:
                 continue
             form = forms.get(url)
             sent = baseline(form, known) if form else [("_probe", "1")]
-            names, response = fields_read(client, method, url, data=MultiDict(sent))
-            if os.environ.get("PROBE_DEBUG"):
-                print("DISCOVER", response.status_code, shows_field_error(response), method,
-                      rule.endpoint, url, sent)
+            names, _response = fields_read(client, method, url, data=MultiDict(sent))
             names = list(dict.fromkeys(names + [n for n, _ in sent if n != "_probe"]))
             found[rule.endpoint, method] = (url, names, [p for p in sent if p[0] != "_probe"])
     return found
@@ -309,8 +299,6 @@ def test_another_tenants_ids_in_fields_arerefused(app, client, tenants, probe):
                     f"{method} {url} ({endpoint}): B's ids in {name} wrote to "
                     f"{changed_tables(before, after)}")
     assert changed_tables(before, fingerprint(app)) == []
-    if os.environ.get("PROBE_DEBUG"):
-        print("FORGED", forged_gets, forged_posts, ignored)
     assert forged_gets >= 50 and forged_posts >= 100, (forged_gets, forged_posts, ignored)
 
 
