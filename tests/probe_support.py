@@ -43,6 +43,7 @@ from ct.models import (
     Task,
     TenantSettings,
     Tiers,
+    TrashItem,
 )
 from ct.permissions import ROLE_MEMBER
 from ct.tenancy import bound_tenant
@@ -140,7 +141,9 @@ def populate(app, tenant, first_id: int = FIRST_ID, secret: str = SECRET) -> Com
                                   body_html=f"<p>{SECRET}</p>", status="failed",
                                   last_error="boom"))
         add("audit", AuditEntry(actor_id=member.id, action="tiers.create",
-                                target=f"{SECRET} SA", before={}, after={"name": SECRET}))
+                                target=f"tiers:{tiers.id}", before={}, after={"name": SECRET}))
+        add("trash_item", TrashItem(kind="contact", record_id=999_999, label=f"{SECRET} gone",
+                                    payload={"last_name": SECRET}, deleted_by_id=member.id))
         add("calendar_token", CalendarToken(membership_id=member.id, token_hash="0" * 64))
         settings = TenantSettings.current()
         settings.product_ids = [product.id]
@@ -487,9 +490,15 @@ ROW_ARGS = {
     "entry_id": "mode", "event_id": "event", "exchange_id": "exchange", "group_id": "group",
     "invitation_id": "invitation", "membership_id": "membership", "product_id": "product",
     "project_id": "project", "run_id": "import_run", "task_id": "task", "tiers_id": "tiers",
+    "item_id": "trash_item", "record_id": "tiers",
 }
-WORD_ARGS = {"kind": lambda c: "mode", "name": lambda c: c.template[0],
-             "language": lambda c: c.template[1]}
+# Words of a URL, filled by (company, endpoint): <name> is an email or a home widget.
+WORD_ARGS = {
+    "kind": lambda c, e: "mode",
+    "name": lambda c, e: "latest_exchanges" if e.startswith("home.") else c.template[0],
+    "language": lambda c, e: c.template[1],
+    "record_type": lambda c, e: "tiers",
+}
 
 
 def own_url(rule, company: Company) -> str:
@@ -499,7 +508,7 @@ def own_url(rule, company: Company) -> str:
         if arg in ROW_ARGS:
             values[arg] = company.ids[ROW_ARGS[arg]]
         elif arg in WORD_ARGS:
-            values[arg] = WORD_ARGS[arg](company)
+            values[arg] = WORD_ARGS[arg](company, rule.endpoint)
         else:
             raise AssertionError(
                 f"no value for <{arg}> of {rule.rule} ({rule.endpoint}): add it to ROW_ARGS "

@@ -97,7 +97,7 @@ def test_odd_words_and_numbers_in_urls_are_404(app, client, company):
             for value in WORDS if arg in WORD_ARGS else NUMBERS:
                 filled = {"slug": own.slug}
                 for other in rule.arguments - {"slug"}:
-                    filled[other] = own_value(own, other)
+                    filled[other] = own_value(own, other, endpoint)
                 filled[arg] = quote(str(value).encode("utf-8", "surrogatepass"), safe="")
                 url = build_url(rule, filled)
                 status = client.get(url).status_code
@@ -113,7 +113,7 @@ def test_odd_words_and_numbers_in_urls_are_404(app, client, company):
     assert changed_tables(before, fingerprint(app)) == []
 
 
-def own_value(own, arg):
+def own_value(own, arg, endpoint):
     from tests.probe_support import ROW_ARGS
 
-    return own.ids[ROW_ARGS[arg]] if arg in ROW_ARGS else WORD_ARGS[arg](own)
+    return own.ids[ROW_ARGS[arg]] if arg in ROW_ARGS else WORD_ARGS[arg](own, endpoint)

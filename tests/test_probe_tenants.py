@@ -79,11 +79,11 @@ PLAIN_FIELDS = {
     "sort", "start", "starts_at", "status", "street", "subject", "task_due_date",
     "task_label", "tiers_locked", "tiers_q", "contacts_q", "title", "to", "town", "website",
     "when", "who", "widget_days", "kinds", "document-import-lines", "document-new-label",
-    "status-import-lines", "status-new-label",
+    "status-import-lines", "status-new-label", "from", "type", "move", "shown",
 }
 DESTRUCTIVE = ("delete", "remove", "deactivate", "close", "cancel", "revoke", "reset")
-# Sub-forms of the exchange form (new tiers / new contact swapped in).
-PLAIN_PREFIXES = ("new_tiers-", "new_contact-")
+# Sub-forms of the exchange form (new tiers / new contact swapped in), the home widgets' order.
+PLAIN_PREFIXES = ("new_tiers-", "new_contact-", "position_")
 # The types a field can point to; the other rows (outbox, audit...) are never linked.
 TARGET_TYPES = ("membership", "group", "mode", "object", "document_kind", "status_choice",
                 "tiers", "contact", "document", "product", "project", "task", "event",
@@ -109,7 +109,7 @@ def _url_values(rule, own, other, use_other: set[str]) -> dict:
         if arg in ID_ARGS:
             values[arg] = company.ids[ID_ARGS[arg]]
         elif arg in WORD_ARGS:
-            values[arg] = WORD_ARGS[arg](own)
+            values[arg] = WORD_ARGS[arg](own, rule.endpoint)
         else:
             raise AssertionError(
                 f"the probe does not know how to fill <{arg}> of {rule.rule} "
