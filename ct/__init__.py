@@ -7,13 +7,26 @@ from pathlib import Path
 
 from flask import Flask, g, get_template_attribute, has_request_context, request, session
 from flask_babel import get_locale
+from werkzeug.routing import IntegerConverter
 
 from ct.config import Config
 from ct.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, rq
 
 
+class RowIdConverter(IntegerConverter):
+    """``<int:…>`` in a URL: a number past the database's integers is a 404 like any
+    unknown id, not a 500 from the database."""
+
+    def __init__(self, map, *args, **kwargs):
+        from ct.fields import ID_MAX
+
+        kwargs.setdefault("max", ID_MAX)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(config: Config | type[Config] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
+    app.url_map.converters["int"] = RowIdConverter
     if config is None:
         config = Config
     app.config.from_object(config() if isinstance(config, type) else config)
@@ -128,9 +141,10 @@ def _register_hooks(app: Flask) -> None:
     from ct.current import forget_tenant, workspaces_for_nav
     from ct.htmx import add_vary_header
     from ct.permissions import can
-    from ct.security import add_security_headers
+    from ct.security import add_security_headers, refuse_nul_in_query
 
     app.after_request(add_vary_header)
+    app.before_request(refuse_nul_in_query)
     app.after_request(add_security_headers)
     app.teardown_request(forget_tenant)
 

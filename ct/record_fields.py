@@ -11,7 +11,13 @@ from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import StringField, TelField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Length,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from ct.extensions import db
 from ct.models.tiers import PHONE_MAX, Tiers
@@ -27,16 +33,17 @@ def strip(value):
 
 
 def single_line(form, field):
-    """PostgreSQL refuses NUL bytes, and a name never holds a tab or a line break."""
+    """PostgreSQL refuses NUL bytes, and a name never holds a tab or a line break.
+    Stops the field's other checks: a uniqueness query must not send a NUL either."""
     if field.data and any(ord(c) < 32 or ord(c) == 127 for c in field.data):
-        raise ValidationError(_l("Use a single line of plain text."))
+        raise StopValidation(_l("Use a single line of plain text."))
 
 
 def plain_text(form, field):
     """Multi-line text: line breaks and tabs are fine, other control characters are not."""
     if field.data and any((ord(c) < 32 and c not in "\n\r\t") or ord(c) == 127
                           for c in field.data):
-        raise ValidationError(_l("Remove the control characters from this text."))
+        raise StopValidation(_l("Remove the control characters from this text."))
 
 
 def text_field(label, max_length, required: bool = False, **kwargs):

@@ -1,6 +1,6 @@
-"""Security headers sent with every response."""
+"""Security headers sent with every response, and query strings no page can use."""
 
-from flask import request
+from flask import abort, request
 
 CSP = "; ".join(
     [
@@ -28,3 +28,10 @@ def add_security_headers(response):
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
+
+
+def refuse_nul_in_query():
+    """A NUL character in the query string is never typed by a person, and PostgreSQL
+    refuses it in any text it is sent (searches, filters): answer 400, not 500."""
+    if any("\x00" in text for key, values in request.args.lists() for text in (key, *values)):
+        abort(400)

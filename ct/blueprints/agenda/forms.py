@@ -27,6 +27,7 @@ from ct.forms import REQUIRED, name_field
 from ct.lookups import contact_choices, find, member_choices, tiers_choices
 from ct.models import Contact, Event, EventAssignee, EventContact, Membership, Tiers
 from ct.models.agenda import LOCATION_MAX, NOTES_MAX, TITLE_MAX
+from ct.record_fields import plain_text, single_line
 
 TOO_LONG = _l("At most %(max)d characters.")
 # More people than this on one event is a mistake (or an attempt to flood the table).
@@ -44,9 +45,11 @@ class EventForm(FlaskForm):
     starts_at = LocalDateTimeField(_l("Start"))
     ends_at = LocalDateTimeField(_l("End"))
     location = StringField(_l("Location"), filters=[_strip],
-                           validators=[Optional(), Length(max=LOCATION_MAX, message=TOO_LONG)])
+                           validators=[Optional(), Length(max=LOCATION_MAX, message=TOO_LONG),
+                                       single_line])
     notes = TextAreaField(_l("Notes"), filters=[_strip],
-                          validators=[Optional(), Length(max=NOTES_MAX, message=TOO_LONG)])
+                          validators=[Optional(), Length(max=NOTES_MAX, message=TOO_LONG),
+                                      plain_text])
     tiers = IdSelectField(_l("Third party"))
     contacts = IdMultipleField(_l("Contacts"))
     assignees = IdMultipleField(_l("Assigned to"))

@@ -14,6 +14,7 @@ from ct.forms import name_field
 from ct.lookups import find, member_choices, project_choices, tiers_choices
 from ct.models import Membership, Project, Tiers
 from ct.models.project import DESCRIPTION_MAX, LABEL_MAX, REFERENCE_MAX, TITLE_MAX
+from ct.record_fields import plain_text
 
 TOO_LONG = _l("At most %(max)d characters.")
 
@@ -28,7 +29,7 @@ class ProjectForm(FlaskForm):
     tiers = IdSelectField(_l("Third party"))
     description = TextAreaField(
         _l("Description"),
-        validators=[Optional(), Length(max=DESCRIPTION_MAX, message=TOO_LONG)],
+        validators=[Optional(), Length(max=DESCRIPTION_MAX, message=TOO_LONG), plain_text],
         filters=[_strip],
     )
 
