@@ -40,7 +40,9 @@ def history_count(kind: str, record_id: int, membership=None) -> int:
     membership = membership if membership is not None else g.get("membership")
     ids = history_ids(select(Exchange).where(visible_clause(membership)), kind, record_id,
                       COUNT_CAP + 1, distinct=True)
-    return db.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
+    # Counted through Exchange itself so the tenant scoping reaches every part (it is
+    # added to statements that select a tenant model).
+    return db.session.scalar(select(func.count(Exchange.id)).where(Exchange.id.in_(ids))) or 0
 
 
 def count_text(count: int) -> str:

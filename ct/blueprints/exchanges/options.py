@@ -78,8 +78,10 @@ def form_choices(settings, keep_project_ids=()) -> FormChoices:
             select(Product).where(Product.id.in_(settings.product_ids),
                                   Product.active.is_(True)).order_by(Product.label))
     wanted = [i for i in keep_project_ids if i]
-    projects = db.session.scalars(
-        select(Project)
+    # Columns, not objects: a company may have a thousand open projects, and loading
+    # each as an ORM object cost more than the rest of the form.
+    projects = db.session.execute(
+        select(Project.id, Project.reference, Project.title)
         .where(or_(Project.status == PROJECT_OPEN, Project.id.in_(wanted or [0])))
         .order_by(Project.reference))
     return FormChoices(
