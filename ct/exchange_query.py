@@ -128,7 +128,7 @@ def history_sources(kind: str, record_id: int) -> list:
 
 
 def history_clause(kind: str, record_id: int):
-    """One record's history as a single condition (small queries, the export)."""
+    """One record's history as a single condition (fine for a single source)."""
     return or_(*history_sources(kind, record_id))
 
 
@@ -156,10 +156,10 @@ def history_ids(query: Select, kind: str, record_id: int, limit: int,
 def history_page(query: Select, kind: str, record_id: int, cursor: str | None,
                  per_page: int = PER_PAGE) -> Page:
     """One page (newest first) of the exchanges of ``query`` in a record's history."""
-    ids = history_ids(query, kind, record_id, per_page + 1, cursor)
-    if isinstance(ids, Select):  # one source: the plain keyset page on its index
+    if kind != "tiers":  # one source: the plain keyset page on its own index
         return sorted_page(query.where(history_clause(kind, record_id)), SORT_DATE_DESC,
                            cursor, per_page)
+    ids = history_ids(query, kind, record_id, per_page + 1, cursor)
     page_query = select(Exchange).where(Exchange.id.in_(ids))
     return sorted_page(page_query, SORT_DATE_DESC, cursor, per_page)
 

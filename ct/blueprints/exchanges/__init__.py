@@ -14,7 +14,7 @@ Template globals defined here (usable in every template, fragments included):
 from __future__ import annotations
 
 from flask import current_app, g, render_template, url_for
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from werkzeug.routing import BuildError
 
 from ct.current import tenant_blueprint
@@ -48,10 +48,10 @@ def option_tags(options, selected) -> Markup:
     """The options of a select of ids, built in Python: the project lists of the form
     hold a company's thousand open projects, twice, and a template loop spent more
     time on them than the rest of the pop-up."""
-    return Markup("\n").join(
-        Markup('<option value="{}"{}>{}</option>').format(
-            value, Markup(" selected") if value == selected else "", label)
-        for value, label in options)
+    return Markup("\n".join(
+        f'<option value="{escape(value)}"{" selected" if value == selected else ""}>'
+        f"{escape(label)}</option>"
+        for value, label in options))
 
 
 def _may_open_form() -> bool:
