@@ -42,7 +42,8 @@ def history_count(kind: str, record_id: int, membership=None) -> int:
                       COUNT_CAP + 1, distinct=True)
     # Counted through Exchange itself so the tenant scoping reaches every part (it is
     # added to statements that select a tenant model).
-    return db.session.scalar(select(func.count(Exchange.id)).where(Exchange.id.in_(ids))) or 0
+    found = db.session.scalar(select(func.count(Exchange.id)).where(Exchange.id.in_(ids))) or 0
+    return min(found, COUNT_CAP + 1)  # sources capped one by one may add up past it
 
 
 def count_text(count: int) -> str:

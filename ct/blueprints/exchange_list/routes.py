@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from flask import abort, current_app, g, request, url_for
 
+from ct import exchange_history
 from ct.blueprints.exchange_list import bp, rows
 from ct.blueprints.exchange_list.forms import (
     STATUS_ICONS,
@@ -14,7 +15,7 @@ from ct.blueprints.exchange_list.forms import (
     ListFilterForm,
     parse_id,
 )
-from ct.exchange_history import COUNT_CAP, count_text, history_count, history_record, record_label
+from ct.exchange_history import count_text, history_count, history_record, record_label
 from ct.exchange_query import (
     HISTORY_KINDS,
     SORT_DATE_DESC,
@@ -121,7 +122,7 @@ def history():
         label=record_label(kind, record),
         count=count,
         count_text=count_text(count),
-        count_cap=COUNT_CAP,
+        count_cap=exchange_history.COUNT_CAP,
         form=form,
         page=page,
         link=link_maker("exchange_list.history", {kind: record.id}),
