@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from babel import dates
 from flask import url_for
-from flask_babel import format_datetime
+from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 
 # The characters url_for leaves unescaped in a query string (werkzeug's choice): links
@@ -30,15 +31,18 @@ class RowTexts:
                             date="{date}", name="{name}")
         self.only_with = _("Only the exchanges with %(name)s", name="{name}")
         self.open_text = _("Open")
+        # What flask_babel's format_datetime looks up on every call, looked up once.
+        self._locale, self._zone = get_locale(), get_timezone()
         self._card = None
         if card_endpoint:
             head, _mark, tail = url_for(card_endpoint, exchange_id=_ID_MARK).rpartition(
                 str(_ID_MARK))
             self._card = (head, tail)
 
-    @staticmethod
-    def when(exchange) -> str:
-        return format_datetime(exchange.occurred_at, "short")
+    def when(self, exchange) -> str:
+        """The date as ``|datetimeformat("short")`` shows it."""
+        return dates.format_datetime(exchange.occurred_at, "short", tzinfo=self._zone,
+                                     locale=self._locale)
 
     def card_url(self, exchange) -> str:
         head, tail = self._card
