@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import g
 from sqlalchemy import func, select
 
-from ct.exchange_query import history_clause
+from ct.exchange_query import history_ids
 from ct.extensions import db
 from ct.models import Contact, Document, Exchange, Project, Tiers
 from ct.models.exchange_access import visible_clause
@@ -29,13 +29,30 @@ def history_record(kind: str, record_id: int):
     return db.session.scalar(select(model).where(model.id == record_id))
 
 
+# Counting every exchange of a big tiers costs more than showing its first page; past
+# this many the label says "1000+".
+COUNT_CAP = 1000
+
+
 def history_count(kind: str, record_id: int, membership=None) -> int:
-    """How many exchanges of that record the member (default: the current one) sees."""
+    """How many exchanges of that record the member (default: the current one) sees,
+    counted up to ``COUNT_CAP + 1`` (more reads as "more than COUNT_CAP")."""
     membership = membership if membership is not None else g.get("membership")
-    return db.session.scalar(
-        select(func.count(Exchange.id)).where(
-            visible_clause(membership), history_clause(kind, record_id))
-    ) or 0
+    ids = history_ids(select(Exchange).where(visible_clause(membership)), kind, record_id,
+                      COUNT_CAP + 1, distinct=True)
+    # Counted through Exchange itself so the tenant scoping reaches every part (it is
+    # added to statements that select a tenant model).
+    found = db.session.scalar(select(func.count(Exchange.id)).where(Exchange.id.in_(ids))) or 0
+    return min(found, COUNT_CAP + 1)  # sources capped one by one may add up past it
+
+
+def count_text(count: int) -> str:
+    """A count of ``history_count`` for a label: "12", or "1000+" past the cap."""
+    return f"{COUNT_CAP}+" if count > COUNT_CAP else str(count)
+
+
+def history_count_text(kind: str, record_id: int, membership=None) -> str:
+    return count_text(history_count(kind, record_id, membership))
 
 
 def record_label(kind: str, record) -> str:

@@ -99,6 +99,13 @@ def _decode(cursor: str, order: list) -> list | None:
     return out
 
 
+def cursor_clause(order: list, cursor: str | None, descending: bool = False):
+    """The WHERE clause that starts a page after ``cursor``, or None (first page, or a
+    cursor that was tampered with). For queries that build their page in parts."""
+    after = _decode(cursor, order) if cursor else None
+    return _after(order, after, descending) if after is not None else None
+
+
 def keyset_page(query: Select, order: list, cursor: str | None, per_page: int = 25,
                 descending: bool = False) -> Page:
     """One page of ``query`` sorted by the columns in ``order`` (the last one unique,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from flask_babel import get_locale
 from sqlalchemy import Boolean, Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ct.extensions import db
+from ct.session_cache import cached
 from ct.tenancy import TenantScoped
 
 KIND_MODE = "mode"
@@ -78,10 +81,17 @@ class Choice(TenantScoped, db.Model):
 
     @staticmethod
     def active_of(kind: str) -> list[Choice]:
-        return list(
-            db.session.scalars(
-                select(Choice)
-                .where(Choice.kind == kind, Choice.active.is_(True))
-                .order_by(Choice.position, Choice.id)
-            )
-        )
+        """The active entries of one list, in order. Every list of the tenant is read in
+        one query, once per session (a request): the exchange list, its filters and the
+        exchange form each ask for three or four lists."""
+        return list(cached("active_choices", (Choice,), _active_by_kind).get(kind, ()))
+
+
+def _active_by_kind() -> dict[str, list[Choice]]:
+    by_kind = defaultdict(list)
+    for choice in db.session.scalars(
+        select(Choice).where(Choice.active.is_(True))
+        .order_by(Choice.kind, Choice.position, Choice.id)
+    ):
+        by_kind[choice.kind].append(choice)
+    return by_kind

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import format_date, gettext, ngettext
-from sqlalchemy import select
 from werkzeug.routing import BuildError
 
 from ct.email_templates import language_of
@@ -27,7 +26,8 @@ def language(member: Membership) -> str:
 
 
 def tenant(tenant_id: int) -> Tenant:
-    return db.session.scalar(select(Tenant).where(Tenant.id == tenant_id))
+    # Usually in the session already (the request's tenant): no query then.
+    return db.session.get(Tenant, tenant_id)
 
 
 def link(endpoint: str, fallback_path: str, **values) -> str:

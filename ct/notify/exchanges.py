@@ -72,7 +72,10 @@ def exchange_link(exchange: Exchange, slug: str) -> str:
 
 
 def _status_label(code: str) -> str:
-    """The tenant's label of a status, in the current language."""
-    choice = db.session.scalar(
-        select(Choice).where(Choice.kind == KIND_STATUS, Choice.code == code))
+    """The tenant's label of a status, in the current language (the lists are read once
+    per request, not once per collaborator)."""
+    choice = next((c for c in Choice.active_of(KIND_STATUS) if c.code == code), None)
+    if choice is None:
+        choice = db.session.scalar(
+            select(Choice).where(Choice.kind == KIND_STATUS, Choice.code == code))
     return choice.display if choice is not None else code

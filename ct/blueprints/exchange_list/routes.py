@@ -7,20 +7,21 @@ from urllib.parse import urlencode
 
 from flask import abort, current_app, g, request, url_for
 
-from ct.blueprints.exchange_list import bp
+from ct import exchange_history
+from ct.blueprints.exchange_list import bp, rows
 from ct.blueprints.exchange_list.forms import (
     STATUS_ICONS,
     HistoryFilterForm,
     ListFilterForm,
     parse_id,
 )
-from ct.exchange_history import history_count, history_record, record_label
+from ct.exchange_history import count_text, history_count, history_record, record_label
 from ct.exchange_query import (
     HISTORY_KINDS,
     SORT_DATE_DESC,
     SORTS,
     apply_filters,
-    history_clause,
+    history_page,
     sorted_page,
     visible_exchanges,
 )
@@ -40,13 +41,7 @@ def current_filters(keys=FILTER_KEYS) -> dict[str, str]:
 def link_maker(endpoint: str, fixed: dict | None = None):
     """``link(**changes)``: the URL of this list with the current filters and
     ``changes`` (None removes a filter); the cursor is dropped unless given."""
-    current = current_filters()
-
-    def link(_endpoint: str = endpoint, **changes) -> str:
-        args = {**(fixed or {}), **current, **changes}
-        return url_for(_endpoint, **{k: v for k, v in args.items() if v not in (None, "")})
-
-    return link
+    return rows.link_maker(endpoint, current_filters(), fixed)
 
 
 def card_endpoint() -> str | None:
@@ -55,9 +50,11 @@ def card_endpoint() -> str | None:
 
 
 def row_context(form: HistoryFilterForm) -> dict:
+    endpoint = card_endpoint()
     return {
         "settings": TenantSettings.current(),
-        "card_endpoint": card_endpoint(),
+        "card_endpoint": endpoint,
+        "rt": rows.RowTexts(endpoint),
         "status_labels": form.status_names,
         "status_icons": STATUS_ICONS,
     }
@@ -113,9 +110,9 @@ def history():
     form = HistoryFilterForm(request.args)
     page = None
     if form.validate():
-        query = visible_exchanges(g.membership).where(history_clause(kind, record.id))
-        query = apply_filters(query, form.filters())
-        page = sorted_page(query, SORT_DATE_DESC, request.args.get("cursor"))
+        query = apply_filters(visible_exchanges(g.membership), form.filters())
+        page = history_page(query, kind, record.id, request.args.get("cursor"))
+    count = history_count(kind, record.id)
     return render(
         "exchange_list/history.html",
         block="history",
@@ -123,7 +120,9 @@ def history():
         kind=kind,
         record=record,
         label=record_label(kind, record),
-        count=history_count(kind, record.id),
+        count=count,
+        count_text=count_text(count),
+        count_cap=exchange_history.COUNT_CAP,
         form=form,
         page=page,
         link=link_maker("exchange_list.history", {kind: record.id}),

@@ -15,6 +15,8 @@ from wtforms.validators import ValidationError
 from wtforms.widgets import HiddenInput
 
 from ct.extensions import db
+from ct.models import Membership
+from ct.session_cache import cached
 
 # Larger than any id a database hands out; longer strings are tampering, not ids.
 _ID_DIGITS_MAX = 18
@@ -58,6 +60,25 @@ class IdListField(Field):
 
     def _value(self):
         return ",".join(str(i) for i in self.data or [])
+
+
+def active_members() -> dict[int, Membership]:
+    """The active members by id, in name order, read once per request: the form's
+    lists and the checks of its made by, collaborators, task and event fields."""
+    return cached("active_members", (Membership,),
+                  lambda: {m.id: m for m in Membership.all_active()})
+
+
+def active_member(member_id: int | None) -> Membership | None:
+    return active_members().get(member_id) if member_id is not None else None
+
+
+def active_many(ids: list[int]) -> list[Membership]:
+    """Like ``many`` for active members."""
+    members = active_members()
+    if any(i not in members for i in ids):
+        raise ValidationError(_l("Choose from the list."))
+    return [members[i] for i in ids]
 
 
 def one(model, record_id: int | None, *conditions):

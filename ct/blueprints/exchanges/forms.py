@@ -26,9 +26,16 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ct.blueprints.exchanges.fields import IdField, IdListField, many, one
+from ct.blueprints.exchanges.fields import (
+    IdField,
+    IdListField,
+    active_many,
+    active_member,
+    many,
+    one,
+)
 from ct.blueprints.exchanges.timeutil import to_utc
-from ct.models import Choice, Contact, Document, Group, Membership, Product, Project, Tiers
+from ct.models import Choice, Contact, Document, Group, Product, Project, Tiers
 from ct.models.agenda import LOCATION_MAX
 from ct.models.agenda import TITLE_MAX as EVENT_TITLE_MAX
 from ct.models.base import utcnow
@@ -60,8 +67,17 @@ SETTING_FIELDS = {
 }
 
 
+def _choice(kind: str, choice_id: int | None) -> Choice | None:
+    """An entry of a list: the active ones are in hand already; a retired one (kept by
+    an exchange being edited) costs a query."""
+    if choice_id is None:
+        return None
+    active = next((c for c in Choice.active_of(kind) if c.id == choice_id), None)
+    return active or one(Choice, choice_id, Choice.kind == kind)
+
+
 def _active_member(member_id, message):
-    member = one(Membership, member_id, Membership.active.is_(True))
+    member = active_member(member_id)
     if member_id is not None and member is None:
         raise ValidationError(message)
     return member
@@ -158,12 +174,12 @@ class ExchangeForm(FlaskForm):
         self.made_by = _active_member(field.data, _l("Choose an existing member."))
 
     def validate_mode_id(self, field):
-        self.mode = one(Choice, field.data, Choice.kind == KIND_MODE)
+        self.mode = _choice(KIND_MODE, field.data)
         if field.data is not None and self.mode is None:
             raise ValidationError(_l("Choose a contact mode from the list."))
 
     def validate_object_id(self, field):
-        self.object_choice = one(Choice, field.data, Choice.kind == KIND_OBJECT)
+        self.object_choice = _choice(KIND_OBJECT, field.data)
         if field.data is not None and self.object_choice is None:
             raise ValidationError(_l("Choose an object from the list."))
 
@@ -187,7 +203,7 @@ class ExchangeForm(FlaskForm):
         self.products = many(Product, field.data, Product.active.is_(True))
 
     def validate_collaborator_ids(self, field):
-        self.collaborators = many(Membership, field.data, Membership.active.is_(True))
+        self.collaborators = active_many(field.data)
 
     def validate_confidential_group_id(self, field):
         self.group = one(Group, field.data)
@@ -240,8 +256,7 @@ class ExchangeForm(FlaskForm):
         if start is not None and end is not None and end < start:
             valid = self._fail(self.event_end, _l("The end must be after the start."))
         try:
-            self.event_assignees = many(Membership, self.event_assignee_ids.data,
-                                        Membership.active.is_(True))
+            self.event_assignees = active_many(self.event_assignee_ids.data)
         except ValidationError as error:
             valid = self._fail(self.event_assignee_ids, error.args[0])
         reminder = self.reminder_minutes()

@@ -14,8 +14,9 @@ from flask_babel import format_date
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
+from ct.blueprints.exchanges.fields import active_members
 from ct.extensions import db
-from ct.models import Choice, Contact, Document, Group, Membership, Product, Project, Tiers
+from ct.models import Choice, Contact, Document, Group, Product, Project, Tiers
 from ct.models.choices import KIND_MODE, KIND_OBJECT
 from ct.models.project import PROJECT_OPEN
 
@@ -39,14 +40,16 @@ class TiersChoices:
 def tiers_choices(tiers: Tiers | None, settings, selected_contact_ids=()) -> TiersChoices:
     if tiers is None:
         return TiersChoices()
-    count = db.session.scalar(
-        select(func.count(Contact.id)).where(Contact.tiers_id == tiers.id)) or 0
-    large = count > settings.large_contacts_threshold
+    threshold = settings.large_contacts_threshold
     query = select(Contact).where(Contact.tiers_id == tiers.id).order_by(Contact.sort_key)
+    # Up to one past the threshold: the usual small tiers costs one query, not a count too.
+    contacts = list(db.session.scalars(query.limit(threshold + 1)))
+    count, large = len(contacts), len(contacts) > threshold
     if large:
+        count = db.session.scalar(
+            select(func.count(Contact.id)).where(Contact.tiers_id == tiers.id)) or 0
         ids = list(selected_contact_ids) or [0]
-        query = query.where(Contact.id.in_(ids))
-    contacts = list(db.session.scalars(query))
+        contacts = list(db.session.scalars(query.where(Contact.id.in_(ids))))
     documents = list(db.session.scalars(
         select(Document).options(joinedload(Document.kind)).where(Document.tiers_id == tiers.id)
         .order_by(Document.date.desc(), Document.id.desc())))
@@ -75,12 +78,14 @@ def form_choices(settings, keep_project_ids=()) -> FormChoices:
             select(Product).where(Product.id.in_(settings.product_ids),
                                   Product.active.is_(True)).order_by(Product.label))
     wanted = [i for i in keep_project_ids if i]
-    projects = db.session.scalars(
-        select(Project)
+    # Columns, not objects: a company may have a thousand open projects, and loading
+    # each as an ORM object cost more than the rest of the form.
+    projects = db.session.execute(
+        select(Project.id, Project.reference, Project.title)
         .where(or_(Project.status == PROJECT_OPEN, Project.id.in_(wanted or [0])))
         .order_by(Project.reference))
     return FormChoices(
-        members=[(m.id, m.user.display_name) for m in Membership.all_active()],
+        members=[(m.id, m.user.display_name) for m in active_members().values()],
         modes=[(c.id, c.display) for c in Choice.active_of(KIND_MODE)],
         objects=[(c.id, c.display) for c in Choice.active_of(KIND_OBJECT)],
         products=[(p.id, f"{p.reference} — {p.label}") for p in products],

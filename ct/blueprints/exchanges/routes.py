@@ -60,6 +60,7 @@ def _prefill(form) -> None:
         tiers = next((r.tiers for r in (contact, document, project) if r and r.tiers), None)
     if tiers is not None:
         form.tiers_id.data = tiers.id
+        form.tiers = tiers  # kept for the form's lists: not read a second time
         if contact is not None and contact.tiers_id == tiers.id:
             form.contact_ids.data = [contact.id]
         if document is not None and document.tiers_id == tiers.id:
@@ -79,6 +80,17 @@ def _saved(exchange: Exchange, message: str):
         response = redirect_to(card)
     detail = {"id": exchange.id, "tiers_id": exchange.tiers_id, "target": "body"}
     return trigger(response, **{SAVED_EVENT: detail})
+
+
+def commit_keeping_loaded() -> None:
+    """Commit without expiring what the session holds: the answer only needs values
+    already in hand (ids, names), which would otherwise be read again one query each."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -105,7 +117,7 @@ def new():
     exchange = create_exchange(form, g.membership)
     not_notified = notify_about(exchange, g.membership)
     try:
-        db.session.commit()
+        commit_keeping_loaded()
     except IntegrityError:
         # Two copies of the form raced past the check above: the first one won.
         db.session.rollback()

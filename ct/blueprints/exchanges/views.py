@@ -81,7 +81,8 @@ def chosen_tiers(form: ExchangeForm) -> Tiers | None:
     tiers_id = form.tiers_id.data
     if tiers_id is None:
         return None
-    return db.session.scalar(select(Tiers).where(Tiers.id == tiers_id))
+    # Often loaded already by the form's check or the page's prefill: no second query.
+    return db.session.get(Tiers, tiers_id)
 
 
 def form_context(form: ExchangeForm, exchange: Exchange | None = None, **extra) -> dict:

@@ -15,7 +15,7 @@ from ct.blueprints.tiers.records import (
     linked_counts,
     projects_of,
 )
-from ct.exchange_history import history_count
+from ct.exchange_history import history_count_text
 from ct.extensions import db
 from ct.htmx import redirect_to, render
 from ct.lookups import get_or_404
@@ -29,7 +29,7 @@ def _card(tiers, tab: str, **panel):
     """The card with ``tab`` open; an htmx request gets the tabs and their panel only."""
     return render("tiers/card.html", block="tabs", tiers=tiers, tab=tab,
                   counts=linked_counts(tiers), kind_labels=KIND_LABELS,
-                  exchange_count=history_count("tiers", tiers.id),
+                  exchange_count=history_count_text("tiers", tiers.id),
                   format_amount=format_amount,
                   may_manage=can(MANAGE_RECORDS), may_delete=can(DELETE_TIERS), **panel)
 
