@@ -50,7 +50,7 @@ def test_filter_select_all_delete_and_export(page, problems, world):  # noqa: F8
     page.locator("input[data-select-all]").check()
     expect(page.locator("input[name=ids]:checked")).to_have_count(2)
     page.locator("button[value=delete]").click()
-    expect(page.locator("h1")).to_have_text("Delete 2 exchanges?")
+    expect(page.locator("h1")).to_have_text("Supprimer 2 échanges ?")
     page.locator("main form button[type=submit]").click()
     expect(page.locator(".flash-success")).to_contain_text("2")
     expect(page).to_have_url(re.compile(r"/exchanges/\?q=relance"))
