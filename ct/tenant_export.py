@@ -1,9 +1,10 @@
 """Exports built in the background, and the export of all of a company's data.
 
 ``start_tenant_export`` records an ExportRun and enqueues ``build_tenant_export``, which
-writes a ZIP with one CSV file per tenant table. The tables are read from the metadata
-(every table with a ``tenant_id`` column), so a table added later is exported without
-anyone remembering to add it here. The audit trail is such a table.
+writes a ZIP with one CSV file per tenant table, plus ``users.csv`` (the members' names and
+emails). The tables are read from the metadata (every table with a ``tenant_id``
+column), so a table added later is exported without anyone remembering to add it
+here. The audit trail is such a table.
 
 Files live under EXPORT_DIR, one folder per tenant, and are written to a temporary name
 then renamed: a download never sees half a file. The clock removes them once expired.
@@ -24,11 +25,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import JSON, LargeBinary, Table, func, select, text, update
+from sqlalchemy import JSON, LargeBinary, Select, Table, func, select, text, update
 
 from ct.csvio import UTF8_BOM, safe_cell
 from ct.extensions import db, rq
-from ct.jobs import enqueue_after_commit, tenant_job
+from ct.jobs import enqueue, enqueue_after_commit, tenant_job
 from ct.models import Membership
 from ct.models.base import utcnow
 from ct.models.export_run import DONE, EXPIRED, FAILED, KIND_TENANT, QUEUED, RUNNING, ExportRun
@@ -38,6 +39,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MAX_AGE_DAYS = 7
 BATCH = 1000  # rows read per round trip, and per progress report
+USER_COLUMNS = ("id", "email", "display_name", "language", "created_at")
+STALLED_AFTER = timedelta(minutes=10)
+RUNNING_AT_MOST = timedelta(hours=6)
 
 
 # --- Where the files are --------------------------------------------------------------
@@ -167,36 +171,55 @@ def _snapshot() -> None:
         db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
+def members_query(tenant_id: int):
+    """The people behind the memberships: accounts are shared between companies, so
+    they are not a tenant table; their names and emails are this company's data too
+    (never the password hash or the session token)."""
+    users, memberships = db.metadata.tables["users"], db.metadata.tables["memberships"]
+    columns = [users.c[name] for name in USER_COLUMNS]
+    members = select(memberships.c.user_id).where(memberships.c.tenant_id == tenant_id)
+    return columns, select(*columns).where(users.c.id.in_(members)).order_by(users.c.id)
+
+
+def _tenant_queries(tenant_id: int) -> list[tuple[str, list, Select]]:
+    """(file name, columns, query) of every file of the archive."""
+    files = []
+    for table in tenant_tables():
+        columns = exported_columns(table)
+        query = (select(*columns).where(table.c.tenant_id == tenant_id)
+                 .order_by(*table.primary_key.columns))
+        files.append((f"{table.name}.csv", columns, query))
+    files.append(("users.csv", *members_query(tenant_id)))
+    return files
+
+
 @tenant_job
 def build_tenant_export(tenant_id: int, run_id: int) -> None:
     run = claim(run_id)
     if run is None:
         return
-    tables = tenant_tables()
+    files = _tenant_queries(tenant_id)
     set_total(run, sum(
-        db.session.scalar(select(func.count()).select_from(t).where(t.c.tenant_id == tenant_id))
-        for t in tables))
+        db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+        for _name, _columns, query in files))
     _snapshot()
 
     def write(path: Path) -> None:
         done = 0
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for table in tables:
-                with archive.open(f"{table.name}.csv", "w", force_zip64=True) as raw:
-                    done = _write_table(raw, table, tenant_id, run, done)
+            for name, columns, query in files:
+                with archive.open(name, "w", force_zip64=True) as raw:
+                    done = _write_table(raw, columns, query, run, done)
                     report_progress(run, done)
 
     write_file(run, "zip", write)
 
 
-def _write_table(raw, table: Table, tenant_id: int, run: ExportRun, done: int) -> int:
-    columns = exported_columns(table)
+def _write_table(raw, columns: list, query: Select, run: ExportRun, done: int) -> int:
     out = io.TextIOWrapper(raw, encoding="utf-8", newline="")
     out.write(UTF8_BOM.decode("utf-8"))  # Excel shows accents right
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([c.name for c in columns])
-    query = (select(*columns).where(table.c.tenant_id == tenant_id)
-             .order_by(*table.primary_key.columns))
     for rows in db.session.execute(query.execution_options(yield_per=BATCH)).partitions():
         writer.writerows([_cell(v, c) for v, c in zip(row, columns, strict=True)]
                          for row in rows)
@@ -228,9 +251,43 @@ def remove_expired_exports() -> int:
     return len(expired)
 
 
+def retry_stalled_exports() -> int:
+    """The clock's job: an export still queued after STALLED_AFTER was never enqueued
+    (Redis was down) or its job was lost: enqueue it again (the job id makes a duplicate
+    harmless). One running for longer than RUNNING_AT_MOST lost its worker: failed."""
+    now = utcnow()
+    runs = db.session.execute(
+        select(ExportRun.id, ExportRun.tenant_id, ExportRun.kind, ExportRun.status)
+        .where(((ExportRun.status == QUEUED) & (ExportRun.created_at <= now - STALLED_AFTER))
+               | ((ExportRun.status == RUNNING)
+                  & (ExportRun.created_at <= now - RUNNING_AT_MOST)))
+        .execution_options(**{ALL_TENANTS: True})).all()
+    db.session.rollback()
+    for run_id, tenant_id, kind, status in runs:
+        if status == QUEUED:
+            enqueue(_job_of(kind), tenant_id, run_id, job_id=f"export-{run_id}")
+            continue
+        with bound_tenant(tenant_id):
+            db.session.execute(update(ExportRun).where(ExportRun.id == run_id,
+                                                       ExportRun.status == RUNNING)
+                               .values(status=FAILED, finished_at=now))
+            db.session.commit()
+    return len(runs)
+
+
+def _job_of(kind: str) -> Callable:
+    if kind == KIND_TENANT:
+        return build_tenant_export
+    from ct.exchange_export import build_exchanges_export  # it imports this module
+
+    return build_exchanges_export
+
+
 def remove_tenant_files(tenant_id: int) -> None:
     shutil.rmtree(tenant_folder(tenant_id), ignore_errors=True)
 
 
-# The clock process (``flask rq cron``) looks for expired files every hour.
+# The clock process (``flask rq cron``) looks for expired files every hour, and for
+# exports that never started every ten minutes.
 rq.cron_register(remove_expired_exports, 3600)
+rq.cron_register(retry_stalled_exports, 600)

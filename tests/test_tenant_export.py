@@ -22,6 +22,7 @@ from ct.tenant_export import (
     build_tenant_export,
     exported_columns,
     remove_expired_exports,
+    retry_stalled_exports,
     tenant_tables,
 )
 from tests.tenant_data import assert_full, populate, row_counts
@@ -99,7 +100,7 @@ def test_zip_has_a_file_per_tenant_table_with_only_this_tenants_rows(app, client
     files = read_zip(response)
     with app.app_context():
         tables = tenant_tables()
-        assert set(files) == {f"{t.name}.csv" for t in tables}
+        assert set(files) == {f"{t.name}.csv" for t in tables} | {"users.csv"}
         for table in tables:
             header, *rows = files[f"{table.name}.csv"]
             assert header == [c.name for c in exported_columns(table)]
@@ -110,6 +111,9 @@ def test_zip_has_a_file_per_tenant_table_with_only_this_tenants_rows(app, client
     everything = str(files)
     assert "Comment alpha" in everything and "Meeting alpha" in everything
     assert "beta" not in everything.lower()  # nothing of the other company
+    header, *people = files["users.csv"]
+    assert header == ["id", "email", "display_name", "language", "created_at"]
+    assert sorted(p[1] for p in people) == ["alice@alpha.fr", "arthur@alpha.fr"]
     assert files["audit_entries.csv"][1][files["audit_entries.csv"][0].index("action")] \
         == "settings.update"
 
@@ -121,6 +125,7 @@ def test_files_and_secrets_stay_out(app, client, auth, full):
     assert "secret_hash" not in files["invitations.csv"][0]
     assert "token_hash" not in files["calendar_tokens.csv"][0]
     assert "content" not in files["import_runs.csv"][0]
+    assert "password_hash" not in str(files) and "session_token" not in str(files)
     assert "Secret file" not in str(files)
 
 
@@ -157,6 +162,7 @@ def test_progress_queued_running_done(app, client, auth, tenants):
     fragment = client.get(url, headers=HX).get_data(as_text=True)
     assert "hx-trigger" not in fragment  # done: the polling stops
     assert 'value="100"' in fragment and 'id="export-download"' in fragment
+    assert "Download the ZIP file" in fragment
     assert f"/data/exports/{run_id}/download" in fragment
     run = the_run(app, tenants.a, run_id)
     assert run.status == DONE and run.processed == run.total > 0
@@ -245,3 +251,21 @@ def test_the_real_worker_builds_it(app, client, auth, tenants, run_worker):
     with app.app_context():
         assert db.session.scalar(select(db.func.count(ExportRun.id))
                                  .execution_options(**{ALL_TENANTS: True})) == 1
+
+
+def test_stalled_exports_are_retried_and_lost_ones_fail(app, client, auth, tenants):
+    queued = start(client, auth, tenants.a)
+    running = start(client, auth, tenants.a)
+    fresh = start(client, auth, tenants.a)
+    long_ago = utcnow() - timedelta(hours=7)
+    set_run(app, tenants.a, queued, created_at=long_ago)
+    set_run(app, tenants.a, running, created_at=long_ago, status=RUNNING)
+    with app.app_context():
+        rq.queue.empty()
+        assert retry_stalled_exports() == 2
+        assert [job.id for job in rq.queue.get_jobs()] == [f"export-{queued}"]
+    assert the_run(app, tenants.a, running).status == FAILED
+    assert the_run(app, tenants.a, fresh).status == "queued"
+    with app.app_context():
+        jobs = {job.func.__name__: job.interval for job in rq.make_cron_scheduler().get_jobs()}
+    assert jobs["retry_stalled_exports"] == 600
