@@ -25,7 +25,7 @@ from ct.jobs import enqueue_after_commit, tenant_job
 from ct.models import Exchange, Membership
 from ct.models.base import utcnow
 from ct.models.export_run import FAILED, KIND_EXCHANGES, QUEUED, ExportRun
-from ct.tenant_export import claim, report_progress, set_total, write_file
+from ct.tenant_export import JOB_TIMEOUT, claim, report_progress, set_total, write_file
 
 BOM = "\ufeff"
 
@@ -95,7 +95,7 @@ def start_exchanges_export(member: Membership, args: dict[str, str], sort: str,
     db.session.add(run)
     db.session.flush()
     enqueue_after_commit(build_exchanges_export, run.tenant_id, run.id,
-                         job_id=f"export-{run.id}")
+                         job_id=f"export-{run.id}", timeout=JOB_TIMEOUT)
     return run
 
 

@@ -57,7 +57,8 @@ def purge_closed_tenants() -> int:
         select(Tenant.id).where(Tenant.closing_at.is_not(None), Tenant.closing_at <= utcnow())
     ).all()
     for tenant_id in due:
-        enqueue(purge_tenant, tenant_id, job_id=f"tenant-purge-{tenant_id}")
+        # A large company's rows take a while to delete: longer than RQ's 3 minutes.
+        enqueue(purge_tenant, tenant_id, job_id=f"tenant-purge-{tenant_id}", timeout=3600)
     return len(due)
 
 

@@ -40,8 +40,10 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_AGE_DAYS = 7
 BATCH = 1000  # rows read per round trip, and per progress report
 USER_COLUMNS = ("id", "email", "display_name", "language", "created_at")
+# A million exchanges take minutes, more than RQ's default of three.
+JOB_TIMEOUT = 3 * 3600
 STALLED_AFTER = timedelta(minutes=10)
-RUNNING_AT_MOST = timedelta(hours=6)
+RUNNING_AT_MOST = timedelta(hours=6)  # two job timeouts: the worker is surely gone
 
 
 # --- Where the files are --------------------------------------------------------------
@@ -152,7 +154,7 @@ def start_tenant_export(member: Membership) -> ExportRun:
     db.session.add(run)
     db.session.flush()
     enqueue_after_commit(build_tenant_export, run.tenant_id, run.id,
-                         job_id=f"export-{run.id}")
+                         job_id=f"export-{run.id}", timeout=JOB_TIMEOUT)
     return run
 
 
@@ -265,7 +267,8 @@ def retry_stalled_exports() -> int:
     db.session.rollback()
     for run_id, tenant_id, kind, status in runs:
         if status == QUEUED:
-            enqueue(_job_of(kind), tenant_id, run_id, job_id=f"export-{run_id}")
+            enqueue(_job_of(kind), tenant_id, run_id, job_id=f"export-{run_id}",
+                    timeout=JOB_TIMEOUT)
             continue
         with bound_tenant(tenant_id):
             db.session.execute(update(ExportRun).where(ExportRun.id == run_id,

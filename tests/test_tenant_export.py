@@ -264,6 +264,7 @@ def test_stalled_exports_are_retried_and_lost_ones_fail(app, client, auth, tenan
         rq.queue.empty()
         assert retry_stalled_exports() == 2
         assert [job.id for job in rq.queue.get_jobs()] == [f"export-{queued}"]
+        assert rq.queue.get_jobs()[0].timeout == 3 * 3600  # minutes, not RQ's default 3
     assert the_run(app, tenants.a, running).status == FAILED
     assert the_run(app, tenants.a, fresh).status == "queued"
     with app.app_context():
