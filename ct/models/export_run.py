@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Index, Integer, String, select
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ct.extensions import db
@@ -51,7 +51,7 @@ class ExportRun(TenantScoped, db.Model):
     processed: Mapped[int] = mapped_column(Integer, default=0)
     # The file under EXPORT_DIR, relative to it; None until done and after expiry.
     file_name: Mapped[str | None] = mapped_column(String(FILE_NAME_MAX))
-    file_size: Mapped[int] = mapped_column(Integer, default=0)
+    file_size: Mapped[int] = mapped_column(BigInteger, default=0)  # a ZIP may pass 2 GB
     created_by_id: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -28,7 +28,7 @@ def upgrade():
     sa.Column('total', sa.Integer(), nullable=False),
     sa.Column('processed', sa.Integer(), nullable=False),
     sa.Column('file_name', sa.String(length=255), nullable=True),
-    sa.Column('file_size', sa.Integer(), nullable=False),
+    sa.Column('file_size', sa.BigInteger(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
