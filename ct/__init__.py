@@ -103,6 +103,7 @@ def browser_language() -> str:
 
 def _register_blueprints(app: Flask) -> None:
     from ct.blueprints import (
+        account_data,
         agenda,
         audit_log,
         auth,
@@ -127,7 +128,7 @@ def _register_blueprints(app: Flask) -> None:
 
     areas = (auth, home, members, groups, tiers, contacts, documents, products, projects, agenda,
              imports, search, settings, exchanges, exchange_list, email_templates, email_log,
-             calendar_feed, trash, audit_log)
+             calendar_feed, trash, audit_log, account_data)
     for area in areas:
         app.register_blueprint(area.bp)
     app.register_blueprint(calendar_feed.feed_bp)  # /calendar/<token>.ics, no tenant prefix

@@ -69,6 +69,14 @@ class Config:
     # The load benchmark's reference page and X-Query-Count header (bench/); off in production.
     BENCH_ROUTES = _bool("BENCH_ROUTES")
 
+    # Background exports: where their files are kept (one machine; docs/SCALING.md for
+    # more), for how long, and from how many exchanges the list's export becomes a job.
+    EXPORT_DIR = os.environ.get("EXPORT_DIR", str(INSTANCE_DIR / "exports"))
+    EXPORT_MAX_AGE_DAYS = int(os.environ.get("EXPORT_MAX_AGE_DAYS", "7"))
+    EXPORT_JOB_THRESHOLD = int(os.environ.get("EXPORT_JOB_THRESHOLD", "5000"))
+    # Days between an admin closing the company and the deletion of its data.
+    TENANT_CLOSING_GRACE_DAYS = int(os.environ.get("TENANT_CLOSING_GRACE_DAYS", "14"))
+
     INVITATION_MAX_AGE = int(os.environ.get("INVITATION_MAX_AGE", str(7 * 24 * 3600)))
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600"))
 

@@ -43,9 +43,11 @@ class QueueRedis(Redis):
         return super().from_url(url, **kwargs)
 
 
-def enqueue_after_commit(func: Callable, *args, job_id: str) -> None:
-    """Run ``func(*args)`` in the background once the current transaction commits."""
-    db.session.info.setdefault(_PENDING_KEY, []).append((func, args, job_id))
+def enqueue_after_commit(func: Callable, *args, job_id: str, timeout: int | None = None) -> None:
+    """Run ``func(*args)`` in the background once the current transaction commits.
+
+    ``timeout``: seconds the worker lets the job run (RQ's default: 3 minutes)."""
+    db.session.info.setdefault(_PENDING_KEY, []).append((func, args, job_id, timeout))
 
 
 @event.listens_for(Session, "after_commit")
@@ -54,8 +56,8 @@ def _release_jobs(session: Session) -> None:
     if not jobs or not has_app_context():
         return
     if current_app.config.get("REDIS_URL"):
-        for func, args, job_id in jobs:
-            _enqueue(func, args, job_id)
+        for func, args, job_id, timeout in jobs:
+            _enqueue(func, args, job_id, timeout)
     else:
         g.setdefault(_INLINE_KEY, []).extend(jobs)
 
@@ -65,9 +67,9 @@ def _drop_jobs(session: Session) -> None:
     session.info.pop(_PENDING_KEY, None)
 
 
-def _enqueue(func: Callable, args: tuple, job_id: str) -> bool:
+def _enqueue(func: Callable, args: tuple, job_id: str, timeout: int | None = None) -> bool:
     try:
-        rq.queue.enqueue(func, *args, job_id=job_id)
+        rq.queue.enqueue(func, *args, job_id=job_id, job_timeout=timeout)
     except Exception:  # Redis down: never fail the request, the relay enqueues it later
         log.warning("could not enqueue %s; the relay will retry", job_id, exc_info=True)
         return False
@@ -82,7 +84,7 @@ def run_inline_jobs(exc: BaseException | None = None) -> None:
     """
     jobs = g.pop(_INLINE_KEY, [])
     while jobs:
-        func, args, _job_id = jobs.pop(0)
+        func, args, _job_id, _timeout = jobs.pop(0)
         db.session.remove()
         try:
             func(*args)
@@ -93,15 +95,15 @@ def run_inline_jobs(exc: BaseException | None = None) -> None:
         jobs.extend(g.pop(_INLINE_KEY, []))  # released by the job itself: after it
 
 
-def enqueue(func: Callable, *args, job_id: str) -> bool:
+def enqueue(func: Callable, *args, job_id: str, timeout: int | None = None) -> bool:
     """Enqueue now (no transaction to wait for): the relay and periodic jobs use this.
 
     False when Redis refused it; inline (no Redis), the job runs at the end of the
     request or command.
     """
     if current_app.config.get("REDIS_URL"):
-        return _enqueue(func, args, job_id)
-    g.setdefault(_INLINE_KEY, []).append((func, args, job_id))
+        return _enqueue(func, args, job_id, timeout)
+    g.setdefault(_INLINE_KEY, []).append((func, args, job_id, timeout))
     return True
 
 

@@ -132,6 +132,7 @@ def run_worker(app, smtp):
             "MAIL_SUPPRESS_SEND": "0",
             "BASE_URL": app.config["BASE_URL"],
             "SECRET_KEY": app.config["SECRET_KEY"],
+            "EXPORT_DIR": app.config["EXPORT_DIR"],
         }
         started = time.monotonic()
         done = subprocess.run(

@@ -13,6 +13,7 @@ from ct.models.exchange import (
     ExchangeContact,
     ExchangeProduct,
 )
+from ct.models.export_run import ExportRun
 from ct.models.import_run import ImportRun
 from ct.models.invitation import Invitation
 from ct.models.membership import Group, GroupMember, Membership
@@ -27,7 +28,7 @@ from ct.models.user import User
 __all__ = [
     "AuditEntry", "CalendarToken", "Choice", "Contact", "Document", "EmailTemplate", "Event",
     "EventAssignee", "EventContact", "Exchange", "ExchangeCollaborator", "ExchangeContact",
-    "ExchangeProduct", "Group", "GroupMember", "ImportRun", "Invitation", "Membership",
-    "OutboxEmail", "Product", "Project", "Task", "Tenant", "TenantSettings", "Tiers", "TrashItem",
-    "User",
+    "ExchangeProduct", "ExportRun", "Group", "GroupMember", "ImportRun", "Invitation",
+    "Membership", "OutboxEmail", "Product", "Project", "Task", "Tenant", "TenantSettings",
+    "Tiers", "TrashItem", "User",
 ]

@@ -2,12 +2,13 @@
 
 import re
 import unicodedata
+from datetime import datetime
 
 from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ct.extensions import db
-from ct.models.base import Timestamps
+from ct.models.base import Timestamps, UTCDateTime
 
 NAME_MAX = 120
 SLUG_MAX = 60
@@ -33,6 +34,9 @@ class Tenant(Timestamps, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_MAX))
     slug: Mapped[str] = mapped_column(String(SLUG_MAX), unique=True)
+    # When an admin closes the company: the moment its data is deleted (the end of the
+    # grace period, see ct/tenant_closing.py); None while it is not closing.
+    closing_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @staticmethod
     def unique_slug(name: str) -> str:

@@ -1,52 +1,30 @@
-"""CSV export of the filtered exchanges list, streamed.
+"""CSV export of the filtered exchanges list: streamed, or a background job when large.
 
-The header leaves at once and rows follow in keyset batches, so a hundred thousand
-exchanges start downloading immediately and never sit in memory together. Spreadsheet
-friendly: UTF-8 with a byte order mark, comma or semicolon, formula-safe cells.
+Up to EXPORT_JOB_THRESHOLD exchanges, the header leaves at once and rows follow in
+keyset batches, so the download starts immediately and never sits in memory. Past it,
+a job writes the file and the member follows its progress on the export's page, with
+a link to the file when it is ready (ct/exchange_export.py writes both the same way).
+Spreadsheet friendly: UTF-8 with a byte order mark, comma or semicolon, formula-safe.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
-from flask import Response, g, request, stream_with_context
-from flask_babel import gettext as _
-from flask_babel import to_user_timezone
+from flask import Response, g, request, stream_with_context, url_for
+from flask_babel import get_locale
 
 from ct.blueprints.exchange_list import bp
 from ct.blueprints.exchange_list.forms import ListFilterForm
-from ct.blueprints.exchange_list.routes import chosen_sort, index
-from ct.csvio import safe_cell
-from ct.exchange_query import apply_filters, sorted_page, visible_exchanges
+from ct.blueprints.exchange_list.routes import chosen_sort, current_filters, index
+from ct.exchange_export import batches, is_large, start_exchanges_export
+from ct.exchange_query import apply_filters, visible_exchanges
+from ct.extensions import db
+from ct.htmx import redirect_to
 from ct.permissions import EXPORT, require_right
 from ct.tenancy import bound_tenant
 
 BATCH = 1000
-BOM = "\ufeff"
-
-
-def _header() -> list[str]:
-    return [_("Date"), _("Third party"), _("Contacts"), _("Mode"), _("Object"), _("Status"),
-            _("Made by"), _("Author"), _("Comment"), _("Document"), _("Project")]
-
-
-def _row(x, status_names: dict[str, str]) -> list[str]:
-    project = x.project
-    return [
-        to_user_timezone(x.occurred_at).strftime("%Y-%m-%d %H:%M"),
-        x.tiers.name,
-        ", ".join(c.full_name for c in x.contacts),
-        x.mode.display if x.mode else "",
-        x.object.display if x.object else "",
-        status_names.get(x.status, x.status),
-        x.made_by.user.display_name,
-        x.author.user.display_name,
-        x.comment or "",  # never the confidential comment: that one stays on the card
-        x.document.reference if x.document else "",
-        f"{project.reference} — {project.title}" if project else "",
-    ]
 
 
 @bp.get("/export.csv")
@@ -58,32 +36,19 @@ def export():
     query = apply_filters(visible_exchanges(g.membership), form.filters())
     sort = chosen_sort()
     delimiter = ";" if request.args.get("sep") == "semicolon" else ","
+    if is_large(query):
+        run = start_exchanges_export(g.membership, current_filters(), sort, delimiter,
+                                     str(get_locale()))
+        db.session.commit()
+        return redirect_to(url_for("account_data.export_run", run_id=run.id))
     tenant_id = g.tenant.id
     status_names = form.status_names
 
     def lines():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-
-        def flush() -> str:
-            text = buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-            return text
-
-        writer.writerow([safe_cell(cell) for cell in _header()])
-        yield BOM + flush()
-        # The request's own tenant binding ended when the view returned.
+        # The request's own tenant binding ends when the view returns.
         with bound_tenant(tenant_id):
-            cursor = None
-            while True:
-                page = sorted_page(query, sort, cursor, per_page=BATCH, for_export=True)
-                for x in page.items:
-                    writer.writerow([safe_cell(cell) for cell in _row(x, status_names)])
-                yield flush()
-                cursor = page.next_cursor
-                if cursor is None:
-                    break
+            for text, _count in batches(query, sort, delimiter, status_names, BATCH):
+                yield text
 
     filename = f"exchanges-{g.tenant.slug}-{date.today().isoformat()}.csv"
     return Response(

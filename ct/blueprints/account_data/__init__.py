@@ -1,0 +1,7 @@
+"""The company's data: export all of it, follow background exports, close the company."""
+
+from ct.current import tenant_blueprint
+
+bp = tenant_blueprint("account_data", __name__, "/data")
+
+from ct.blueprints.account_data import routes  # noqa: E402,F401

@@ -1,0 +1,90 @@
+"""A company with a row in every tenant table, and the row counts of a tenant, table by
+table: what the export and the closing tests compare.
+
+``populate`` must fill every table that ``tenant_tables()`` lists; ``assert_full``
+fails with the name of a new table nobody added here yet.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from ct.extensions import db
+from ct.models import (
+    AuditEntry,
+    CalendarToken,
+    EmailTemplate,
+    Event,
+    EventAssignee,
+    EventContact,
+    Exchange,
+    ExchangeCollaborator,
+    ExchangeContact,
+    ExchangeProduct,
+    ExportRun,
+    ImportRun,
+    Invitation,
+    Membership,
+    OutboxEmail,
+    Task,
+    TenantSettings,
+)
+from ct.models.base import utcnow
+from ct.tenancy import bound_tenant
+from ct.tenant_export import tenant_tables
+from tests.exchange_records import Side, _side
+
+
+def populate(app, tenant, name: str) -> Side:
+    """The records of exchange_records plus a row in each remaining tenant table;
+    ``name`` marks this tenant's texts (an exchange comment, a task, an event)."""
+    with app.app_context():
+        side = _side(tenant)
+        with bound_tenant(tenant.id):
+            admin = db.session.scalar(select(Membership).where(Membership.id == side.admin))
+            exchange = Exchange(tiers_id=side.tiers, author_id=side.admin, made_by_id=side.member,
+                                comment=f"Comment {name}", mode_id=side.mode,
+                                object_id=side.object, document_id=side.document,
+                                project_id=side.project)
+            event = Event(title=f"Meeting {name}", starts_at=utcnow(),
+                          ends_at=utcnow() + timedelta(hours=1))
+            db.session.add_all([exchange, event])
+            db.session.flush()
+            settings = db.session.scalar(select(TenantSettings))
+            if settings is None:
+                db.session.add(TenantSettings.current())
+            db.session.add_all([
+                ExchangeContact(exchange_id=exchange.id, contact_id=side.contact),
+                ExchangeCollaborator(exchange_id=exchange.id, membership_id=side.member),
+                ExchangeProduct(exchange_id=exchange.id, product_id=side.product),
+                EventAssignee(event_id=event.id, membership_id=side.member),
+                EventContact(event_id=event.id, contact_id=side.contact),
+                Task(label=f"Task {name}"),
+                EmailTemplate(name="exchange_new", language="fr", subject=f"Sujet {name}",
+                              body_text="Bonjour", body_html="<p>Bonjour</p>"),
+                ImportRun(kind="tiers", filename="tiers.csv", encoding="utf-8", delimiter=",",
+                          content=b"name\nSecret file\n"),
+                OutboxEmail(kind="test", to_email=f"someone@{name}.test", subject="Hello",
+                            body_text="Hello"),
+                ExportRun(kind="tenant", created_by_id=side.admin),
+            ])
+            CalendarToken.issue(admin)
+            Invitation.issue(f"guest@{name}.test", "member", admin)
+            AuditEntry.record(admin, "settings.update", {"x": 1}, {"x": 2})
+            db.session.commit()
+        return side
+
+
+def row_counts(app, tenant_id: int) -> dict[str, int]:
+    """Rows of ``tenant_id`` in each tenant table (read past the scoping on purpose)."""
+    with app.app_context():
+        return {t.name: db.session.scalar(select(func.count()).select_from(t)
+                                          .where(t.c.tenant_id == tenant_id))
+                for t in tenant_tables()}
+
+
+def assert_full(counts: dict[str, int]) -> None:
+    empty = sorted(name for name, count in counts.items() if not count)
+    assert not empty, f"add a row of {empty} to tests/tenant_data.populate()"
