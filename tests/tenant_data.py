@@ -30,6 +30,7 @@ from ct.models import (
     OutboxEmail,
     Task,
     TenantSettings,
+    TrashItem,
 )
 from ct.models.base import utcnow
 from ct.tenancy import bound_tenant
@@ -69,6 +70,8 @@ def populate(app, tenant, name: str) -> Side:
                 OutboxEmail(kind="test", to_email=f"someone@{name}.test", subject="Hello",
                             body_text="Hello"),
                 ExportRun(kind="tenant", created_by_id=side.admin),
+                TrashItem(kind="exchange", record_id=999_999, label=f"Exchange {name}",
+                          payload={}, deleted_by_id=side.admin),
             ])
             CalendarToken.issue(admin)
             Invitation.issue(f"guest@{name}.test", "member", admin)

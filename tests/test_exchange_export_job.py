@@ -76,7 +76,7 @@ def test_a_large_list_becomes_a_job_with_the_same_file(app, client, auth, world)
     run = the_run(app, world, run_id)
     assert run.status == DONE and run.total == run.processed == 8
     page = client.get(f"/t/{world.slug}/data/exports/{run_id}").get_data(as_text=True)
-    assert "hx-trigger" not in page and "Download the CSV file" in page
+    assert 'hx-trigger="every 1s"' not in page and "Download the CSV file" in page
     response = fetch(client, f"/t/{world.slug}/data/exports/{run_id}/download")
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/csv")

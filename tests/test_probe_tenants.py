@@ -79,7 +79,7 @@ PLAIN_FIELDS = {
     "sort", "start", "starts_at", "status", "street", "subject", "task_due_date",
     "task_label", "tiers_locked", "tiers_q", "contacts_q", "title", "to", "town", "website",
     "when", "who", "widget_days", "kinds", "document-import-lines", "document-new-label",
-    "status-import-lines", "status-new-label", "from", "type", "move", "shown",
+    "status-import-lines", "status-new-label", "from", "type", "move", "shown", "company_name",
 }
 DESTRUCTIVE = ("delete", "remove", "deactivate", "close", "cancel", "revoke", "reset")
 # Sub-forms of the exchange form (new tiers / new contact swapped in), the home widgets' order.

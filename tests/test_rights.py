@@ -43,6 +43,7 @@ from ct.permissions import (
     WRITE_EXCHANGES,
 )
 from ct.tenancy import bound_tenant
+from ct.tenant_export import build_tenant_export, start_tenant_export
 from tests.admin_support import choice_id, log_in, make_product, set_rights, snapshot
 from tests.auth_support import PASSWORD
 from tests.exchange_records import records  # noqa: F401 (a fixture of ids)
@@ -69,7 +70,9 @@ class Route:
 
     def send(self, client, slug: str, ids):
         data = {k.format_map(ids): v.format_map(ids) for k, v in self.data.items()}
-        return client.open(self.url(slug, ids), method=self.method, data=data)
+        response = client.open(self.url(slug, ids), method=self.method, data=data)
+        response.close()  # a file download (an export) keeps its file open until closed
+        return response
 
     def __str__(self):
         return f"{self.method} {self.path}" + (f" {self.data.get('action')}"
@@ -230,6 +233,12 @@ ADMIN_ONLY = [
     Route("GET", "/email-log/{email}/html"),
     Route("POST", "/email-log/{email}/retry"),
     Route("GET", "/audit/"),
+    Route("GET", "/data/"),
+    Route("POST", "/data/export"),
+    Route("GET", "/data/exports/{export_run}"),
+    Route("GET", "/data/exports/{export_run}/download"),
+    Route("POST", "/data/close", {"company_name": "Alpha Conseil"}),
+    Route("POST", "/data/close/cancel"),
     Route("GET", "/trash/"),
     *get_and_post("/trash/{trash_item}/purge"),
     # Last: restoring empties the trash item the purge rows above act on.
@@ -319,11 +328,14 @@ def ids(app, tenants, records) -> Ids:  # noqa: F811
         db.session.add_all([closed, run, email, binned, *exchanges])
         db.session.commit()
         trash_item = trash.trash_exchange(binned, admin)
+        export = start_tenant_export(admin)
         db.session.commit()
         found = {"admin": admin.id, "other": other.id, "invitation": invitation.id,
                  "closed_tiers": closed.id, "run": run.id, "email": email.id,
                  "exchange": exchanges[0].id, "own": exchanges[1].id,
-                 "trash_item": trash_item.id}
+                 "trash_item": trash_item.id, "export_run": export.id}
+    with app.app_context():
+        build_tenant_export(tenants.a.id, found["export_run"])  # a file to download
     return Ids(found | {
         "member": tenants.a.member_membership_id,
         "group": tenants.a.group_id,

@@ -105,10 +105,11 @@ def crawl(app, client, slug: str, seeds: list[str]):
         path = url.removeprefix("hx:")
         response = client.get(path, headers={"HX-Request": "true"} if fragment else {})
         statuses[url] = response.status_code
-        body = response.get_data(as_text=True)  # a streamed export must be read to the end
+        body = response.get_data()  # a streamed export must be read to the end
         response.close()
         if response.status_code != 200 or "html" not in response.content_type:
             continue
+        body = body.decode()
         found = Targets(path)
         found.feed(body)
         for target in found.posts:

@@ -114,8 +114,8 @@ def test_zip_has_a_file_per_tenant_table_with_only_this_tenants_rows(app, client
     header, *people = files["users.csv"]
     assert header == ["id", "email", "display_name", "language", "created_at"]
     assert sorted(p[1] for p in people) == ["alice@alpha.fr", "arthur@alpha.fr"]
-    assert files["audit_entries.csv"][1][files["audit_entries.csv"][0].index("action")] \
-        == "settings.update"
+    audit_header, *audit_rows = files["audit_entries.csv"]
+    assert "settings.update" in {row[audit_header.index("action")] for row in audit_rows}
 
 
 def test_files_and_secrets_stay_out(app, client, auth, full):
@@ -187,7 +187,7 @@ def test_a_redelivered_job_does_nothing_and_a_failure_says_so(app, client, auth,
     run = the_run(app, tenants.a, second)
     assert run.status == FAILED and run.file_name is None
     page = client.get(f"/t/{tenants.a.slug}/data/exports/{second}").get_data(as_text=True)
-    assert "The export failed" in page and "hx-trigger" not in page
+    assert "The export failed" in page and 'hx-trigger="every 1s"' not in page
     assert fetch(client, f"/t/{tenants.a.slug}/data/exports/{second}/download").status_code == 404
     assert not list(Path(app.config["EXPORT_DIR"]).rglob("*.part"))
 
