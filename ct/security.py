@@ -1,6 +1,8 @@
-"""Security headers sent with every response."""
+"""Security headers sent with every response, and the end of a user's sessions."""
 
-from flask import request
+import secrets
+
+from flask import current_app, request
 
 CSP = "; ".join(
     [
@@ -25,6 +27,19 @@ def add_security_headers(response):
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
-    if request.is_secure:
+    # Behind a TLS-terminating proxy the request itself looks like plain HTTP: a
+    # deployment served over HTTPS (secure cookies, BASE_URL https://…) says so.
+    if request.is_secure or current_app.config.get("SESSION_COOKIE_SECURE"):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
+
+
+def end_every_session(user) -> None:
+    """Make every session cookie and remember-me cookie of ``user`` worthless.
+
+    The session lives in a signed cookie; what makes it valid is the user's session
+    token inside it (see User.get_id and the user loader). A new token means that a
+    cookie copied before — even replayed after a logout — is anonymous. The caller
+    commits.
+    """
+    user.session_token = secrets.token_hex(16)
