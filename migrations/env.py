@@ -111,6 +111,10 @@ def run_migrations_online():
         )
 
         with context.begin_transaction():
+            if connection.dialect.name == 'postgresql':
+                # Data migrations span every tenant; FORCE holds the owner to the policy
+                # too (a superuser owner bypasses it: the tests would not notice).
+                connection.exec_driver_sql("SELECT set_config('app.all_tenants', 'on', true)")
             context.run_migrations()
             _keep_tenant_tables_protected(connection)
 
