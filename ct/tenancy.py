@@ -3,7 +3,8 @@
 The bound tenant lives in a context variable. Every ORM statement that touches a
 tenant-owned model gets ``tenant_id == bound`` added automatically; a statement on a
 tenant-owned model with no tenant bound raises. New rows are stamped with the bound
-tenant, and rows of another tenant are refused at flush.
+tenant, and rows of another tenant are refused at flush. On PostgreSQL each transaction
+also tells the database its tenant, for row-level security (docs/TENANCY.md, layer 5).
 
 This module sits below the models: it imports none of them.
 """
