@@ -209,8 +209,11 @@ def _across_tenants(state: ORMExecuteState):
 
 @event.listens_for(Session, "after_begin")
 def _begin_with_tenant(session: Session, transaction, connection) -> None:
-    session.info.pop(_APPLIED, None)
-    _tell_database(session, connection)
+    # A transaction starts with no tenant (the settings are only ever set local to a
+    # transaction): a round trip is needed only once a tenant is bound.
+    session.info[_APPLIED] = ""
+    if _bound_tenant.get() is not None:
+        _tell_database(session, connection)
 
 
 @event.listens_for(Session, "after_transaction_end")
