@@ -7,6 +7,9 @@ PYTEST := $(VENV)/bin/pytest
 VENDOR := ct/static/vendor
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/ct_test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# On PostgreSQL the owner (TEST_DATABASE_URL) migrates; the app connects as this role,
+# which owns nothing and is held by row-level security (created by the migration).
+TEST_APP_ROLE ?= ct_app
 
 .PHONY: run test test-postgres test-sqlite setup assets translations lint clean \
 	bench soak bench-smoke soak-smoke
@@ -27,7 +30,8 @@ test: setup
 	$(MAKE) test-sqlite
 
 test-postgres:
-	TEST_DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PYTEST) $(PYTEST_ARGS)
+	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_APP_ROLE=$(TEST_APP_ROLE) \
+		REDIS_URL=$(TEST_REDIS_URL) $(PYTEST) $(PYTEST_ARGS)
 
 test-sqlite:
 	TEST_DATABASE_URL=sqlite REDIS_URL=$(TEST_REDIS_URL) $(PYTEST) $(PYTEST_ARGS)

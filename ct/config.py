@@ -27,6 +27,13 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'ct.sqlite3'}")
     )
+    # On PostgreSQL the application connects with a role that owns nothing and is held by
+    # row-level security; migrations run as the owner of the tables (docs/TENANCY.md).
+    # Unset: migrations use DATABASE_URL (SQLite, or one role for both on a laptop).
+    MIGRATION_DATABASE_URI = (
+        _database_url(os.environ["MIGRATION_DATABASE_URL"])
+        if os.environ.get("MIGRATION_DATABASE_URL") else None
+    )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
 
@@ -49,10 +56,13 @@ class Config:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
+    # Served over HTTPS (production): Secure cookies with the __Host- prefix, which the
+    # browser accepts only from HTTPS, for this exact host and path "/". Over plain HTTP
+    # (make run, the tests) the browser would drop such cookies: plain names then.
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE",
+                                  default=BASE_URL.startswith("https://"))
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
     RQ_QUEUES = ["default"]
@@ -84,6 +94,10 @@ class Config:
         # Redis-backed rate limits and queue when REDIS_URL is set, in-process otherwise.
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RQ_CONNECTION = self.REDIS_URL or "redis://127.0.0.1:6379/0"
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        if self.SESSION_COOKIE_SECURE:
+            self.SESSION_COOKIE_NAME = "__Host-session"
+            self.REMEMBER_COOKIE_NAME = "__Host-remember_token"
 
 
 class TestConfig(Config):
@@ -96,4 +110,5 @@ class TestConfig(Config):
     MAIL_SUPPRESS_SEND = False
     MAIL_SERVER = "127.0.0.1"
     BASE_URL = "http://ct.test"
+    SESSION_COOKIE_SECURE = False  # the test client speaks plain HTTP
     PASSWORD_HASH_FAST = True  # argon2 with a small cost, the suite hashes many passwords

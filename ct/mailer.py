@@ -19,7 +19,7 @@ from ct.extensions import db, mail, rq
 from ct.jobs import enqueue, enqueue_after_commit
 from ct.models.base import utcnow
 from ct.models.outbox import FAILED, PENDING, SENDING, SENT, STALE_CLAIM, OutboxEmail
-from ct.tenancy import ALL_TENANTS
+from ct.tenancy import ALL_TENANTS, bound_tenant
 
 log = logging.getLogger(__name__)
 
@@ -87,21 +87,27 @@ def send_email(email_id: int) -> str:
         message = _claim(email_id)
         if message is None:
             return "skipped"
-        try:
-            _deliver(message)
-        except Exception as error:  # SMTP refused, unreachable, timed out, bad address…
-            message.record_failure(_describe(error))
-            db.session.commit()
-            log.warning("email %s not sent (attempt %s): %s", email_id, message.attempts,
-                        message.last_error)
-            return message.status
-        message.status = SENT
-        message.sent_at = utcnow()
-        message.last_error = None
-        db.session.commit()
-        return SENT
+        # Found across tenants; written back as its own tenant (row-level security).
+        with bound_tenant(message.tenant_id):
+            return _send_claimed(message)
     finally:
         db.session.remove()
+
+
+def _send_claimed(message: OutboxEmail) -> str:
+    try:
+        _deliver(message)
+    except Exception as error:  # SMTP refused, unreachable, timed out, bad address…
+        message.record_failure(_describe(error))
+        db.session.commit()
+        log.warning("email %s not sent (attempt %s): %s", message.id, message.attempts,
+                    message.last_error)
+        return message.status
+    message.status = SENT
+    message.sent_at = utcnow()
+    message.last_error = None
+    db.session.commit()
+    return SENT
 
 
 def _deliver(message: OutboxEmail) -> None:

@@ -1,4 +1,9 @@
-"""Password policy: long enough, not absurdly long, not one of the most common ones."""
+"""Password policy: long enough, not absurdly long, not one of the most common ones.
+
+ct/data/common-passwords.txt: common French passwords, then the 20,000 most common
+passwords of public breach lists as Django's password validation ships them (BSD
+licence), one per line, compared case-insensitively.
+"""
 
 from functools import cache
 from pathlib import Path

@@ -3,7 +3,8 @@
 The bound tenant lives in a context variable. Every ORM statement that touches a
 tenant-owned model gets ``tenant_id == bound`` added automatically; a statement on a
 tenant-owned model with no tenant bound raises. New rows are stamped with the bound
-tenant, and rows of another tenant are refused at flush.
+tenant, and rows of another tenant are refused at flush. On PostgreSQL each transaction
+also tells the database its tenant, for row-level security (docs/TENANCY.md, layer 5).
 
 This module sits below the models: it imports none of them.
 """
@@ -15,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import ForeignKey, ForeignKeyConstraint, UniqueConstraint, event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import (
     Mapped,
     ORMExecuteState,
@@ -108,13 +110,16 @@ def _touches_tenant_data(state: ORMExecuteState) -> bool:
 
 
 @event.listens_for(Session, "do_orm_execute")
-def _scope_to_tenant(state: ORMExecuteState) -> None:
-    if state.is_column_load or state.execution_options.get(ALL_TENANTS):
-        return
+def _scope_to_tenant(state: ORMExecuteState):
+    _tell_database(state.session)
+    if state.execution_options.get(ALL_TENANTS):
+        return _across_tenants(state)
+    if state.is_column_load:
+        return None
     if not (state.is_select or state.is_update or state.is_delete):
-        return
+        return None
     if not _touches_tenant_data(state):
-        return
+        return None
     tenant_id = _bound_tenant.get()
     if tenant_id is None:
         raise TenantNotBound(
@@ -129,10 +134,12 @@ def _scope_to_tenant(state: ORMExecuteState) -> None:
             track_closure_variables=False,
         )
     )
+    return None
 
 
 @event.listens_for(Session, "before_flush")
 def _stamp_and_check_tenant(session: Session, flush_context, instances) -> None:
+    _tell_database(session)
     tenant_id = _bound_tenant.get()
     for obj in session.new:
         if not isinstance(obj, TenantScoped):
@@ -150,17 +157,66 @@ def _stamp_and_check_tenant(session: Session, flush_context, instances) -> None:
             raise CrossTenantWrite(f"{type(obj).__name__} belongs to another tenant")
 
 
-@event.listens_for(Session, "after_begin")
-def _set_database_tenant(session: Session, transaction, connection) -> None:
-    """Tell PostgreSQL which tenant this transaction serves (row-level security).
+# --- PostgreSQL row-level security (docs/TENANCY.md) -------------------------------
+# Every tenant table has a policy that shows and accepts only the rows of the tenant in
+# the transaction's ``app.tenant_id`` setting; ``app.all_tenants = 'on'`` lifts it for
+# one ALL_TENANTS statement. Both are set with set_config(..., true): local to the
+# transaction, so a pooled connection never carries a tenant into the next request.
 
-    set_config(..., true) is local to the transaction, so a pooled connection never
-    carries a tenant into the next request.
+_APPLIED = "ct_database_tenant"  # session.info: the tenant this transaction carries
+
+
+def _on_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _tell_database(session: Session, connection=None) -> None:
+    """Bring the transaction's ``app.tenant_id`` in line with the bound tenant.
+
+    Called before every statement and flush, because the tenant is often bound after
+    the transaction began (the login loader's query opens it, the URL binds it next).
     """
-    if connection.dialect.name != "postgresql":
+    if not _on_postgresql(session):
         return
+    # Beginning the transaction here applies the tenant already (after_begin).
+    connection = connection or session.connection()
     tenant_id = _bound_tenant.get()
-    connection.execute(
-        text("SELECT set_config('app.tenant_id', :tenant, true)"),
-        {"tenant": "" if tenant_id is None else str(tenant_id)},
-    )
+    wanted = "" if tenant_id is None else str(tenant_id)
+    if session.info.get(_APPLIED) == wanted:
+        return
+    connection.execute(text("SELECT set_config('app.tenant_id', :tenant, true)"),
+                       {"tenant": wanted})
+    session.info[_APPLIED] = wanted
+
+
+def _across_tenants(state: ORMExecuteState):
+    """Run one ALL_TENANTS statement with the database policy lifted for it alone."""
+    session = state.session
+    if not _on_postgresql(session):
+        return None  # the statement runs as usual, unscoped
+    connection = session.connection()
+    connection.execute(text("SELECT set_config('app.all_tenants', 'on', true)"))
+    try:
+        result = state.invoke_statement()
+    except DBAPIError:
+        raise  # the transaction is aborted: its rollback ends the setting too
+    except BaseException:
+        connection.execute(text("SELECT set_config('app.all_tenants', '', true)"))
+        raise
+    connection.execute(text("SELECT set_config('app.all_tenants', '', true)"))
+    return result
+
+
+@event.listens_for(Session, "after_begin")
+def _begin_with_tenant(session: Session, transaction, connection) -> None:
+    # A transaction starts with no tenant (the settings are only ever set local to a
+    # transaction): a round trip is needed only once a tenant is bound.
+    session.info[_APPLIED] = ""
+    if _bound_tenant.get() is not None:
+        _tell_database(session, connection)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_applied_tenant(session: Session, transaction) -> None:
+    # Commit and rollback reset the settings (a rolled back savepoint too).
+    session.info.pop(_APPLIED, None)

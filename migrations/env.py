@@ -1,6 +1,7 @@
 import logging
 from logging.config import fileConfig
 
+import sqlalchemy as sa
 from flask import current_app
 
 from alembic import context
@@ -16,6 +17,11 @@ logger = logging.getLogger('alembic.env')
 
 
 def get_engine():
+    # Migrations run as the owner of the tables; the application may connect with a
+    # role that owns nothing (MIGRATION_DATABASE_URL, docs/TENANCY.md).
+    owner_url = current_app.config.get('MIGRATION_DATABASE_URI')
+    if owner_url:
+        return sa.create_engine(owner_url, poolclass=sa.pool.NullPool)
     return current_app.extensions['migrate'].db.engine
 
 
@@ -105,7 +111,27 @@ def run_migrations_online():
         )
 
         with context.begin_transaction():
+            if connection.dialect.name == 'postgresql':
+                # Data migrations span every tenant; FORCE holds the owner to the policy
+                # too (a superuser owner bypasses it: the tests would not notice).
+                connection.exec_driver_sql("SELECT set_config('app.all_tenants', 'on', true)")
             context.run_migrations()
+            _keep_tenant_tables_protected(connection)
+
+
+def _keep_tenant_tables_protected(connection):
+    """Once row-level security is on, tables added by any later migration get it too,
+    and the application's role their grants: nobody has to remember."""
+    from ct.db_setup import (app_role, grant_app_role, is_protected,
+                             keep_search_on_its_indexes, protect_tenant_tables)
+
+    if connection.dialect.name != 'postgresql' or not is_protected(connection):
+        return
+    protect_tenant_tables(connection)
+    keep_search_on_its_indexes(connection)
+    role = app_role(current_app.config)
+    if role:
+        grant_app_role(connection, role)
 
 
 if context.is_offline_mode():

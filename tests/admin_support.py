@@ -11,12 +11,14 @@ from ct.models import AuditEntry, Choice, Exchange, Membership, Product, TenantS
 from ct.permissions import ROLE_MEMBER
 from ct.tenancy import bound_tenant
 from tests.auth_support import PASSWORD
+from tests.conftest import owner_engine
 
 
 def snapshot(app) -> dict[str, list[tuple]]:
     """Every row of every table: equal before and after proves that nothing changed
     (row counts alone would miss an update)."""
-    with app.app_context(), db.engine.connect() as conn:
+    # The owner's connection: the app's role would see no tenant's rows here.
+    with app.app_context(), owner_engine().connect() as conn:
         return {
             table.name: sorted(
                 (tuple(repr(v) for v in row) for row in conn.execute(sa.select(table))),

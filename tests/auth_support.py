@@ -14,6 +14,7 @@ from wtforms.i18n import get_translations
 from ct.extensions import db
 from ct.models import OutboxEmail
 from ct.tenancy import ALL_TENANTS
+from tests.conftest import owner_engine
 
 PASSWORD = "correct horse battery"  # the password of the users made by the conftest fixtures
 STRONG_PASSWORD = "une phrase facile a retenir"
@@ -22,7 +23,8 @@ NEW_PASSWORD = "another long sentence here"
 
 def row_counts(app) -> dict[str, int]:
     """Rows of every table: equal before and after proves that nothing was written."""
-    with app.app_context(), db.engine.connect() as conn:
+    # The owner's connection: the app's role would see no tenant's rows here.
+    with app.app_context(), owner_engine().connect() as conn:
         return {
             table.name: conn.scalar(sa.select(sa.func.count()).select_from(table))
             for table in db.metadata.sorted_tables

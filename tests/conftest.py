@@ -3,6 +3,10 @@
 TEST_DATABASE_URL picks the database: a PostgreSQL URL (default: the local server) or
 ``sqlite`` for a throw-away SQLite file. REDIS_URL points at a Redis database the
 suite may flush (default: 15 on the local server).
+
+On PostgreSQL the suite runs as in production: TEST_DATABASE_URL's role (the owner)
+creates the schema, and the app connects as TEST_APP_ROLE (default ``ct_app``, created by
+the migration if missing), a role that owns nothing and is held by row-level security.
 """
 
 from __future__ import annotations
@@ -28,11 +32,28 @@ pytest_plugins = ["tests.smtp"]
 PASSWORD = "correct horse battery"
 
 
+APP_ROLE = os.environ.get("TEST_APP_ROLE", "ct_app")
+
+
 def _database_uri(tmp_dir: str) -> str:
+    """The owner's URL: it migrates and empties the tables."""
     url = os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/ct_test")
     if url == "sqlite":
         return f"sqlite:///{tmp_dir}/ct-test.sqlite3"
     return _database_url(url)
+
+
+def _app_uri(owner_uri: str) -> str:
+    """The application's URL: the owner's database, as the role without privileges
+    (local servers trust 127.0.0.1; elsewhere put the password in TEST_DATABASE_URL's
+    form through TEST_APP_DATABASE_URL)."""
+    if not owner_uri.startswith("postgresql"):
+        return owner_uri
+    explicit = os.environ.get("TEST_APP_DATABASE_URL")
+    if explicit:
+        return _database_url(explicit)
+    url = sa.make_url(owner_uri).set(username=APP_ROLE, password=None)
+    return url.render_as_string(hide_password=False)
 
 
 def _ensure_postgres_database(uri: str) -> None:
@@ -44,6 +65,22 @@ def _ensure_postgres_database(uri: str) -> None:
         if not exists:
             conn.execute(sa.text(f'CREATE DATABASE "{url.database}"'))
     admin.dispose()
+
+
+_owner_engine: sa.Engine | None = None
+
+
+def owner_engine() -> sa.Engine:
+    """The connection of the tables' owner (DDL, TRUNCATE, checks of the catalog)."""
+    assert _owner_engine is not None, "the app fixture creates it"
+    return _owner_engine
+
+
+def set_connection_tenant(conn: sa.Connection, tenant_id: int | None) -> None:
+    """Bind a tenant on a raw connection's transaction, as the ORM session does."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT set_config('app.tenant_id', :t, true)"),
+                     {"t": "" if tenant_id is None else str(tenant_id)})
 
 
 def _drop_everything(engine: sa.Engine) -> None:
@@ -60,23 +97,28 @@ def tmp_dir():
 
 @pytest.fixture(scope="session")
 def app(tmp_dir):
+    global _owner_engine
     uri = _database_uri(tmp_dir)
     if uri.startswith("postgresql"):
         _ensure_postgres_database(uri)
 
     class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = uri
+        SQLALCHEMY_DATABASE_URI = _app_uri(uri)
+        MIGRATION_DATABASE_URI = uri if uri.startswith("postgresql") else None
         WTF_CSRF_ENABLED = False  # the CSRF tests switch it back on
         RQ_ASYNC = True  # jobs wait in Redis for a real worker, as in production
+        EXPORT_DIR = str(Path(tmp_dir) / "exports")  # never the instance folder
 
     app = create_app(Config)
     with app.app_context():
-        _drop_everything(db.engine)
+        _owner_engine = db.engine if uri.startswith("sqlite") else sa.create_engine(uri)
+        _drop_everything(_owner_engine)
         upgrade(directory=str(ROOT / "migrations"))  # the suite runs on the real migrations
     yield app
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+        _owner_engine.dispose()
 
 
 @pytest.fixture(autouse=True)
@@ -101,7 +143,7 @@ def clean_state(app):
 
 def _empty_tables() -> None:
     tables = list(reversed(db.metadata.sorted_tables))
-    with db.engine.begin() as conn:
+    with owner_engine().begin() as conn:  # TRUNCATE is the owner's
         if conn.dialect.name == "postgresql":
             names = ", ".join(f'"{t.name}"' for t in tables)
             conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")

@@ -25,6 +25,7 @@ from ct.benchdata.accounts import (
 )
 from ct.extensions import db, limiter
 from tests.conftest import PASSWORD as TEST_PASSWORD
+from tests.conftest import owner_engine
 
 SCALE = 0.0005
 DAY = date(2026, 6, 15)
@@ -54,8 +55,9 @@ LINKS = [
 
 
 def _dsn(app) -> str:
-    return sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"]).set(
-        drivername="postgresql").render_as_string(hide_password=False)
+    # The generator truncates and rebuilds keys: the owner's work, not the app role's.
+    owner = app.config.get("MIGRATION_DATABASE_URI") or app.config["SQLALCHEMY_DATABASE_URI"]
+    return sa.make_url(owner).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def _load(app, seed: int = 7) -> dict[str, int]:
@@ -66,7 +68,9 @@ def _load(app, seed: int = 7) -> dict[str, int]:
 
 
 def _scalar(sql: str, **params):
-    return db.session.execute(sa.text(sql), params).scalar()
+    # The owner sees every tenant's rows; the app's role sees one tenant at a time.
+    with owner_engine().connect() as conn:
+        return conn.execute(sa.text(sql), params).scalar()
 
 
 def _foreign_keys() -> int:
@@ -94,7 +98,7 @@ def clean_at_the_end(app):
     with app.app_context():
         db.session.remove()
         names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-        with db.engine.begin() as conn:
+        with owner_engine().begin() as conn:
             if conn.dialect.name == "postgresql":
                 conn.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
             else:
@@ -144,9 +148,10 @@ def test_counts_of_the_large_and_small_companies(loaded, session):
     biggest = _scalar("SELECT count(*) FROM exchanges WHERE tenant_id = :t "
                       "GROUP BY tiers_id ORDER BY count(*) DESC LIMIT 1", t=bench)
     assert biggest == size.big_tiers_exchanges
-    per_exchange = db.session.execute(sa.text(
-        "SELECT min(n), max(n) FROM (SELECT e.id, count(c.id) AS n FROM exchanges e "
-        "LEFT JOIN exchange_contacts c ON c.exchange_id = e.id GROUP BY e.id) x")).one()
+    with owner_engine().connect() as conn:
+        per_exchange = conn.execute(sa.text(
+            "SELECT min(n), max(n) FROM (SELECT e.id, count(c.id) AS n FROM exchanges e "
+            "LEFT JOIN exchange_contacts c ON c.exchange_id = e.id GROUP BY e.id) x")).one()
     assert tuple(per_exchange) == (1, 3)
     other = _scalar("SELECT id FROM tenants WHERE slug = :s", s=small_slug(SMALL_TENANTS))
     assert count("tiers", other) == small.tiers

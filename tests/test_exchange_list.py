@@ -247,7 +247,9 @@ def test_queries_do_not_grow_with_rows(app, client, auth, world):  # noqa: F811
     rows(5, 60)
     many, shown = queries()
     assert shown == 50
-    assert many == few <= 12
+    # 11 reads, and on PostgreSQL the tenant handed to row-level security plus the two
+    # settings around the workspace switcher's cross-tenant statement.
+    assert many == few <= 14
 
 
 def test_nav_links_to_the_list_and_another_tenant_gets_404(client, auth, world):  # noqa: F811

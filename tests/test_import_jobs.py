@@ -11,6 +11,7 @@ from ct.extensions import db
 from ct.importing import runner
 from ct.models import Contact, ImportRun, Tiers
 from ct.tenancy import bound_tenant
+from tests.conftest import set_connection_tenant
 from tests.test_import_support import (
     add_tiers,
     csv_bytes,
@@ -181,6 +182,7 @@ def test_progress_is_visible_while_the_import_transaction_is_open(app, client, a
         # What another connection (the status page) sees at this moment.
         engine = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
         with engine.connect() as conn:
+            set_connection_tenant(conn, tenants.a.id)
             seen.append((
                 conn.scalar(sa.text("SELECT processed FROM import_runs WHERE id = :id"),
                             {"id": run_id}),

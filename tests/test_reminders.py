@@ -13,6 +13,7 @@ from ct.extensions import db, rq
 from ct.models import Event
 from ct.notify import send_due_reminders
 from ct.tenancy import ALL_TENANTS, bound_tenant
+from tests.conftest import set_connection_tenant
 from tests.planning_data import get, make_contact, make_event, make_tiers
 from tests.smtp import outbox
 from tests.test_notify import add_member, parts
@@ -114,6 +115,7 @@ def test_an_event_moved_after_it_was_picked_is_reminded_at_its_new_time_only(app
         if statement.lstrip().upper().startswith("UPDATE EVENTS") and not moved:
             moved.append(True)
             with engine.begin() as other:
+                set_connection_tenant(other, a.id)
                 other.execute(sa.text(
                     "UPDATE events SET starts_at = :s, ends_at = :e, reminder_at = :r "
                     "WHERE id = :id"), {

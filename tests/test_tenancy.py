@@ -8,6 +8,7 @@ from ct.extensions import db
 from ct.jobs import tenant_job
 from ct.models import Choice, Group, GroupMember, Membership, Tenant
 from ct.tenancy import ALL_TENANTS, CrossTenantWrite, TenantNotBound, bound_tenant
+from tests.conftest import owner_engine, set_connection_tenant
 
 
 def test_query_without_tenant_raises(app, tenants):
@@ -109,10 +110,12 @@ def test_creating_without_tenant_is_refused(app):
 
 
 def test_database_refuses_cross_tenant_link(app, tenants):
-    """Even raw SQL cannot link tenant A's row to tenant B's: the composite key refuses."""
+    """Even raw SQL cannot link tenant A's row to tenant B's: the composite key refuses
+    (with A bound, so that row-level security lets the row through to the key)."""
     with app.app_context():
         with pytest.raises(sa.exc.IntegrityError):
             with db.engine.begin() as conn:
+                set_connection_tenant(conn, tenants.a.id)
                 conn.execute(
                     GroupMember.__table__.insert().values(
                         tenant_id=tenants.a.id,
@@ -120,7 +123,7 @@ def test_database_refuses_cross_tenant_link(app, tenants):
                         membership_id=tenants.b.member_membership_id,
                     )
                 )
-        with db.engine.connect() as conn:
+        with owner_engine().connect() as conn:
             count = conn.scalar(sa.select(sa.func.count()).select_from(GroupMember.__table__))
         assert count == 2  # one per tenant, from the fixture
 

@@ -249,7 +249,9 @@ def test_list_runs_the_same_queries_for_5_or_60_rows(app, client, tenants, admin
         db.session.commit()
     with count_queries(app) as many:
         assert len(names_in(client.get(f"{admin_a}/tiers/").data)) == 25
-    assert few["n"] == many["n"] and many["n"] <= 8
+    # 7 reads, and on PostgreSQL the tenant handed to row-level security plus the two
+    # settings around the workspace switcher's cross-tenant statement.
+    assert few["n"] == many["n"] and many["n"] <= 10
 
 
 def test_names_are_escaped_in_the_list(app, client, tenants, admin_a):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 import click
+from flask import current_app
+from sqlalchemy import make_url
 
 from ct.extensions import db
 
@@ -12,7 +14,9 @@ from . import accounts, generate
 
 
 def run(scale: float, seed: int, today, yes: bool) -> None:
-    url = db.engine.url
+    # The load truncates and rebuilds keys: the owner's work (MIGRATION_DATABASE_URL).
+    owner = current_app.config.get("MIGRATION_DATABASE_URI")
+    url = make_url(owner) if owner else db.engine.url
     if url.get_backend_name() != "postgresql":
         raise click.ClickException("bench-data needs PostgreSQL (set DATABASE_URL).")
     if not yes:

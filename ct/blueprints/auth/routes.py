@@ -23,6 +23,7 @@ from ct.blueprints.auth.forms import (
 from ct.extensions import db, limiter
 from ct.models import Invitation, Membership, User
 from ct.models.user import normalize_email, spend_a_password_check
+from ct.security import end_every_session
 from ct.tenancy import bound_tenant
 
 INVALID = 422
@@ -134,6 +135,10 @@ def _may_log_in(user: User) -> bool:
 
 @bp.post("/logout")
 def logout():
+    # The signed session cookie would still be valid if replayed: revoke it server-side.
+    if current_user.is_authenticated:
+        end_every_session(current_user)
+        db.session.commit()
     # Clear first: logout_user leaves the mark that makes Flask-Login delete the
     # remember-me cookie, and clearing afterwards would keep the cookie alive.
     session.clear()
