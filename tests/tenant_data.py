@@ -35,6 +35,7 @@ from ct.models import (
 from ct.models.base import utcnow
 from ct.tenancy import bound_tenant
 from ct.tenant_export import tenant_tables
+from tests.conftest import owner_engine
 from tests.exchange_records import Side, _side
 
 
@@ -82,9 +83,10 @@ def populate(app, tenant, name: str) -> Side:
 
 def row_counts(app, tenant_id: int) -> dict[str, int]:
     """Rows of ``tenant_id`` in each tenant table (read past the scoping on purpose)."""
-    with app.app_context():
-        return {t.name: db.session.scalar(select(func.count()).select_from(t)
-                                          .where(t.c.tenant_id == tenant_id))
+    # The owner's connection: the app's role only sees the bound tenant's rows.
+    with app.app_context(), owner_engine().connect() as conn:
+        return {t.name: conn.scalar(select(func.count()).select_from(t)
+                                    .where(t.c.tenant_id == tenant_id))
                 for t in tenant_tables()}
 
 
