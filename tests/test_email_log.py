@@ -65,7 +65,9 @@ def test_filters_by_status_and_recipient(admin, app, tenants):
     assert listed(to="example", status="pending") == ["paul@example.org"]
     assert listed(status="bogus") == ["jean.dupont@example.org", "marie@example.org",
                                       "paul@example.org"]
-    for odd in ("%", "_", "\x00", "x" * 10_000, "<script>"):
+    # A NUL is refused before any page runs (ct/security.py): PostgreSQL cannot search it.
+    assert admin.get(url(tenants.a), query_string={"to": "\x00"}).status_code == 400
+    for odd in ("%", "_", "x" * 10_000, "<script>"):
         response = admin.get(url(tenants.a), query_string={"to": odd})
         assert response.status_code == 200 and "<script>" not in response.text.split(
             "</form>", 1)[1]

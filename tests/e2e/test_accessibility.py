@@ -12,12 +12,12 @@ from flask import url_for
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ROOT
+from tests.e2e.support import log_in
 from tests.exchange_data import add, world  # noqa: F401 — fixture
 from tests.test_email_log import add_email
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "correct horse battery"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -47,15 +47,6 @@ def axe_violations(page, context: str = "document") -> list[str]:
 def assert_accessible(page, what: str, context: str = "document") -> None:
     found = axe_violations(page, context)
     assert found == [], f"{what}: " + json.dumps(found, indent=1, ensure_ascii=False)
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/t/[\w-]+/$"))
-    page.wait_for_load_state("load")
 
 
 def urls(app, w) -> dict[str, str]:

@@ -13,20 +13,10 @@ from playwright.sync_api import expect
 
 from tests.admin_support import make_exchange
 from tests.e2e.conftest import _CSP_LISTENER, DESKTOP, TIMEOUT_MS
+from tests.e2e.support import log_in
 from tests.exchange_records import records  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.e2e
-
-PASSWORD = "correct horse battery"  # the password of the `tenants` fixture's users
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/t/[\w-]+/$"))
-    page.wait_for_load_state("load")  # htmx and app.js are deferred
 
 
 @pytest.fixture

@@ -13,21 +13,10 @@ from sqlalchemy import select
 from ct.extensions import db
 from ct.models import Contact, Exchange, Tiers
 from ct.tenancy import bound_tenant
+from tests.e2e.support import log_in
 from tests.exchange_records import records, set_settings  # noqa: F401
 
 pytestmark = pytest.mark.e2e
-
-PASSWORD = "correct horse battery"  # the password of the `tenants` fixture's users
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/t/[\w-]+/$"))
-    # The shortcut and the buttons work once htmx and app.js have run (deferred scripts).
-    page.wait_for_load_state("load")
 
 
 def say(app, text: str, lang: str) -> str:
@@ -170,7 +159,9 @@ def test_picking_a_tiers_in_the_results_brings_its_contacts_and_documents(app, p
 
     # Typing another name forgets the choice and its contacts.
     page.keyboard.press("End")
-    with page.expect_response(re.compile(r"/exchanges/tiers-fields\?tiers_id=$")):
+    # (and searches: its answer must be in before the fake result below replaces it)
+    with page.expect_response(re.compile(r"/exchanges/tiers-fields\?tiers_id=$")), \
+            page.expect_response(re.compile(r"/search/tiers\?q=Dupont\+Industriex")):
         page.keyboard.type("x")
     expect(page.locator("#tiers_id")).to_have_value("")
     expect(page.locator("#contacts-field")).to_contain_text(say(

@@ -9,20 +9,10 @@ import pytest
 from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 
+from tests.e2e.support import log_in
 from tests.planning_data import make_task, make_tiers, paris_today
 
 pytestmark = pytest.mark.e2e
-
-PASSWORD = "correct horse battery"  # the password of the `tenants` fixture's users
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/t/[\w-]+/$"))
-    page.wait_for_load_state("load")
 
 
 def say(app, text: str) -> str:

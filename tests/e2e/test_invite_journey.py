@@ -5,17 +5,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.support import log_in
+
 pytestmark = pytest.mark.e2e
-
-PASSWORD = "correct horse battery"  # the password of the `tenants` fixture's users
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/t/[\w-]+/$"))
 
 
 def test_invite_errors_swap_in_place_then_success_reloads_the_page(page, problems, tenants):

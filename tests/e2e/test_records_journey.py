@@ -14,21 +14,12 @@ from sqlalchemy import func, select
 from ct.extensions import db
 from ct.models import Contact, Document, ImportRun, Tiers
 from ct.tenancy import bound_tenant
+from tests.e2e.support import log_in
 from tests.test_import_support import rq_async, run_worker  # noqa: F401 — fixture
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "correct horse battery"  # the password of the `tenants` fixture's users
 IMPORTED = 1_000
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/t/[\w-]+/$"))
-    page.wait_for_load_state("load")
 
 
 def say(app, text: str) -> str:

@@ -8,18 +8,9 @@ from playwright.sync_api import expect
 
 from tests.admin_support import make_product
 from tests.auth_support import message
+from tests.e2e.support import log_in
 
 pytestmark = pytest.mark.e2e
-
-PASSWORD = "correct horse battery"  # the password of the `tenants` fixture's users
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/t/[\w-]+/$"))
 
 
 def test_lists_and_products_are_edited_in_place(page, problems, app, tenants, screenshot):

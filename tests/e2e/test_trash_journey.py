@@ -6,19 +6,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.support import log_in
 from tests.exchange_data import add, world  # noqa: F401 — fixture
 
 pytestmark = pytest.mark.e2e
-
-PASSWORD = "correct horse battery"
-
-
-def log_in(page, email: str) -> None:
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/t/[\w-]+/$"))
 
 
 def test_delete_restore_and_history(page, problems, world):  # noqa: F811

@@ -1,0 +1,17 @@
+"""What the journeys share: logging in as a user of the `tenants` fixture."""
+
+import re
+
+from playwright.sync_api import expect
+
+PASSWORD = "correct horse battery"  # the password of the `tenants` fixture's users
+
+
+def log_in(page, email: str) -> None:
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/t/[\w-]+/$"))
+    # The shortcuts and the buttons work once htmx and app.js have run (deferred scripts).
+    page.wait_for_load_state("load")
