@@ -88,4 +88,9 @@ def test_lists_and_products_are_edited_in_place(page, problems, app, tenants, sc
     expect(page.locator("#widget_days")).to_have_value("5")
     expect(page.locator("#settings-history")).to_contain_text("Télécopie")
     screenshot("settings-fr.png")
+    # The same page in English, switched like a user would.
+    with page.expect_navigation():
+        page.locator(".language-switch button").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    screenshot("settings-en.png")
     problems.assert_none()
