@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from ct import accounts
 from ct.demo_activity import seed_activity
+from ct.demo_records import seed_records
 from ct.extensions import db
 from ct.models import Group, GroupMember, Membership, Tenant, User
 from ct.permissions import ROLE_MEMBER
@@ -42,5 +43,7 @@ def seed() -> bool:
             team.append(membership)
         db.session.flush()
         zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-        seed_activity(Membership.by_email(DEMO_EMAIL), team, zone)
+        admin = Membership.by_email(DEMO_EMAIL)
+        seed_records(admin, team)  # months of history first: the recent activity comes on top
+        seed_activity(admin, team, zone)
     return True
