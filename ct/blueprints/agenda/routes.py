@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from ct.blueprints.agenda import bp
 from ct.blueprints.agenda.times import local_today, start_of_day
+from ct.exchange_links import exchanges_following_event, unlink_event
 from ct.extensions import db
 from ct.fields import parse_id
 from ct.htmx import redirect_to, render
@@ -79,11 +80,13 @@ def delete_event(event_id: int):
     event = get_or_404(Event, event_id)
     if request.method == "POST":
         title = event.title
+        unlink_event(event.id)  # the exchanges it follows up stay, without the link
         db.session.delete(event)  # its contact and assignee links go with it (cascade)
         db.session.commit()
         flash(_("Event “%(title)s” deleted.", title=title), "success")
         return redirect_to(url_for(".index"))
-    return render("agenda/delete.html", event=event)
+    return render("agenda/delete.html", event=event,
+                  follow_ups=exchanges_following_event(event.id))
 
 
 @bp.get("/tiers-options")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from ct.blueprints.documents import bp
 from ct.blueprints.documents.forms import DUPLICATE, STATUS_LABELS, DocumentForm, document_kinds
+from ct.exchange_links import exchanges_naming_document
 from ct.extensions import db
 from ct.htmx import is_htmx_request, redirect_to, render
 from ct.lookups import get_or_404
@@ -156,13 +157,20 @@ def update(document_id: int):
 @bp.get("/<int:document_id>/delete")
 @require_right(DELETE_TIERS)
 def confirm_delete(document_id: int):
-    return render("documents/delete.html", document=get_or_404(Document, document_id))
+    document = get_or_404(Document, document_id)
+    return render("documents/delete.html", document=document,
+                  exchanges=exchanges_naming_document(document.id))
 
 
 @bp.post("/<int:document_id>/delete")
 @require_right(DELETE_TIERS)
 def delete_document(document_id: int):
     document = get_or_404(Document, document_id)
+    exchanges = exchanges_naming_document(document.id)
+    if exchanges:
+        # Its exchanges would lose what they were about: refuse, say why.
+        return render("documents/delete.html", document=document, exchanges=exchanges,
+                      status=409)
     reference = document.reference
     db.session.delete(document)
     db.session.commit()

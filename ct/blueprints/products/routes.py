@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from flask import flash, request, url_for
+from flask import flash, g, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ct.blueprints.products import bp
 from ct.blueprints.products.forms import DUPLICATE, ProductForm
+from ct.blueprints.settings.options import set_products
+from ct.exchange_links import exchanges_naming_product
 from ct.extensions import db
 from ct.htmx import redirect_to, render
 from ct.lookups import get_or_404
-from ct.models import Product
+from ct.models import Product, TenantSettings
 from ct.pagination import keyset_page
 from ct.permissions import DELETE_TIERS, MANAGE_RECORDS, require_right
 from ct.record_fields import format_amount
@@ -116,17 +118,30 @@ def update(product_id: int):
     return _save(form, form.product)
 
 
+def _delete_page(product: Product, status: int = 200):
+    return render("products/delete.html", product=product, status=status,
+                  exchanges=exchanges_naming_product(product.id),
+                  in_form=product.id in (TenantSettings.current().product_ids or []))
+
+
 @bp.get("/<int:product_id>/delete")
 @require_right(DELETE_TIERS)
 def confirm_delete(product_id: int):
-    return render("products/delete.html", product=get_or_404(Product, product_id))
+    return _delete_page(get_or_404(Product, product_id))
 
 
 @bp.post("/<int:product_id>/delete")
 @require_right(DELETE_TIERS)
 def delete_product(product_id: int):
     product = get_or_404(Product, product_id)
+    if exchanges_naming_product(product.id):
+        # The exchanges would forget which products were discussed: refuse, offer to
+        # make it inactive.
+        return _delete_page(product, 409)
     reference = product.reference
+    chosen = list(TenantSettings.current().product_ids or [])
+    if product.id in chosen:  # no dead id left in the exchange form's list
+        set_products([i for i in chosen if i != product.id], g.membership)
     db.session.delete(product)
     db.session.commit()
     flash(_("Product %(reference)s deleted.", reference=reference), "success")

@@ -12,6 +12,12 @@ from sqlalchemy.orm import selectinload
 from ct.blueprints.projects import bp
 from ct.blueprints.projects.forms import ProjectForm, TaskForm
 from ct.blueprints.projects.planning import tenant_today
+from ct.exchange_links import (
+    exchanges_following_tasks,
+    exchanges_naming_project,
+    project_task_ids,
+    unlink_tasks,
+)
 from ct.extensions import db
 from ct.fields import parse_id
 from ct.htmx import redirect_to, render
@@ -153,17 +159,25 @@ def _set_status(project: Project, status: str, message):
 @require_right(DELETE_TIERS)
 def delete_project(project_id: int):
     project = get_or_404(Project, project_id)
-    task_count = db.session.scalar(
-        select(func.count(Task.id)).where(Task.project_id == project.id))
+    task_ids = project_task_ids(project.id)
+    page = {"project": project, "task_count": len(task_ids),
+            "exchanges": exchanges_naming_project(project.id),
+            "follow_ups": exchanges_following_tasks(task_ids) if task_ids else 0}
+    if page["exchanges"]:
+        # Its exchanges would lose what they were about: refuse, offer to close it.
+        status = 409 if request.method == "POST" else 200
+        return render("projects/delete.html", status=status, **page)
     if request.method == "POST":
         reference = project.reference
-        # Its tasks go with it: the confirmation page said how many.
+        # Its tasks go with it (the confirmation page said how many); the exchanges
+        # they follow up stay, without the link.
+        unlink_tasks(task_ids)
         db.session.execute(delete(Task).where(Task.project_id == project.id))
         db.session.delete(project)
         db.session.commit()
         flash(_("Project %(reference)s deleted.", reference=reference), "success")
         return redirect_to(url_for(".index"))
-    return render("projects/delete.html", project=project, task_count=task_count)
+    return render("projects/delete.html", **page)
 
 
 @bp.get("/tiers-options")

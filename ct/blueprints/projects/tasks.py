@@ -14,6 +14,7 @@ from ct.blueprints.projects.forms import TaskForm
 from ct.blueprints.projects.planning import my_tasks as load_my_tasks
 from ct.blueprints.projects.planning import set_done, tenant_today
 from ct.blueprints.projects.routes import render_card
+from ct.exchange_links import exchanges_following_tasks, unlink_tasks
 from ct.extensions import db
 from ct.fields import parse_id
 from ct.htmx import is_htmx_request, redirect_to, render
@@ -126,8 +127,10 @@ def delete_task(task_id: int):
     task = get_or_404(Task, task_id)
     back = safe_next(url_for(".my_tasks"))
     if request.method == "POST":
+        unlink_tasks([task.id])  # the exchanges it follows up stay, without the link
         db.session.delete(task)
         db.session.commit()
         flash(_("Task deleted."), "success")
         return redirect_to(back)
-    return render("projects/task_delete.html", task=task, back=back)
+    return render("projects/task_delete.html", task=task, back=back,
+                  follow_ups=exchanges_following_tasks([task.id]))
