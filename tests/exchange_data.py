@@ -162,13 +162,16 @@ def tokens(html: str) -> set[str]:
 
 
 class QueryCounter:
-    """Counts the SQL statements sent while active (``with QueryCounter(engine) as q``)."""
+    """Counts the SQL statements sent while active (``with QueryCounter(engine) as q``);
+    ``settings`` counts those of them that only hand the tenant to PostgreSQL's
+    row-level security (``set_config``): no table read."""
 
     def __init__(self, engine):
-        self.engine, self.count = engine, 0
+        self.engine, self.count, self.settings = engine, 0, 0
 
-    def _seen(self, *args):
+    def _seen(self, conn, cursor, statement, *args):
         self.count += 1
+        self.settings += statement.startswith("SELECT set_config(")
 
     def __enter__(self):
         event.listen(self.engine, "before_cursor_execute", self._seen)
