@@ -33,8 +33,9 @@ test-postgres:
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_APP_ROLE=$(TEST_APP_ROLE) \
 		REDIS_URL=$(TEST_REDIS_URL) $(PYTEST) $(PYTEST_ARGS)
 
+# The browser journeys run once, on PostgreSQL: what they check lives in the browser.
 test-sqlite:
-	TEST_DATABASE_URL=sqlite REDIS_URL=$(TEST_REDIS_URL) $(PYTEST) $(PYTEST_ARGS)
+	TEST_DATABASE_URL=sqlite REDIS_URL=$(TEST_REDIS_URL) $(PYTEST) --ignore=tests/e2e $(PYTEST_ARGS)
 
 ## Load benchmark and soak test (BENCHMARKS.md): PostgreSQL and Redis on this machine.
 BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/ct_bench
