@@ -161,6 +161,10 @@ def tokens(html: str) -> set[str]:
     return set(re.findall(r"\bEX\d+\b", html))
 
 
+# The statements that only hand the tenant to PostgreSQL's row-level security.
+SETTING_PREFIX = "SELECT set_config("
+
+
 class QueryCounter:
     """Counts the SQL statements sent while active (``with QueryCounter(engine) as q``);
     ``settings`` counts those of them that only hand the tenant to PostgreSQL's
@@ -171,7 +175,7 @@ class QueryCounter:
 
     def _seen(self, conn, cursor, statement, *args):
         self.count += 1
-        self.settings += statement.startswith("SELECT set_config(")
+        self.settings += statement.startswith(SETTING_PREFIX)
 
     def __enter__(self):
         event.listen(self.engine, "before_cursor_execute", self._seen)
