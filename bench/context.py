@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import psycopg
+from sqlalchemy import make_url
 
 from ct.benchdata.accounts import BENCH_SLUG, PASSWORD, member_email, small_slug
 
@@ -18,6 +19,24 @@ EXPORT_ROWS = 100_000
 
 def database_url() -> str:
     return os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+
+
+# The application connects as the role held by row-level security, as in production
+# (docs/TENANCY.md): the policy's cost is part of every number. The owner
+# (BENCH_DATABASE_URL) migrates and loads.
+APP_ROLE = os.environ.get("BENCH_APP_ROLE", "ct_app")
+
+
+def app_database_url(url: str | None = None) -> str:
+    """The owner's URL with the application's role as the user."""
+    owner = make_url(url or database_url())
+    return owner.set(username=APP_ROLE, password=None).render_as_string(hide_password=False)
+
+
+def app_environment_urls(url: str | None = None) -> dict[str, str]:
+    """DATABASE_URL (the app's role) and MIGRATION_DATABASE_URL (the owner)."""
+    return {"DATABASE_URL": app_database_url(url),
+            "MIGRATION_DATABASE_URL": url or database_url()}
 
 
 def redis_url() -> str:

@@ -15,7 +15,7 @@ import time
 import psycopg
 from psycopg import sql
 
-from bench.context import database_url, libpq_dsn
+from bench.context import app_environment_urls, database_url, libpq_dsn
 from bench.server import ROOT
 from ct.benchdata import bench_size
 from ct.benchdata.accounts import BENCH_SLUG
@@ -45,7 +45,8 @@ def generated_exchanges(url: str, expected: int) -> int:
 
 
 def flask(url: str, *args: str) -> None:
-    env = dict(os.environ, DATABASE_URL=url)
+    # As in production: the owner migrates (and grants the app's role), the owner loads.
+    env = dict(os.environ, **app_environment_urls(url))
     command = [os.path.join(os.path.dirname(sys.executable), "flask"), "--app", "app", *args]
     subprocess.run(command, cwd=ROOT, env=env, check=True)
 

@@ -15,7 +15,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from bench.context import PASSWORD, database_url, load_bench_data, redis_url, user_email
+from bench.context import PASSWORD, app_database_url, load_bench_data, redis_url, user_email
 from bench.export import measure_export
 from bench.http import Session
 from bench.load import Result, drive
@@ -116,7 +116,7 @@ def main(argv=None) -> int:
           f"{' '.join(f'{v:.2f}' for v in os.getloadavg())}; big tiers #{data.big_tiers_id},"
           f" export of {data.export_rows:,} exchanges", flush=True)
     log_path = Path(tempfile.gettempdir()) / "ct-bench-gunicorn.log"
-    server = Gunicorn(database_url(), redis_url(), log_path)
+    server = Gunicorn(app_database_url(), redis_url(), log_path)
     server.start()
     try:
         results = run_scenarios(args, server, data)

@@ -24,6 +24,7 @@ import psycopg
 
 from bench.context import (
     PASSWORD,
+    app_database_url,
     database_url,
     libpq_dsn,
     load_bench_data,
@@ -110,7 +111,8 @@ def run(seconds: float, clients: int) -> int:
     slugs = soak_tenants()
     data = {slug: load_bench_data(url, slug) for slug in slugs}
     marker = f"Soak-{int(time.time())}"
-    server = Gunicorn(url, redis_url(), Path(tempfile.gettempdir()) / "ct-soak-gunicorn.log")
+    server = Gunicorn(app_database_url(url), redis_url(),
+                      Path(tempfile.gettempdir()) / "ct-soak-gunicorn.log")
     server.start()
     failures: list[str] = []
     try:

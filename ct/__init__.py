@@ -139,7 +139,7 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_hooks(app: Flask) -> None:
-    from ct.current import forget_tenant, workspaces_for_nav
+    from ct.current import forget_tenant
     from ct.htmx import add_vary_header
     from ct.permissions import can
     from ct.security import add_security_headers, refuse_nul_in_query
@@ -159,5 +159,4 @@ def _register_hooks(app: Flask) -> None:
             "current_locale": str(get_locale()),
             "tenant": g.get("tenant"),
             "membership": g.get("membership"),
-            "workspaces": workspaces_for_nav,
         }

@@ -72,12 +72,3 @@ def forget_tenant(exc: BaseException | None = None) -> None:
     token = g.pop("tenant_token", None)
     if token is not None:
         unbind_tenant(token)
-
-
-def workspaces_for_nav() -> list[Tenant]:
-    """The tenants the current user may switch to (for the workspace switcher)."""
-    if not current_user.is_authenticated:
-        return []
-    if "workspaces" not in g:
-        g.workspaces = Membership.tenants_of(current_user.id)
-    return g.workspaces

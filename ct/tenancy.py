@@ -218,5 +218,7 @@ def _begin_with_tenant(session: Session, transaction, connection) -> None:
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget_applied_tenant(session: Session, transaction) -> None:
-    # Commit and rollback reset the settings (a rolled back savepoint too).
-    session.info.pop(_APPLIED, None)
+    # Commit and rollback reset the settings (a rolled back savepoint too). A flush's
+    # own inner transaction ends inside the same database transaction: nothing reset.
+    if transaction.parent is None or transaction.nested:
+        session.info.pop(_APPLIED, None)

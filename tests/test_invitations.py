@@ -131,11 +131,14 @@ def test_existing_user_of_another_company_joins_with_their_password(admin, app, 
     assert response.headers["Location"] == f"/t/{tenants.a.slug}/"
     assert membership_of(app, tenants.a.id, bob).role == "member"
 
-    # The workspace switcher lists both companies, in the menu and on /workspaces.
-    menu = visitor.get(f"/t/{tenants.a.slug}/").get_data(as_text=True)
-    switcher = menu[menu.index('id="workspace-switcher"'):]
+    # The workspace switcher lists both companies (loaded when it opens, the current
+    # one marked) and so does /workspaces.
+    page = visitor.get(f"/t/{tenants.a.slug}/").get_data(as_text=True)
+    assert f'/workspaces/menu?current={tenants.a.slug}"' in page
+    menu = visitor.get(f"/workspaces/menu?current={tenants.a.slug}").get_data(as_text=True)
+    assert f'href="/t/{tenants.a.slug}/" aria-current="true"' in menu
+    assert f'href="/t/{tenants.b.slug}/">' in menu
     for slug in (tenants.a.slug, tenants.b.slug):
-        assert f'href="/t/{slug}/"' in switcher
         assert f'href="/t/{slug}/"' in visitor.get("/workspaces").get_data(as_text=True)
 
 

@@ -36,10 +36,9 @@ MAX_QUERIES = 12
 # Saving an exchange with contacts, collaborators, a task and an event writes eight
 # tables (one INSERT each), its audit entry, and queues an email: its bound is its own.
 MAX_QUERIES_CREATE = 21
-# On PostgreSQL, row-level security is told the tenant (and, for the one cross-tenant
-# query of a page — the workspace switcher — lifted and restored) by set_config
-# statements: a few bytes each, no table read. They are counted apart, and bounded too.
-MAX_SETTINGS = 3
+# On PostgreSQL, row-level security is told the tenant by one set_config statement per
+# transaction: a few bytes, no table read. It is counted apart, and bounded too.
+MAX_SETTINGS = 1
 BASE = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 # Small company: 3 tiers, 2 contacts each, 150 exchanges (three pages of the list).
 TIERS, EXCHANGES = 3, 150

@@ -51,6 +51,8 @@ class AuditEntry(TenantScoped, db.Model):
         # A card's history, and the log filtered by record type.
         Index("ix_audit_entries_tenant_record", "tenant_id", "record_type", "record_id",
               "created_at"),
+        # "Has this company ever …" questions (the first steps checklist) by action.
+        Index("ix_audit_entries_tenant_action", "tenant_id", "action", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

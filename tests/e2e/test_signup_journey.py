@@ -39,8 +39,9 @@ def test_sign_up_log_out_log_in_and_switch_to_english(page, problems, screenshot
     screenshot("home-phone.png")
     page.set_viewport_size({"width": 1280, "height": 800})
 
-    # Log out from the workspace menu.
+    # Log out from the workspace menu (its companies load as it opens).
     page.locator("#workspace-switcher summary").click()
+    expect(page.locator("#workspace-switcher a[aria-current=true]")).to_have_text(COMPANY)
     page.locator("#logout").click()
     expect(page).to_have_url(re.compile(r"/login$"))
     expect(page.locator("#logout")).to_have_count(0)

@@ -154,6 +154,16 @@ def workspaces():
     return render_template("auth/workspaces.html", tenants=tenants)
 
 
+@bp.get("/workspaces/menu")
+@login_required
+def workspace_menu():
+    """The workspace switcher's items (loaded when the menu opens); ``current``: the
+    slug of the company the page shows."""
+    tenants = Membership.tenants_of(current_user.id)
+    return render_template("auth/_workspace_menu.html", tenants=tenants,
+                           current=request.args.get("current", ""))
+
+
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
 def forgot_password():
