@@ -20,6 +20,7 @@ from werkzeug.datastructures import MultiDict
 
 from ct.csvio import safe_cell
 from ct.exchange_query import apply_filters, sorted_page, visible_exchanges
+from ct.exchange_rows import ExchangeRow
 from ct.extensions import db
 from ct.jobs import enqueue_after_commit, tenant_job
 from ct.models import Exchange, Membership
@@ -35,20 +36,19 @@ def header() -> list[str]:
             _("Made by"), _("Author"), _("Comment"), _("Document"), _("Project")]
 
 
-def row(x: Exchange, status_names: dict[str, str]) -> list[str]:
-    project = x.project
+def row(x: ExchangeRow, status_names: dict[str, str]) -> list[str]:
     return [
         to_user_timezone(x.occurred_at).strftime("%Y-%m-%d %H:%M"),
-        x.tiers.name,
+        x.tiers_name,
         ", ".join(c.full_name for c in x.contacts),
-        x.mode.display if x.mode else "",
-        x.object.display if x.object else "",
+        x.mode,
+        x.object,
         status_names.get(x.status, x.status),
-        x.made_by.user.display_name,
-        x.author.user.display_name,
+        x.made_by,
+        x.author,
         x.comment or "",  # never the confidential comment: that one stays on the card
-        x.document.reference if x.document else "",
-        f"{project.reference} — {project.title}" if project else "",
+        x.document,
+        x.project,
     ]
 
 

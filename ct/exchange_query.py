@@ -14,8 +14,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import get_timezone
 from sqlalchemy import Select, except_, or_, select, union, union_all
-from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
+from sqlalchemy.orm import aliased
 
+from ct.exchange_rows import exchange_rows, row_select
 from ct.models import Contact, Document, Exchange, ExchangeContact, Tiers
 from ct.models.exchange_access import visible_clause
 from ct.pagination import Page, cursor_clause, keyset_page
@@ -164,33 +165,15 @@ def history_page(query: Select, kind: str, record_id: int, cursor: str | None,
     return sorted_page(page_query, SORT_DATE_DESC, cursor, per_page)
 
 
-def row_options(for_export: bool = False) -> list:
-    """Eager loads for what a row shows: a fixed number of queries whatever the rows."""
-    options = [
-        joinedload(Exchange.mode),
-        joinedload(Exchange.object),
-        joinedload(Exchange.made_by),  # and its user (joined by the membership model)
-        selectinload(Exchange.contact_links).joinedload(ExchangeContact.contact),
-    ]
-    if for_export:
-        options += [
-            joinedload(Exchange.author),
-            joinedload(Exchange.document),
-            joinedload(Exchange.project),
-        ]
-    return options
-
-
 def sorted_page(query: Select, sort: str, cursor: str | None, per_page: int = PER_PAGE,
                 for_export: bool = False) -> Page:
-    """One keyset page of ``query`` in the order ``sort`` names.
+    """One keyset page of ``query`` in the order ``sort`` names, as ExchangeRow items
+    (ct/exchange_rows.py; the export's columns too with ``for_export``).
 
     date_desc / date_asc run on (tenant, occurred_at, id); status runs on (tenant,
     status, occurred_at, id) read backwards (to do first, newest first); tiers walks
     the tiers by name and each tiers' exchanges on (tenant, tiers_id, occurred_at, id).
     """
-    query = query.join(Exchange.tiers).options(contains_eager(Exchange.tiers),
-                                               *row_options(for_export))
     if sort == SORT_TIERS:
         order, descending = [Tiers.sort_key, Exchange.tiers_id, Exchange.occurred_at,
                              Exchange.id], False
@@ -200,4 +183,7 @@ def sorted_page(query: Select, sort: str, cursor: str | None, per_page: int = PE
         order, descending = [Exchange.occurred_at, Exchange.id], False
     else:
         order, descending = [Exchange.occurred_at, Exchange.id], True
-    return keyset_page(query, order, cursor, per_page=per_page, descending=descending)
+    page = keyset_page(row_select(query, for_export), order, cursor, per_page=per_page,
+                       descending=descending, whole_rows=True)
+    page.items = exchange_rows(page.items, for_export)
+    return page

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from ct.extensions import db
@@ -92,7 +92,10 @@ def my_open_tasks(membership_id: int):
 def my_todo_exchanges(membership: Membership):
     # The contacts the member is to make: to-do exchanges they are the one to make,
     # and still allowed to see.
-    return and_(Exchange.made_by_id == membership.id, Exchange.status == STATUS_TODO,
+    # The status is written into the SQL, not bound: a prepared statement's generic
+    # plan can then use the partial index of to-do exchanges (ix_exchanges_tenant_todo).
+    return and_(Exchange.made_by_id == membership.id,
+                Exchange.status == literal(STATUS_TODO, literal_execute=True),
                 visible_clause(membership))
 
 

@@ -107,9 +107,11 @@ def cursor_clause(order: list, cursor: str | None, descending: bool = False):
 
 
 def keyset_page(query: Select, order: list, cursor: str | None, per_page: int = 25,
-                descending: bool = False) -> Page:
+                descending: bool = False, whole_rows: bool = False) -> Page:
     """One page of ``query`` sorted by the columns in ``order`` (the last one unique,
-    usually the id). The sort columns must not be NULL: sort on a coalesced column."""
+    usually the id). The sort columns must not be NULL: sort on a coalesced column.
+    The items are the first column of each row, or the rows (``whole_rows``; the sort
+    columns follow the query's own)."""
     after = _decode(cursor, order) if cursor else None
     if after is not None:
         query = query.where(_after(order, after, descending))
@@ -118,7 +120,7 @@ def keyset_page(query: Select, order: list, cursor: str | None, per_page: int = 
     has_more = len(rows) > per_page
     rows = rows[:per_page]
     width = len(order)
-    items = [row[0] for row in rows]
+    items = rows if whole_rows else [row[0] for row in rows]
     next_cursor = _encode(list(rows[-1][-width:])) if has_more and rows else None
     return Page(items=items, next_cursor=next_cursor, has_previous=after is not None)
 

@@ -9,7 +9,7 @@ from flask import url_for
 from ct import create_app
 from ct.current import tenant_blueprint
 from ct.extensions import db
-from ct.models import TenantSettings
+from ct.models import Choice, Membership, TenantSettings
 from ct.tenancy import bound_tenant
 from tests.exchange_data import (
     RESTRICTED_EMAIL,
@@ -59,6 +59,21 @@ def test_rows_show_every_column_and_a_worded_status(client, auth, three):
     assert "Clôturé" in html and "En cours" in html
     assert 'data-select-all' in html and 'name="ids"' in html
     assert "/exchanges/export.csv" in html
+
+
+def test_rows_keep_the_names_of_retired_modes_objects_and_members(app, client, auth, three):
+    """Rows name their mode, object and member from the tenant's lists: a retired mode
+    or object and a member who left still show by name, in the list and its export."""
+    with app.app_context(), bound_tenant(three.tenant_id):
+        for choice_id in (three.modes["phone"], three.objects["quote"]):
+            db.session.get(Choice, choice_id).active = False
+        db.session.get(Membership, three.member_id).active = False
+        db.session.commit()
+    auth.login("alice@alpha.fr")
+    for page in (url(three), url(three, "export.csv")):
+        text = client.get(page).get_data(as_text=True)
+        for shown in ("Téléphone", "Devis", "Admin Alpha Conseil", "Member Alpha Conseil"):
+            assert shown in text, (page, shown)
 
 
 @pytest.mark.parametrize("query, expected", [

@@ -16,6 +16,10 @@ JOB_MAX = 120
 NOTES_MAX = 5000
 
 
+def full_name_of(first_name: str | None, last_name: str | None) -> str:
+    return " ".join(part for part in (first_name, last_name) if part)
+
+
 class Contact(TenantScoped, Timestamps, db.Model):
     __tablename__ = "contacts"
     __tenant_refs__ = {"tiers_id": "tiers", "created_by_id": "memberships"}
@@ -41,7 +45,7 @@ class Contact(TenantScoped, Timestamps, db.Model):
 
     @property
     def full_name(self) -> str:
-        return " ".join(p for p in (self.first_name, self.last_name) if p)
+        return full_name_of(self.first_name, self.last_name)
 
 
 @event.listens_for(Contact, "before_insert")

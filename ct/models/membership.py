@@ -12,6 +12,7 @@ from ct.models.base import Timestamps
 from ct.models.tenant import Tenant
 from ct.models.user import User, normalize_email
 from ct.permissions import PRESETS, ROLE_ADMIN
+from ct.session_cache import cached
 from ct.tenancy import ALL_TENANTS, TenantScoped
 
 GROUP_NAME_MAX = 80
@@ -50,6 +51,14 @@ class Membership(TenantScoped, Timestamps, db.Model):
     def of_user(user_id: int) -> Membership | None:
         """The membership of ``user_id`` in the bound tenant."""
         return db.session.scalar(select(Membership).where(Membership.user_id == user_id))
+
+    @staticmethod
+    def everyone() -> list[Membership]:
+        """Every member of the bound tenant, former ones included (their exchanges stay
+        in the lists), by name; read once per request (the list's member filter and
+        its rows' "made by" both ask)."""
+        return cached("all_members", (Membership, User), lambda: list(db.session.scalars(
+            select(Membership).join(Membership.user).order_by(User.display_name))))
 
     @staticmethod
     def all_active() -> list[Membership]:

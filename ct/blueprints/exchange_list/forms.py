@@ -18,7 +18,7 @@ from wtforms.widgets import HiddenInput
 from ct.exchange_query import TEXT_MAX, ExchangeFilters
 from ct.exchange_status import STATUS_ICONS, STATUS_LABELS  # noqa: F401 (the list imports both)
 from ct.extensions import db
-from ct.models import Choice, Contact, Membership, Tiers, User
+from ct.models import Choice, Contact, Membership, Tiers
 from ct.models.choices import KIND_MODE, KIND_OBJECT, KIND_STATUS
 
 # Ids are 32-bit integers in the database: anything else is not one of ours.
@@ -74,7 +74,8 @@ class HistoryFilterForm(FlaskForm):
         self.status.choices = anyone + list(self.status_names.items())
         self.mode.choices = anyone + _choice_options(KIND_MODE, self.mode.data)
         self.object.choices = anyone + _choice_options(KIND_OBJECT, self.object.data)
-        self.member.choices = anyone + [(str(m.id), m.user.display_name) for m in _members()]
+        self.member.choices = anyone + [(str(m.id), m.user.display_name)
+                                        for m in Membership.everyone()]
 
     def validate_q(self, field):
         if len(field.data or "") > TEXT_MAX:
@@ -169,9 +170,3 @@ def _choice_options(kind: str, selected) -> list[tuple[str, str]]:
         if retired is not None:
             choices.append(retired)
     return [(str(c.id), c.display) for c in choices]
-
-
-def _members() -> list[Membership]:
-    """Every member, former ones included: their exchanges stay in the lists."""
-    return list(db.session.scalars(
-        select(Membership).join(Membership.user).order_by(User.display_name)))
