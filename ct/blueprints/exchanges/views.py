@@ -12,6 +12,7 @@ from ct.blueprints.exchanges.options import form_choices, tiers_choices
 from ct.blueprints.exchanges.timeutil import to_local
 from ct.extensions import db
 from ct.htmx import is_htmx_request
+from ct.lookups import find
 from ct.models import Exchange, Tiers
 from ct.models.exchange_access import can_see_confidential, visible_clause
 from ct.permissions import DELETE_EXCHANGES, MANAGE_RECORDS, WRITE_EXCHANGES, can
@@ -78,11 +79,7 @@ def fill_from(form: ExchangeForm, exchange: Exchange) -> None:
 def chosen_tiers(form: ExchangeForm) -> Tiers | None:
     if form.tiers is not None:
         return form.tiers
-    tiers_id = form.tiers_id.data
-    if tiers_id is None:
-        return None
-    # Often loaded already by the form's check or the page's prefill: no second query.
-    return db.session.get(Tiers, tiers_id)
+    return find(Tiers, form.tiers_id.data)
 
 
 def form_context(form: ExchangeForm, exchange: Exchange | None = None, **extra) -> dict:
