@@ -8,7 +8,11 @@ READ_P95_MS = 50
 SEARCH_P95_MS = 20
 WRITE_P95_MS = 100
 MIN_RATIO = 0.5
-MAX_QUERIES = 12
+MAX_QUERIES = 12  # every page (read, search)
+# Saving an exchange with contacts, collaborators, a task, an event and a notification
+# writes eight tables, its audit entry and the outbox: a bound of its own, the same as
+# tests/test_query_counts.py's.
+MAX_WRITE_QUERIES = 21
 EXPORT_FIRST_BYTE_MS = 1000
 EXPORT_PEAK_MB = 200
 
@@ -18,8 +22,9 @@ def verdict(result: Result, kind: str) -> str:
     if result.missing or result.name == "reference":
         return ""
     missed = []
-    if result.queries_per_request is not None and result.queries_per_request > MAX_QUERIES:
-        missed.append(f"queries > {MAX_QUERIES}")
+    bound = MAX_WRITE_QUERIES if kind == "write" else MAX_QUERIES
+    if result.queries_per_request is not None and result.queries_per_request > bound:
+        missed.append(f"queries > {bound}")
     if kind == "export":
         extra = result.extra
         if extra.get("first_byte_ms", 0) >= EXPORT_FIRST_BYTE_MS:

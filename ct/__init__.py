@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, g, get_template_attribute, has_request_context, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_babel import get_locale
 from werkzeug.routing import IntegerConverter
 
@@ -151,10 +151,12 @@ def _register_hooks(app: Flask) -> None:
 
     @app.context_processor
     def inject_globals():
+        # The shared macros are globals, not imported per template: a fragment rendered
+        # alone (htmx) does not run the template's top-level imports.
+        macros = app.jinja_env.get_template("_macros.html").module
         return {
-            # Global, not imported per template: a fragment rendered alone (htmx) does
-            # not run the template's top-level imports.
-            "field": get_template_attribute("_macros.html", "field"),
+            "field": macros.field,
+            "pager": macros.pager,
             "can": can,
             "current_locale": str(get_locale()),
             "tenant": g.get("tenant"),
