@@ -109,12 +109,12 @@ def upcoming_events(membership_id: int, day: Day):
 # -- latest exchanges ------------------------------------------------------------------
 
 @dataclass
-class ExchangeRow:
+class LatestExchange:
     exchange: Exchange
     status_name: str | None  # the tenant's name of the status (None: the built-in one)
 
 
-def latest_exchanges(membership: Membership, limit: int = LATEST_SHOWN) -> list[ExchangeRow]:
+def latest_exchanges(membership: Membership, limit: int = LATEST_SHOWN) -> list[LatestExchange]:
     """The most recent exchanges ``membership`` may see, newest first. The status name
     comes in the same statement (the tenant's list of statuses), the confidential
     comment never comes at all."""
@@ -128,7 +128,7 @@ def latest_exchanges(membership: Membership, limit: int = LATEST_SHOWN) -> list[
         .options(joinedload(Exchange.tiers), joinedload(Exchange.mode),
                  joinedload(Exchange.object))
     ).all()
-    return [ExchangeRow(x, choice.display if choice else None) for x, choice in rows]
+    return [LatestExchange(x, choice.display if choice else None) for x, choice in rows]
 
 
 # -- next contacts ---------------------------------------------------------------------

@@ -483,6 +483,14 @@ def every_part_on(app, company):
         db.session.commit()
 
 
+
+def probing_company(app, tenant) -> Company:
+    """The company that probes: its own rows (ids from 800,001, texts naming
+    "Alphonse", never SECRET) with every optional part of the forms shown."""
+    own = populate(app, tenant, 800_001, "Alphonse")
+    every_part_on(app, own)
+    return own
+
 # --- Pages of a company -----------------------------------------------------------------
 
 ROW_ARGS = {
@@ -501,19 +509,27 @@ WORD_ARGS = {
 }
 
 
-def own_url(rule, company: Company) -> str:
-    """``rule`` filled with the company's own rows."""
-    values = {"slug": company.slug}
-    for arg in rule.arguments - {"slug"}:
+def url_values(rule, own: Company, other: Company | None = None,
+               use_other: frozenset[str] | set[str] = frozenset()) -> dict:
+    """The values of ``rule``'s arguments: ``own``'s rows, or ``other``'s for the
+    arguments named in ``use_other``; the words are always ``own``'s."""
+    values = {"slug": own.slug}
+    for arg in sorted(rule.arguments - {"slug"}):
+        company = other if arg in use_other else own
         if arg in ROW_ARGS:
             values[arg] = company.ids[ROW_ARGS[arg]]
         elif arg in WORD_ARGS:
-            values[arg] = WORD_ARGS[arg](company, rule.endpoint)
+            values[arg] = WORD_ARGS[arg](own, rule.endpoint)
         else:
             raise AssertionError(
                 f"no value for <{arg}> of {rule.rule} ({rule.endpoint}): add it to ROW_ARGS "
                 "or WORD_ARGS in tests/probe_support.py")
-    return build_url(rule, values)
+    return values
+
+
+def own_url(rule, company: Company) -> str:
+    """``rule`` filled with the company's own rows."""
+    return build_url(rule, url_values(rule, company))
 
 
 def forms_of_pages(app, client, urls) -> list[tuple[str, str, PageForm]]:

@@ -18,11 +18,10 @@ from hypothesis import strategies as st
 from tests.probe_support import (
     baseline,
     changed_tables,
-    every_part_on,
     fingerprint,
     forms_of_pages,
     own_url,
-    populate,
+    probing_company,
     refused,
     tenant_rules,
 )
@@ -69,8 +68,7 @@ _FOUND: list = []  # the forms, found once: every test rebuilds the company with
 
 @pytest.fixture
 def company(app, client, auth, tenants):
-    own = populate(app, tenants.a, 800_001, "Alphonse")
-    every_part_on(app, own)
+    own = probing_company(app, tenants.a)
     auth.login(tenants.a.admin_email)
     if not _FOUND:
         pages = [own_url(rule, own) for rule, methods in tenant_rules(app) if "GET" in methods]

@@ -21,13 +21,13 @@ from tests.probe_support import (
     RecordingRequest,
     build_url,
     changed_tables,
-    every_part_on,
     fields_read,
     fingerprint,
     global_rules,
     own_url,
-    populate,
+    probing_company,
     tenant_rules,
+    url_values,
 )
 from tests.test_fuzz_forms import values
 
@@ -36,8 +36,7 @@ _FOUND: list = []  # (endpoint, rule, address, parameters read), found once
 
 @pytest.fixture
 def company(app, client, auth, tenants):
-    own = populate(app, tenants.a, 800_001, "Alphonse")
-    every_part_on(app, own)
+    own = probing_company(app, tenants.a)
     auth.login(tenants.a.admin_email)
     if not _FOUND:
         app.request_class = RecordingRequest
@@ -95,9 +94,7 @@ def test_odd_words_and_numbers_in_urls_are_404(app, client, company):
     for endpoint, rule, _url, _names in pages:
         for arg in sorted(rule.arguments - {"slug"}):
             for value in WORDS if arg in WORD_ARGS else NUMBERS:
-                filled = {"slug": own.slug}
-                for other in rule.arguments - {"slug"}:
-                    filled[other] = own_value(own, other, endpoint)
+                filled = url_values(rule, own)
                 filled[arg] = quote(str(value).encode("utf-8", "surrogatepass"), safe="")
                 url = build_url(rule, filled)
                 status = client.get(url).status_code
@@ -111,9 +108,3 @@ def test_odd_words_and_numbers_in_urls_are_404(app, client, company):
                     failures.append(f"GET {url[:120]}: 5xx")
     assert failures == [], "\n".join(failures)
     assert changed_tables(before, fingerprint(app)) == []
-
-
-def own_value(own, arg, endpoint):
-    from tests.probe_support import ROW_ARGS
-
-    return own.ids[ROW_ARGS[arg]] if arg in ROW_ARGS else WORD_ARGS[arg](own, endpoint)

@@ -21,13 +21,11 @@ from werkzeug.datastructures import MultiDict
 from tests.probe_support import (
     ROW_ARGS,
     SECRET,
-    WORD_ARGS,
     RecordingRequest,
     baseline,
     build_url,
     changed_tables,
     error_flashed,
-    every_part_on,
     fields_read,
     fingerprint,
     global_rules,
@@ -35,13 +33,11 @@ from tests.probe_support import (
     page_forms,
     points_to,
     populate,
+    probing_company,
     refused,
     tenant_rules,
+    url_values,
 )
-
-# URL parameters that name a row, and the object type whose id fills them (the words,
-# WORD_ARGS, are filled with the company's own).
-ID_ARGS = ROW_ARGS
 
 # Query and form fields that take the id of a row, and the type of that row. Each is
 # sent B's row of that type, then B's row of another type (an id A has in no table).
@@ -102,21 +98,6 @@ def _field_class(endpoint: str, name: str) -> str:
         "takes the id of a row) or PLAIN_FIELDS in tests/test_probe_tenants.py")
 
 
-def _url_values(rule, own, other, use_other: set[str]) -> dict:
-    values = {"slug": own.slug}
-    for arg in sorted(rule.arguments - {"slug"}):
-        company = other if arg in use_other else own
-        if arg in ID_ARGS:
-            values[arg] = company.ids[ID_ARGS[arg]]
-        elif arg in WORD_ARGS:
-            values[arg] = WORD_ARGS[arg](own, rule.endpoint)
-        else:
-            raise AssertionError(
-                f"the probe does not know how to fill <{arg}> of {rule.rule} "
-                f"({rule.endpoint}): add it to ID_ARGS or WORD_ARGS")
-    return values
-
-
 def _no_leak(response, where: str) -> None:
     assert response.status_code < 500, f"{where}: {response.status_code}"
     assert SECRET.encode() not in response.data, f"{where}: shows company B's data"
@@ -126,9 +107,8 @@ def _no_leak(response, where: str) -> None:
 def probe(app, client, auth, tenants):
     """Company A (ids from 800,001) and company B (from 900,001), fully populated; A's
     admin logged in; the views' reads recorded."""
-    own = populate(app, tenants.a, 800_001, "Alphonse")
+    own = probing_company(app, tenants.a)
     other = populate(app, tenants.b)
-    every_part_on(app, own)
     auth.login(tenants.a.admin_email)
     app.request_class = RecordingRequest
     yield own, other
@@ -138,11 +118,11 @@ def probe(app, client, auth, tenants):
 def test_the_walk_knows_every_url_parameter(app):
     """Fails by name when a new route has a parameter the probe cannot fill."""
     class Named:
-        slug, template, ids = "x", ("n", "fr"), {t: 1 for t in set(ID_ARGS.values())}
+        slug, template, ids = "x", ("n", "fr"), {t: 1 for t in set(ROW_ARGS.values())}
     rules = list(tenant_rules(app))
     assert len(rules) >= 100
     for rule, _methods in rules:
-        _url_values(rule, Named, Named, set())
+        url_values(rule, Named)
 
 
 # Pages that name their record in the query string (404 without it).
@@ -156,7 +136,7 @@ def test_another_tenants_address_is_404(app, client, probe):
     before = fingerprint(app)
     for rule, methods in tenant_rules(app):
         for method in methods:
-            url = build_url(rule, _url_values(rule, other, other, set()))
+            url = build_url(rule, url_values(rule, other))
             response = client.open(url, method=method, data={} if method != "GET" else None)
             _no_leak(response, f"{method} {url}")
             assert response.status_code == 404, f"{method} {url}: {response.status_code}"
@@ -173,12 +153,12 @@ def test_another_tenants_ids_in_the_url_are_404(app, client, probe):
     before = fingerprint(app)
     probed = 0
     for rule, methods in tenant_rules(app):
-        id_args = sorted(set(rule.arguments) & set(ID_ARGS))
+        id_args = sorted(set(rule.arguments) & set(ROW_ARGS))
         # Every mix with at least one of B's ids: /groups/<A's>/members/<B's>/remove too.
         mixes = [set(c) for n in range(1, len(id_args) + 1)
                  for c in itertools.combinations(id_args, n)]
         for use_other, method in itertools.product(mixes, methods):
-            url = build_url(rule, _url_values(rule, own, other, use_other))
+            url = build_url(rule, url_values(rule, own, other, use_other))
             data = {name: other.ids["tiers"] for name in ("tiers_id", "tiers")}
             response = client.open(url, method=method,
                                    data=data if method != "GET" else None)
@@ -205,7 +185,7 @@ def _discover(app, client, own, other) -> dict:
     rule and method, the fields read and (for a POST) the form of A's page that posts
     there, filled in. These requests save, change and delete A's rows at will."""
     rules = list(tenant_rules(app))
-    own_pages = [build_url(rule, _url_values(rule, own, other, set()))
+    own_pages = [build_url(rule, url_values(rule, own))
                  for rule, methods in rules if "GET" in methods]
     forms, every_form = {}, []
     for page in own_pages:
@@ -219,7 +199,7 @@ def _discover(app, client, own, other) -> dict:
     # Destructive actions last, so that the forms after them still find their rows.
     ordered = sorted(rules, key=lambda r: any(w in r[0].endpoint for w in DESTRUCTIVE))
     for rule, methods in ordered:
-        url = build_url(rule, _url_values(rule, own, other, set()))
+        url = build_url(rule, url_values(rule, own))
         for method in methods:
             if method == "GET":
                 names, _response = fields_read(client, "GET", url)
@@ -243,9 +223,8 @@ def _start_again(app, client, tenants):
         a = make_tenant("Alpha Conseil", "alice@alpha.fr", "arthur@alpha.fr")
         b = make_tenant("Beta Industrie", "bob@beta.fr", "berthe@beta.fr")
     assert (a.id, b.id) == (tenants.a.id, tenants.b.id)
-    own = populate(app, tenants.a, 800_001, "Alphonse")
+    own = probing_company(app, tenants.a)
     other = populate(app, tenants.b)
-    every_part_on(app, own)
     client.post("/login", data={"email": tenants.a.admin_email,
                                 "password": "correct horse battery"})
     return own, other
@@ -323,7 +302,7 @@ def test_anonymous_visitors_get_nothing(app, client, tenants):
     other = populate(app, tenants.b)
     before = fingerprint(app)
     for rule, methods in tenant_rules(app):
-        url = build_url(rule, _url_values(rule, other, other, set()))
+        url = build_url(rule, url_values(rule, other))
         for method in methods:
             response = client.open(url, method=method,
                                    data={"tiers_id": other.ids["tiers"]}

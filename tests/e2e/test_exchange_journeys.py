@@ -15,11 +15,11 @@ from sqlalchemy import func, select
 from ct.extensions import db
 from ct.models import Exchange, ExchangeContact
 from ct.tenancy import bound_tenant
+from tests.e2e import support
 from tests.exchange_records import records  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 
-PASSWORD = "correct horse battery"  # the password of the `tenants` fixture's users
 LANGUAGES = [("fr", "fr-FR"), ("en", "en-US")]
 
 
@@ -30,12 +30,7 @@ def say(app, text: str, lang: str) -> str:
 
 
 def log_in(page, email: str, lang: str) -> None:
-    page.goto("/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-    expect(page).to_have_url(re.compile(r"/t/[\w-]+/$"))
-    page.wait_for_load_state("load")
+    support.log_in(page, email)
     if lang == "en":  # the fixture's users read French; switch like a user would
         with page.expect_navigation():
             page.locator(".language-switch button").click()

@@ -8,36 +8,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ct.audit_view import FIELD_LABELS as AUDIT_FIELD_LABELS
+from ct.audit_view import Change
 from ct.blueprints.settings import lists
 from ct.blueprints.settings.forms import BUTTON_MODE_LABELS, PAGE_LABELS
 from ct.extensions import db
 from ct.models import AuditEntry, Choice, Product
 
-FIELD_LABELS = {
-    "choose_user": _l("Choose the user who made the contact"),
-    "confidential_comments": _l("Confidential comments"),
-    "collaborators": _l("Collaborators on exchanges"),
-    "product_ids": _l("Products shown in the exchange form"),
-    "button_mode": _l("Create-button display"),
-    "hidden_button_pages": _l("Pages without the integrated button"),
-    "widget_days": _l("Widget window (days)"),
-    "shorten_descriptions": _l("Shorten descriptions in the exchanges list"),
-    "shorten_length": _l("Length of shortened descriptions (characters)"),
-    "large_contacts_threshold": _l("Large contact lists threshold"),
-    "label": _l("Label"),
-    "label_en": _l("Label in English"),
-    "active": _l("Active"),
-    "position": _l("Position"),
-    "added": _l("Added"),
-    "reactivated": _l("Reactivated"),
-}
-
-
-@dataclass
-class Change:
-    field: str
-    before: str
-    after: str
+# The words of the audit log, but the products option is the form's list of products.
+FIELD_LABELS = {**AUDIT_FIELD_LABELS,
+                "product_ids": _l("Products shown in the exchange form")}
 
 
 @dataclass
