@@ -121,6 +121,7 @@ GOVERNED: dict[str, list[Route]] = {
         Route("POST", "/exchanges/bulk", {"action": "status", "ids": "{exchange}",
                                           "status": "closed"}),
         Route("GET", "/exchanges/tiers-fields?tiers_id={tiers}"),
+        Route("GET", "/exchanges/project-options?project_id_q=PRJ"),
         *get_and_post("/exchanges/inline/tiers", {"name": "Nouveau client"}),
         *get_and_post("/exchanges/inline/contact?tiers_id={tiers}",
                       {"tiers_id": "{tiers}", "last_name": "Nouveau"}),

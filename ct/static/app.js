@@ -281,9 +281,11 @@ document.addEventListener("click", (event) => {
   if (dialog) dialog.close();
 });
 
-// Enter in a list filter narrows the list; it does not send the form around it.
+// Enter in a list filter or in the search box of a select narrows the list; it does not
+// send the form around it.
 document.addEventListener("keydown", (event) => {
-  if (event.key === "Enter" && event.target.matches && event.target.matches("[data-filter-list]")) {
+  if (event.key === "Enter" && event.target.matches
+      && event.target.matches("[data-filter-list], [data-options-search]")) {
     event.preventDefault();
   }
 });

@@ -45,9 +45,9 @@ def link_for(endpoint: str, **values) -> str | None:
 
 @bp.app_template_global()
 def option_tags(options, selected) -> Markup:
-    """The options of a select of ids, built in Python: the project lists of the form
-    hold a company's thousand open projects, twice, and a template loop spent more
-    time on them than the rest of the pop-up."""
+    """The options of a select of ids, built in Python: the pop-up's selects hold up to
+    a hundred projects each, and a template loop spent more time on them than the
+    rest of the form."""
     return Markup("\n".join(
         f'<option value="{escape(value)}"{" selected" if value == selected else ""}>'
         f"{escape(label)}</option>"

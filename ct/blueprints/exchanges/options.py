@@ -3,7 +3,9 @@
 The contacts of a third party are listed as checkboxes up to the tenant's
 ``large_contacts_threshold``; above it the form shows a search input instead and lists
 only the contacts already chosen, so a tiers with thousands of contacts never renders
-them all.
+them all. Projects likewise: up to ``FEW_PROJECTS`` open projects are listed in the
+selects; past it each select lists only its chosen project and a search box beside it
+asks ``project_options`` for the matching ones.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import format_date
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ct.blueprints.exchanges.fields import active_members
@@ -19,6 +21,10 @@ from ct.extensions import db
 from ct.models import Choice, Contact, Document, Group, Product, Project, Tiers
 from ct.models.choices import KIND_MODE, KIND_OBJECT
 from ct.models.project import PROJECT_OPEN
+from ct.search import LIMIT
+from ct.text import fold
+
+FEW_PROJECTS = 100
 
 
 @dataclass
@@ -69,6 +75,47 @@ class FormChoices:
     products: Options
     projects: Options
     groups: Options
+    many_projects: bool = False
+
+
+def project_label(row) -> str:
+    return f"{row.reference} — {row.title}"
+
+
+def project_choices(keep_ids=()) -> tuple[Options, bool]:
+    """The open projects (and the kept ones, even closed) and whether there are too many
+    to list, in one statement: the kept ones first, then up to FEW_PROJECTS + 1 others."""
+    kept = {i for i in keep_ids if i}
+    is_kept = Project.id.in_(kept or [0])
+    # Columns, not objects: a company may have a thousand open projects.
+    rows = db.session.execute(
+        select(Project.id, Project.reference, Project.title, Project.status)
+        .where(or_(Project.status == PROJECT_OPEN, is_kept))
+        .order_by(case((is_kept, 0), else_=1), Project.reference)
+        .limit(len(kept) + FEW_PROJECTS + 1)).all()
+    many = len([r for r in rows if r.status == PROJECT_OPEN]) > FEW_PROJECTS
+    if many:
+        rows = [r for r in rows if r.id in kept]
+    rows.sort(key=lambda r: r.reference)
+    return [(r.id, project_label(r)) for r in rows], many
+
+
+def matching_projects(q: str, limit: int = LIMIT) -> Options:
+    """The open projects whose reference or title contains ``q``, accents and case
+    ignored, in reference order. Open projects number in the hundreds, not millions:
+    reading their two short columns and matching here costs about a millisecond and
+    folds accents alike on every database."""
+    folded = fold(q)
+    found = []
+    rows = db.session.execute(select(Project.id, Project.reference, Project.title)
+                              .where(Project.status == PROJECT_OPEN)
+                              .order_by(Project.reference))
+    for row in rows:
+        if folded in fold(f"{row.reference} {row.title}"):
+            found.append((row.id, project_label(row)))
+            if len(found) == limit:
+                break
+    return found
 
 
 def form_choices(settings, keep_project_ids=()) -> FormChoices:
@@ -77,19 +124,14 @@ def form_choices(settings, keep_project_ids=()) -> FormChoices:
         products = db.session.scalars(
             select(Product).where(Product.id.in_(settings.product_ids),
                                   Product.active.is_(True)).order_by(Product.label))
-    wanted = [i for i in keep_project_ids if i]
-    # Columns, not objects: a company may have a thousand open projects, and loading
-    # each as an ORM object cost more than the rest of the form.
-    projects = db.session.execute(
-        select(Project.id, Project.reference, Project.title)
-        .where(or_(Project.status == PROJECT_OPEN, Project.id.in_(wanted or [0])))
-        .order_by(Project.reference))
+    projects, many_projects = project_choices(keep_project_ids)
     return FormChoices(
         members=[(m.id, m.user.display_name) for m in active_members().values()],
         modes=[(c.id, c.display) for c in Choice.active_of(KIND_MODE)],
         objects=[(c.id, c.display) for c in Choice.active_of(KIND_OBJECT)],
         products=[(p.id, f"{p.reference} — {p.label}") for p in products],
-        projects=[(p.id, f"{p.reference} — {p.title}") for p in projects],
+        projects=projects,
         groups=[(grp.id, grp.name)
                 for grp in db.session.scalars(select(Group).order_by(Group.name))],
+        many_projects=many_projects,
     )
