@@ -31,6 +31,7 @@ from ct.models import (
     Exchange,
     Invitation,
     Membership,
+    Project,
     Task,
     Tiers,
 )
@@ -125,8 +126,8 @@ def latest_exchanges(membership: Membership, limit: int = LATEST_SHOWN) -> list[
         .where(visible_clause(membership))
         .order_by(Exchange.occurred_at.desc(), Exchange.id.desc())
         .limit(limit)
-        .options(joinedload(Exchange.tiers), joinedload(Exchange.mode),
-                 joinedload(Exchange.object))
+        .options(joinedload(Exchange.tiers).load_only(Tiers.name),
+                 joinedload(Exchange.mode), joinedload(Exchange.object))
     ).all()
     return [LatestExchange(x, choice.display if choice else None) for x, choice in rows]
 
@@ -158,17 +159,17 @@ def next_contacts(membership: Membership, day: Day,
     events = db.session.scalars(
         select(Event).where(upcoming_events(membership.id, day))
         .order_by(Event.starts_at, Event.id).limit(limit + 1)
-        .options(joinedload(Event.tiers))
+        .options(joinedload(Event.tiers).load_only(Tiers.name))
     ).all()
     exchanges = db.session.scalars(
         select(Exchange).where(my_todo_exchanges(membership))
         .order_by(Exchange.occurred_at, Exchange.id).limit(limit + 1)
-        .options(joinedload(Exchange.tiers), joinedload(Exchange.object))
+        .options(joinedload(Exchange.tiers).load_only(Tiers.name), joinedload(Exchange.object))
     ).all()
     tasks = db.session.scalars(
         select(Task).where(my_open_tasks(membership.id))
         .order_by(Task.due_date.is_(None), Task.due_date, Task.id).limit(limit + 1)
-        .options(joinedload(Task.project))
+        .options(joinedload(Task.project).load_only(Project.reference, Project.title))
     ).all()
     items = [NextItem(KIND_EVENT, e.starts_at, e, today=e.starts_at < day.end) for e in events]
     items += [NextItem(KIND_EXCHANGE, x.occurred_at, x, overdue=x.occurred_at < day.start,
@@ -193,7 +194,7 @@ def past_events(membership_id: int, day: Day, window_days: int | None,
         select(Event).where(assigned_events(membership_id), Event.starts_at <= day.now,
                             Event.ends_at <= day.now)
         .order_by(Event.starts_at.desc(), Event.id.desc()).limit(limit)
-        .options(joinedload(Event.tiers))
+        .options(joinedload(Event.tiers).load_only(Tiers.name))
     )
     if window_days:
         query = query.where(Event.starts_at >= day.now - timedelta(days=window_days))
