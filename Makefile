@@ -24,8 +24,9 @@ run: setup
 	@echo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-## The whole suite on PostgreSQL + Redis, then again on SQLite.
+## The linter, then the whole suite on PostgreSQL + Redis, then again on SQLite.
 test: setup
+	$(MAKE) lint
 	$(MAKE) test-postgres
 	$(MAKE) test-sqlite
 

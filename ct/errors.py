@@ -18,8 +18,10 @@ MESSAGES = {
     404: (_l("Page not found"), _l("This page does not exist, or you do not have access to it.")),
     405: (_l("Not allowed"), _l("This action is not possible here.")),
     413: (_l("Too large"), _l("What you sent is too large.")),
-    429: (_l("Too many attempts"), _l("Too many attempts in a short time. Wait a minute and try again.")),
-    500: (_l("Something went wrong"), _l("An unexpected error happened; nothing was saved. Try again in a moment.")),
+    429: (_l("Too many attempts"),
+          _l("Too many attempts in a short time. Wait a minute and try again.")),
+    500: (_l("Something went wrong"),
+          _l("An unexpected error happened; nothing was saved. Try again in a moment.")),
 }
 
 
@@ -38,8 +40,8 @@ def _page(code: int, title=None, message=None):
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return _page(400, _l("The form has expired"),
-                     _l("For your security the form expired. Go back, reload the page and try again."))
+        return _page(400, _l("The form has expired"), _l(
+            "For your security the form expired. Go back, reload the page and try again."))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -1,5 +1,7 @@
 """The audit trail: every created or changed exchange, third party and contact, field by
 field, on its card and in the administrators' log; the export's rows."""
+# The shared fixtures are imported by name; pytest hands them to the tests as arguments.
+# ruff: noqa: F811
 
 from datetime import UTC, datetime, timedelta
 

@@ -23,7 +23,8 @@ def test_collaborators_and_task_assignee_are_emailed(app, client, auth, tenants,
     auth.login(tenants.a.admin_email)
     data = exchange_data(records.a, collaborator_ids=[str(records.a.member)],
                          notify_collaborators="y", comment="Devis accepté",
-                         add_task="y", task_label="Relancer", task_assignee_id=str(records.a.member),
+                         add_task="y", task_label="Relancer",
+                         task_assignee_id=str(records.a.member),
                          task_due_date="2030-05-02")
     response = client.post(f"/t/{tenants.a.slug}/exchanges/new", data=data)
     assert response.status_code == 303

@@ -1,5 +1,7 @@
 """The trash: deleting moves exchanges, third parties and contacts there for 30 days;
 administrators restore them with their links, or purge them; the clock purges the old."""
+# The shared fixtures are imported by name; pytest hands them to the tests as arguments.
+# ruff: noqa: F811
 
 from datetime import UTC, datetime, timedelta
 

@@ -75,9 +75,8 @@ class Choice(TenantScoped, db.Model):
     def seed_defaults() -> None:
         for kind, entries in DEFAULTS.items():
             for position, (code, label_fr, label_en) in enumerate(entries):
-                db.session.add(
-                    Choice(kind=kind, code=code, label=label_fr, label_en=label_en, position=position)
-                )
+                db.session.add(Choice(kind=kind, code=code, label=label_fr,
+                                      label_en=label_en, position=position))
 
     @staticmethod
     def active_of(kind: str) -> list[Choice]:

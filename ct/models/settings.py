@@ -61,7 +61,8 @@ class TenantSettings(TenantScoped, Timestamps, db.Model):
         return cache[tenant_id]
 
     def shows_integrated_button(self, page: str) -> bool:
-        return self.button_mode == BUTTON_INTEGRATED and page not in (self.hidden_button_pages or [])
+        hidden = self.hidden_button_pages or []
+        return self.button_mode == BUTTON_INTEGRATED and page not in hidden
 
     @property
     def shows_floating_button(self) -> bool:
