@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import get_timezone
-from sqlalchemy import Select, except_, or_, select, union, union_all
-from sqlalchemy.orm import aliased
+from sqlalchemy import Select, or_, select, union, union_all
 
 from ct.exchange_rows import exchange_rows, row_select
 from ct.models import Contact, Document, Exchange, ExchangeContact, Tiers
@@ -111,19 +110,16 @@ def history_sources(kind: str, record_id: int) -> list:
         return [Exchange.project_id == record_id]
     if kind != "tiers":
         raise ValueError(f"no history for {kind!r}")
-    # The tiers' own exchanges are the first source; the other two leave them out before
-    # reading any exchange row (a hashed list of ids from the index), so a big tiers
-    # whose contacts took part in thousands of its own exchanges reads only the few
-    # exchanges its contacts had with other tiers (EXCEPT: two index scans, hashed).
-    own = aliased(Exchange)
-    own_ids = select(own.id).where(own.tiers_id == record_id)
+    # The tiers' own exchanges are the first source. The second reads only the links
+    # flagged ``elsewhere`` (the contact's tiers is not the exchange's: a partial index
+    # of a few rows, kept by the database), so a big tiers whose contacts took part in
+    # thousands of its own exchanges never reads those links.
     return [
         Exchange.tiers_id == record_id,
-        Exchange.id.in_(except_(
+        Exchange.id.in_(
             select(ExchangeContact.exchange_id)
             .join(Contact, Contact.id == ExchangeContact.contact_id)
-            .where(Contact.tiers_id == record_id),
-            own_ids)),
+            .where(Contact.tiers_id == record_id, ExchangeContact.elsewhere)),
         Exchange.document_id.in_(select(Document.id).where(Document.tiers_id == record_id)),
     ]
 

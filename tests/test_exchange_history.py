@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from ct.exchange_history import history_count
 from ct.extensions import db
-from ct.models import Membership
+from ct.models import Contact, Exchange, ExchangeContact, Membership
 from ct.tenancy import bound_tenant
 from tests.exchange_data import (
     RESTRICTED_EMAIL,
@@ -150,3 +150,51 @@ def test_another_tenants_slug_is_404(client, auth, world):  # noqa: F811
     auth.login("alice@alpha.fr")
     url = f"/t/{world.b_slug}/exchanges/history?tiers={world.b['dupont']}"
     assert client.get(url).status_code == 404
+
+
+def _move(w, model, record_id: int, tiers_id: int) -> None:
+    with w.app.app_context(), bound_tenant(w.tenant_id):
+        db.session.get(model, record_id).tiers_id = tiers_id
+        db.session.commit()
+
+
+def _tiers_history(client, w, name: str) -> set[str]:
+    html = client.get(history_url(w, f"tiers={w.tiers[name]}")).get_data(as_text=True)
+    return tokens(html)
+
+
+def _flags(w) -> dict[tuple[int, int], bool]:
+    with w.app.app_context(), bound_tenant(w.tenant_id):
+        return {(link.exchange_id, link.contact_id): link.elsewhere
+                for link in db.session.scalars(select(ExchangeContact))}
+
+
+def test_a_contact_that_moves_takes_its_exchanges_along(client, auth, linked):
+    """The database keeps each link's "contact of another tiers" flag when a contact
+    changes tiers, so the histories follow without the application doing anything."""
+    w = linked
+    auth.login("alice@alpha.fr")
+    _move(w, Contact, w.contacts["jeanne"], w.tiers["martin"])  # now at EX2's own tiers
+    assert _tiers_history(client, w, "dupont") == {"EX1", "EX3", "EX5"}
+    _move(w, Contact, w.contacts["paul"], w.tiers["martin"])  # EX1 is Dupont's, with Paul
+    assert _tiers_history(client, w, "martin") == {"EX1", "EX2", "EX3", "EX4"}
+    assert _tiers_history(client, w, "dupont") == {"EX1", "EX3", "EX5"}
+    _move(w, Contact, w.contacts["paul"], w.tiers["dupont"])  # and back
+    assert _tiers_history(client, w, "martin") == {"EX2", "EX3", "EX4"}
+    assert sum(_flags(w).values()) == 0  # every contact now at its exchanges' tiers
+
+
+def test_an_exchange_that_changes_tiers_updates_its_links(client, auth, linked):
+    w = linked
+    auth.login("alice@alpha.fr")
+    with w.app.app_context(), bound_tenant(w.tenant_id):
+        ex1, ex2 = (db.session.scalar(select(Exchange.id).where(Exchange.comment == c))
+                    for c in ("EX1", "EX2"))
+    assert _flags(w)[ex2, w.contacts["jeanne"]] and not _flags(w)[ex1, w.contacts["paul"]]
+    _move(w, Exchange, ex1, w.tiers["martin"])  # Paul (Dupont's) now met about Martin
+    _move(w, Exchange, ex2, w.tiers["dupont"])  # Jeanne (Dupont's) now at home
+    flags = _flags(w)
+    assert flags[ex1, w.contacts["paul"]] and not flags[ex2, w.contacts["jeanne"]]
+    assert flags[ex2, w.contacts["luc"]]  # Luc is Martin's
+    assert _tiers_history(client, w, "dupont") == {"EX1", "EX2", "EX3", "EX5"}
+    assert _tiers_history(client, w, "martin") == {"EX1", "EX2", "EX3", "EX4"}

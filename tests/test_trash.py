@@ -398,3 +398,24 @@ def test_a_tiers_whose_code_was_taken_meanwhile_is_not_restored(app, admin, tena
     assert len(trash_items(app, tenants.a.id)) == 1
     with app.app_context(), bound_tenant(tenants.a.id):  # nothing written
         assert db.session.scalar(select(Tiers.id).where(Tiers.name == "First Holder")) is None
+
+
+def test_a_restored_exchange_flags_its_contacts_as_they_are_now(app, admin, tenants, records):
+    """The links come back from the trash's copy; whether each contact belongs to
+    another tiers is worked out again, from where the contacts are now."""
+    a = records.a
+    exchange_id = add_exchange(app, tenants.a.id, a, contacts=[a.other_contact],
+                               with_followups=False)  # Inès, of the other tiers
+
+    def flags():
+        with app.app_context(), bound_tenant(tenants.a.id):
+            return list(db.session.scalars(select(ExchangeContact.elsewhere)))
+
+    assert flags() == [True]
+    admin.post(f"/t/{a.slug}/exchanges/{exchange_id}/delete")
+    with app.app_context(), bound_tenant(tenants.a.id):  # Inès joins the exchange's tiers
+        db.session.get(Contact, a.other_contact).tiers_id = a.tiers
+        db.session.commit()
+    [item] = trash_items(app, tenants.a.id)
+    assert admin.post(f"/t/{a.slug}/trash/{item.id}/restore").status_code == 303
+    assert flags() == [False]

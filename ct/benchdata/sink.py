@@ -96,7 +96,8 @@ PENDING = "bench_data_pending_ddl"
 
 
 def prepare(conn: psycopg.Connection, tables: list[str]) -> list[str]:
-    """Empty ``tables`` and drop their secondary indexes and foreign keys.
+    """Empty ``tables``, drop their secondary indexes and foreign keys, switch off their
+    triggers.
 
     Returns the statements that create them again, read from the catalog so that an
     index added by a later migration is restored as well. They are saved in a table in
@@ -124,6 +125,9 @@ def prepare(conn: psycopg.Connection, tables: list[str]) -> list[str]:
         f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
         for table, name, definition in foreign_keys
     ]
+    # The tables' own triggers (flags derived from other tables) would look up rows that
+    # another connection is still copying: off during the load, the flags set after it.
+    statements += [f"ALTER TABLE {table} ENABLE TRIGGER USER" for table in tables]
     with conn.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {PENDING} (statement) VALUES (%s)",
                            [(s,) for s in statements])
@@ -131,6 +135,8 @@ def prepare(conn: psycopg.Connection, tables: list[str]) -> list[str]:
         conn.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     for name, _definition in indexes:
         conn.execute(f'DROP INDEX "{name}"')
+    for table in tables:
+        conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
     conn.commit()
     saved = conn.execute(f"SELECT statement FROM {PENDING} ORDER BY position").fetchall()
     # Indexes before foreign keys, each once (an interrupted run may have saved them too).
@@ -140,7 +146,8 @@ def prepare(conn: psycopg.Connection, tables: list[str]) -> list[str]:
 
 
 def finish(conn: psycopg.Connection, restore: list[str], tables: list[str], log) -> None:
-    """Indexes and foreign keys back, sequences past the ids used, statistics fresh."""
+    """Indexes, foreign keys and triggers back, sequences past the ids used, statistics
+    fresh."""
     conn.execute("SET maintenance_work_mem = '1GB'")
     conn.execute("SET max_parallel_maintenance_workers = 2")
     for label, group in (("indexes", [r for r in restore if not r.startswith("ALTER")]),

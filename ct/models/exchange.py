@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Index, String, Text, UniqueConstraint, event, text
+from sqlalchemy import Boolean, Index, String, Text, UniqueConstraint, event, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ct.extensions import db
@@ -112,17 +112,30 @@ class Exchange(TenantScoped, Timestamps, db.Model):
         return [link.membership for link in self.collaborator_links]
 
 
+# The ``elsewhere`` flag of every link, from scratch, in one pass on PostgreSQL: for a bulk
+# load written with the triggers off (ct/benchdata).
+LINKS_ELSEWHERE = """
+UPDATE exchange_contacts ec SET elsewhere = true FROM contacts c, exchanges e
+WHERE c.id = ec.contact_id AND e.id = ec.exchange_id AND c.tiers_id <> e.tiers_id
+"""
+
+
 class ExchangeContact(TenantScoped, db.Model):
     __tablename__ = "exchange_contacts"
     __tenant_refs__ = {"exchange_id": "exchanges", "contact_id": "contacts"}
     __extra_args__ = (
         UniqueConstraint("tenant_id", "exchange_id", "contact_id"),
         Index("ix_exchange_contacts_contact", "tenant_id", "contact_id", "exchange_id"),
+        Index("ix_exchange_contacts_elsewhere", "tenant_id", "contact_id", "exchange_id",
+              postgresql_where=text("elsewhere"), sqlite_where=text("elsewhere")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     exchange_id: Mapped[int] = mapped_column()
     contact_id: Mapped[int] = mapped_column()
+    # The contact's tiers is not the exchange's (it moved, or belongs to a group company).
+    # Written by the database's triggers (migration 0014), never by the application.
+    elsewhere: Mapped[bool] = mapped_column(server_default=false())
 
     contact: Mapped[Contact] = relationship(foreign_keys=[contact_id])
 
