@@ -116,7 +116,8 @@ class Exchange(TenantScoped, Timestamps, db.Model):
 # load written with the triggers off (ct/benchdata).
 LINKS_ELSEWHERE = """
 UPDATE exchange_contacts ec SET elsewhere = true FROM contacts c, exchanges e
-WHERE c.id = ec.contact_id AND e.id = ec.exchange_id AND c.tiers_id <> e.tiers_id
+WHERE c.tenant_id = ec.tenant_id AND c.id = ec.contact_id
+  AND e.tenant_id = ec.tenant_id AND e.id = ec.exchange_id AND c.tiers_id <> e.tiers_id
 """
 
 

@@ -39,7 +39,9 @@ POSTGRESQL = [
     CREATE OR REPLACE FUNCTION exchange_contact_elsewhere() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
       NEW.elsewhere := COALESCE((SELECT c.tiers_id <> e.tiers_id FROM contacts c, exchanges e
-                                 WHERE c.id = NEW.contact_id AND e.id = NEW.exchange_id), false);
+                                 WHERE c.tenant_id = NEW.tenant_id AND c.id = NEW.contact_id
+                                   AND e.tenant_id = NEW.tenant_id AND e.id = NEW.exchange_id),
+                                false);
       RETURN NEW;
     END $$
     """,
@@ -53,7 +55,8 @@ POSTGRESQL = [
     BEGIN
       UPDATE exchange_contacts ec
       SET elsewhere = COALESCE((SELECT c.tiers_id <> NEW.tiers_id FROM contacts c
-                                WHERE c.id = ec.contact_id), false)
+                                WHERE c.tenant_id = NEW.tenant_id AND c.id = ec.contact_id),
+                               false)
       WHERE ec.tenant_id = NEW.tenant_id AND ec.exchange_id = NEW.id;
       RETURN NULL;
     END $$
@@ -68,7 +71,8 @@ POSTGRESQL = [
     BEGIN
       UPDATE exchange_contacts ec
       SET elsewhere = COALESCE((SELECT NEW.tiers_id <> e.tiers_id FROM exchanges e
-                                WHERE e.id = ec.exchange_id), false)
+                                WHERE e.tenant_id = NEW.tenant_id AND e.id = ec.exchange_id),
+                               false)
       WHERE ec.tenant_id = NEW.tenant_id AND ec.contact_id = NEW.id;
       RETURN NULL;
     END $$
