@@ -7,6 +7,8 @@ PYTEST := $(VENV)/bin/pytest
 VENDOR := ct/static/vendor
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/ct_test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+# The SQLite run runs beside the PostgreSQL one: a Redis database of its own.
+TEST_SQLITE_REDIS_URL ?= redis://127.0.0.1:6379/12
 # On PostgreSQL the owner (TEST_DATABASE_URL) migrates; the app connects as this role,
 # which owns nothing and is held by row-level security (created by the migration).
 TEST_APP_ROLE ?= ct_app
@@ -24,11 +26,18 @@ run: setup
 	@echo
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-## The linter, then the whole suite on PostgreSQL + Redis, then again on SQLite.
+## The linter, then the whole suite on PostgreSQL + Redis and, at the same time, on
+## SQLite: each run spends most of its time waiting (workers, browser, database), so
+## side by side they take little more than the longer one. The SQLite run's output
+## follows the PostgreSQL one's.
 test: setup
 	$(MAKE) lint
-	$(MAKE) test-postgres
-	$(MAKE) test-sqlite
+	@mkdir -p instance
+	@$(MAKE) --no-print-directory test-sqlite > instance/test-sqlite.log 2>&1 & sqlite=$$!; \
+	$(MAKE) --no-print-directory test-postgres; postgres=$$?; \
+	wait $$sqlite; lite=$$?; \
+	echo "=== the same suite on SQLite (exit $$lite) ==="; cat instance/test-sqlite.log; \
+	test $$postgres -eq 0 -a $$lite -eq 0
 
 test-postgres:
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) TEST_APP_ROLE=$(TEST_APP_ROLE) \
@@ -36,7 +45,7 @@ test-postgres:
 
 # The browser journeys run once, on PostgreSQL: what they check lives in the browser.
 test-sqlite:
-	TEST_DATABASE_URL=sqlite REDIS_URL=$(TEST_REDIS_URL) $(PYTEST) --ignore=tests/e2e $(PYTEST_ARGS)
+	TEST_DATABASE_URL=sqlite REDIS_URL=$(TEST_SQLITE_REDIS_URL) $(PYTEST) --ignore=tests/e2e $(PYTEST_ARGS)
 
 ## Load benchmark and soak test (BENCHMARKS.md): PostgreSQL and Redis on this machine.
 BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/ct_bench
