@@ -252,3 +252,20 @@ def test_reference_page_exists_only_with_bench_routes(app, client, auth, tenants
         with bench_app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@needs_postgres
+@pytest.mark.postgres_only
+def test_links_to_another_tiers_are_flagged_and_the_triggers_are_back(loaded, session):
+    """The load copies with the tables' triggers off and flags the links itself; after
+    it the flags match the rows, and the triggers keep them again."""
+    mismatched = """SELECT count(*) FROM exchange_contacts ec
+                    JOIN contacts c ON c.id = ec.contact_id
+                    JOIN exchanges e ON e.id = ec.exchange_id
+                    WHERE c.tiers_id <> e.tiers_id"""
+    flagged = "SELECT count(*) FROM exchange_contacts WHERE elsewhere"
+    assert _scalar(mismatched) > 0
+    assert _scalar(flagged) == _scalar(mismatched)
+    assert _scalar("SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal "
+                   "AND tgenabled <> 'O'") == 0
+    assert _scalar("SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal") >= 3

@@ -17,6 +17,7 @@ from .names import EVENT_TITLES, NEXT_STEPS, OPENINGS, SUBJECTS, TASK_LABELS, TO
 from .records import TenantState
 
 REMINDERS = (None, None, None, 15, 60, 1440)
+ELSEWHERE_SHARE = 0.02  # exchanges with a contact of another tiers
 
 
 def add_exchanges(gen, state: TenantState, count: int, big_tiers: int, years: int = 6) -> int:
@@ -58,6 +59,12 @@ def _add_exchange(gen, state: TenantState, index: int, occurred: datetime,
     made_by = author if rng.random() < 0.9 else rng.choice(members)
     people = state.contacts_of[index]
     chosen = rng.sample(people, min(len(people), rng.choice((1, 1, 1, 2, 2, 3))))
+    if chosen and rng.random() < ELSEWHERE_SHARE:
+        # A contact of another tiers (a group company, a contact who moved): these
+        # exchanges appear in that other tiers' history too.
+        other = state.contacts_of[rng.randrange(len(state.contacts_of))]
+        if other and other[0] not in chosen:
+            chosen[-1] = other[0]
     first = chosen[0][1] if chosen else "l'accueil"
     documents = state.documents_of.get(index)
     document = rng.choice(documents) if documents and rng.random() < 0.1 else None
