@@ -108,7 +108,7 @@ def _name(row) -> str:
     if isinstance(row, Document):
         return row.reference
     if isinstance(row, Project):
-        return f"{row.reference} — {row.title}"
+        return row.label
     if isinstance(row, Task):
         return row.label
     if isinstance(row, Event):

@@ -156,4 +156,3 @@ def grant_app_role(conn: Connection, role: str) -> None:
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {name}")
     if conn.scalar(text("SELECT to_regclass('alembic_version') IS NOT NULL")):
         conn.exec_driver_sql(f"REVOKE INSERT, UPDATE, DELETE ON alembic_version FROM {name}")
-

@@ -61,5 +61,5 @@ def record_label(kind: str, record) -> str:
     if kind == "document":
         return record.reference
     if kind == "project":
-        return f"{record.reference} — {record.title}"
+        return record.label
     return record.name

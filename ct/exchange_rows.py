@@ -30,6 +30,7 @@ from ct.models import (
 )
 from ct.models.choices import KIND_MODE, KIND_OBJECT
 from ct.models.contact import full_name_of
+from ct.models.project import project_label
 
 
 @dataclass(slots=True)
@@ -93,7 +94,7 @@ def exchange_rows(rows, for_export: bool = False) -> list[ExchangeRow]:
                            labels.get(r[7], ""), names.get(r[8], ""))
         if for_export:
             item.author, item.document = r[9], r[10] or ""
-            item.project = f"{r[11]} — {r[12]}" if r[11] else ""
+            item.project = project_label(r[11], r[12]) if r[11] else ""
         items.append(item)
     _add_contacts(items)
     return items

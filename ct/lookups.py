@@ -16,7 +16,8 @@ from ct.extensions import db
 from ct.fields import ID_MAX
 from ct.models import Contact, Membership, Project, Tiers
 from ct.models.project import PROJECT_OPEN
-from ct.search import matching
+from ct.search import LIMIT, matching
+from ct.text import fold
 
 # A <select> stays usable with this many options; beyond, the search box narrows it.
 OPTIONS_MAX = 100
@@ -60,7 +61,24 @@ def project_choices(selected_id: int | None) -> list[SelectChoice]:
     selected = find(Project, selected_id)
     if selected is not None and selected not in rows:
         rows.insert(0, selected)
-    return [NONE_CHOICE] + [SelectChoice(p.id, f"{p.reference} — {p.title}") for p in rows]
+    return [NONE_CHOICE] + [SelectChoice(p.id, p.label) for p in rows]
+
+
+def matching_projects(q: str, *conditions, limit: int = LIMIT) -> list:
+    """The open projects (meeting ``conditions``) whose reference or title contains
+    ``q``, accents and case ignored: those whose reference starts with it first, then in
+    reference order; at most ``limit`` rows of (id, reference, title, tiers_id).
+
+    Open projects number in the hundreds, not millions: their short columns are read
+    and matched here, which folds accents alike on every database."""
+    folded = fold(q)
+    rows = db.session.execute(
+        select(Project.id, Project.reference, Project.title, Project.tiers_id)
+        .where(Project.status == PROJECT_OPEN, *conditions)
+        .order_by(Project.reference, Project.id)).all()
+    found = [row for row in rows if folded in fold(f"{row.reference} {row.title}")]
+    found.sort(key=lambda row: not fold(row.reference).startswith(folded))  # stable
+    return found[:limit]
 
 
 def member_choices() -> list[SelectChoice]:

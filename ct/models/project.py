@@ -22,6 +22,11 @@ PROJECT_OPEN = "open"
 PROJECT_CLOSED = "closed"
 
 
+def project_label(reference: str, title: str) -> str:
+    """How a project is named in selects, lists and messages: "PRJ-1 — Déploiement"."""
+    return f"{reference} — {title}"
+
+
 class Project(TenantScoped, Timestamps, db.Model):
     __tablename__ = "projects"
     __tenant_refs__ = {"tiers_id": "tiers", "created_by_id": "memberships"}
@@ -40,6 +45,10 @@ class Project(TenantScoped, Timestamps, db.Model):
     created_by_id: Mapped[int | None] = mapped_column()
 
     tiers: Mapped[Tiers | None] = relationship(foreign_keys=[tiers_id])
+
+    @property
+    def label(self) -> str:
+        return project_label(self.reference, self.title)
 
 
 class Task(TenantScoped, Timestamps, db.Model):

@@ -15,11 +15,12 @@ from sqlalchemy import select
 from ct.blueprints.exchanges import bp
 from ct.blueprints.exchanges.fields import one
 from ct.blueprints.exchanges.inline_forms import NewContactForm, NewTiersForm
-from ct.blueprints.exchanges.options import matching_projects, project_label
 from ct.blueprints.exchanges.views import form_context, form_for, require
 from ct.extensions import db
 from ct.fields import parse_id
+from ct.lookups import matching_projects
 from ct.models import Contact, Project, Tiers
+from ct.models.project import project_label
 from ct.models.tiers import KINDS
 from ct.permissions import MANAGE_RECORDS, WRITE_EXCHANGES, require_right
 from ct.search import MAX_QUERY
@@ -66,11 +67,12 @@ def project_options():
     """The options of the exchange's or the task's project select, narrowed by the search
     box beside it; the project chosen in that select stays offered."""
     q = request.args.get("project_id_q") or request.args.get("task_project_id_q") or ""
-    options = matching_projects(q.strip()[:MAX_QUERY])
+    options = [(row.id, project_label(row.reference, row.title))
+               for row in matching_projects(q.strip()[:MAX_QUERY])]
     chosen = one(Project, parse_id(request.args.get("project_id")
                                    or request.args.get("task_project_id")))
     if chosen is not None and all(option_id != chosen.id for option_id, _label in options):
-        options.insert(0, (chosen.id, project_label(chosen)))
+        options.insert(0, (chosen.id, chosen.label))
     return _render("exchanges/_project_options.html", options=options,
                    selected=chosen.id if chosen else None)
 

@@ -5,7 +5,7 @@ The contacts of a third party are listed as checkboxes up to the tenant's
 only the contacts already chosen, so a tiers with thousands of contacts never renders
 them all. Projects likewise: up to ``FEW_PROJECTS`` open projects are listed in the
 selects; past it each select lists only its chosen project and a search box beside it
-asks ``project_options`` for the matching ones.
+asks ``project_options`` for the matching ones (``ct.lookups.matching_projects``).
 """
 
 from __future__ import annotations
@@ -20,9 +20,7 @@ from ct.blueprints.exchanges.fields import active_members
 from ct.extensions import db
 from ct.models import Choice, Contact, Document, Group, Product, Project, Tiers
 from ct.models.choices import KIND_MODE, KIND_OBJECT
-from ct.models.project import PROJECT_OPEN
-from ct.search import LIMIT
-from ct.text import fold
+from ct.models.project import PROJECT_OPEN, project_label
 
 FEW_PROJECTS = 100
 
@@ -78,10 +76,6 @@ class FormChoices:
     many_projects: bool = False
 
 
-def project_label(row) -> str:
-    return f"{row.reference} — {row.title}"
-
-
 def project_choices(keep_ids=()) -> tuple[Options, bool]:
     """The open projects (and the kept ones, even closed) and whether there are too many
     to list, in one statement: the kept ones first, then up to FEW_PROJECTS + 1 others."""
@@ -97,25 +91,7 @@ def project_choices(keep_ids=()) -> tuple[Options, bool]:
     if many:
         rows = [r for r in rows if r.id in kept]
     rows.sort(key=lambda r: r.reference)
-    return [(r.id, project_label(r)) for r in rows], many
-
-
-def matching_projects(q: str, limit: int = LIMIT) -> Options:
-    """The open projects whose reference or title contains ``q``, accents and case
-    ignored, in reference order. Open projects number in the hundreds, not millions:
-    reading their two short columns and matching here costs about a millisecond and
-    folds accents alike on every database."""
-    folded = fold(q)
-    found = []
-    rows = db.session.execute(select(Project.id, Project.reference, Project.title)
-                              .where(Project.status == PROJECT_OPEN)
-                              .order_by(Project.reference))
-    for row in rows:
-        if folded in fold(f"{row.reference} {row.title}"):
-            found.append((row.id, project_label(row)))
-            if len(found) == limit:
-                break
-    return found
+    return [(r.id, project_label(r.reference, r.title)) for r in rows], many
 
 
 def form_choices(settings, keep_project_ids=()) -> FormChoices:
