@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from flask import abort
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import case, or_, select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ct.extensions import db
 from ct.fields import ID_MAX
 from ct.models import Contact, Membership, Project, Tiers
-from ct.models.project import PROJECT_OPEN
-from ct.search import LIMIT, matching
+from ct.models.project import PROJECT_OPEN, project_label
+from ct.search import LIMIT, MAX_QUERY, matching
 from ct.text import fold
 
 # A <select> stays usable with this many options; beyond, the search box narrows it.
@@ -52,16 +52,41 @@ def tiers_choices(selected_id: int | None, q: str = "") -> list[SelectChoice]:
     return [NONE_CHOICE] + [SelectChoice(t.id, t.name) for t in rows]
 
 
-def project_choices(selected_id: int | None) -> list[SelectChoice]:
-    """Open projects by reference, and the chosen one even when closed."""
-    rows = list(db.session.scalars(
-        select(Project).where(Project.status == PROJECT_OPEN)
-        .order_by(Project.reference, Project.id).limit(OPTIONS_MAX)
-    ))
-    selected = find(Project, selected_id)
-    if selected is not None and selected not in rows:
-        rows.insert(0, selected)
-    return [NONE_CHOICE] + [SelectChoice(p.id, p.label) for p in rows]
+Options = list[tuple[int, str]]
+
+
+def project_choices(keep_ids=()) -> tuple[Options, bool]:
+    """The options of a project select and whether there are too many open projects to
+    list them all. Up to OPTIONS_MAX: every open project (and the kept ones, even closed)
+    by reference; past it only the kept ones, and a search box beside the select asks
+    ``project_search_options`` for the others. One statement: the kept ones first, then
+    up to OPTIONS_MAX + 1 others."""
+    kept = {i for i in keep_ids if i}
+    is_kept = Project.id.in_(kept or [0])
+    # Columns, not objects: a company may have a thousand open projects.
+    rows = db.session.execute(
+        select(Project.id, Project.reference, Project.title, Project.status)
+        .where(or_(Project.status == PROJECT_OPEN, is_kept))
+        .order_by(case((is_kept, 0), else_=1), Project.reference)
+        .limit(len(kept) + OPTIONS_MAX + 1)).all()
+    many = len([r for r in rows if r.status == PROJECT_OPEN]) > OPTIONS_MAX
+    if many:
+        rows = [r for r in rows if r.id in kept]
+    rows.sort(key=lambda r: r.reference)
+    return [(r.id, project_label(r.reference, r.title)) for r in rows], many
+
+
+def project_search_options(q: str, selected_id: int | None) -> tuple[Options, int | None]:
+    """What a project search box puts in its select: the matching open projects, and the
+    chosen one (of this tenant, even closed) kept on top; with the id to keep selected."""
+    options = [(row.id, project_label(row.reference, row.title))
+               for row in matching_projects(q.strip()[:MAX_QUERY])]
+    chosen = find(Project, selected_id)
+    if chosen is None:
+        return options, None
+    if all(option_id != chosen.id for option_id, _label in options):
+        options.insert(0, (chosen.id, chosen.label))
+    return options, chosen.id
 
 
 def matching_projects(q: str, *conditions, limit: int = LIMIT) -> list:

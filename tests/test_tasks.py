@@ -32,7 +32,7 @@ def test_create_task(client, auth, app, a):
     project = make_project(app, a.id)
     auth.login(a.admin_email)
     form = client.get(url(a, f"tasks/new?project={project}")).get_data(as_text=True)
-    assert f'<option selected value="{project}">' in form
+    assert f'<option value="{project}" selected>' in form
     response = client.post(url(a, "tasks/new"), data={
         "label": "Send the quote", "project": str(project),
         "assignee": str(a.member_membership_id), "due_date": "2030-05-04"})

@@ -10,8 +10,8 @@ from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from ct.blueprints.exchanges.options import FEW_PROJECTS
 from ct.extensions import db
+from ct.lookups import OPTIONS_MAX
 from ct.models import Contact, Exchange, Project, Tiers
 from ct.tenancy import bound_tenant
 from tests.e2e.support import log_in
@@ -216,19 +216,19 @@ def test_a_large_tiers_contacts_are_searched_and_added_to_the_selection(app, pag
 def test_a_project_is_found_by_its_search_box_and_saved(app, page, problems, tenants, records):
     with app.app_context(), bound_tenant(tenants.a.id):
         db.session.add_all(Project(reference=f"GEN-{n:04d}", title=f"Chantier {n}")
-                           for n in range(FEW_PROJECTS))
+                           for n in range(OPTIONS_MAX))
         db.session.commit()
     log_in(page, tenants.a.admin_email)
     page.goto(f"/t/{tenants.a.slug}/exchanges/new?tiers={records.a.tiers}")
     page.wait_for_load_state("load")
     projects = page.locator("#project_id")
     expect(projects.locator("option")).to_have_count(1)  # "No project": too many to list
-    with page.expect_response(re.compile(r"/exchanges/project-options\?")):
+    with page.expect_response(re.compile(r"/projects/project-options\?")):
         page.fill("#project_id_q", "deploi")
     expect(projects.locator("option")).to_have_count(2)
     projects.select_option(label="PRJ-1 — Déploiement")
     # Enter in the search box refreshes the options; it does not send the exchange.
-    with page.expect_response(re.compile(r"/exchanges/project-options\?")):
+    with page.expect_response(re.compile(r"/projects/project-options\?")):
         page.fill("#project_id_q", "chantier 4")
     page.locator("#project_id_q").press("Enter")
     expect(projects.locator("option", has_text="GEN-0004")).to_have_count(1)

@@ -1,6 +1,5 @@
 """Inside the pop-up: create a tiers or a contact without leaving it, and refresh the
-fields that depend on the chosen tiers (contacts, documents) with out-of-band swaps;
-narrow a project select when the company has too many open projects to list.
+fields that depend on the chosen tiers (contacts, documents) with out-of-band swaps.
 
 A record created here is committed at once: if the exchange itself is then refused, the
 form comes back with that tiers or contact still chosen, never lost.
@@ -17,13 +16,9 @@ from ct.blueprints.exchanges.fields import one
 from ct.blueprints.exchanges.inline_forms import NewContactForm, NewTiersForm
 from ct.blueprints.exchanges.views import form_context, form_for, require
 from ct.extensions import db
-from ct.fields import parse_id
-from ct.lookups import matching_projects
-from ct.models import Contact, Project, Tiers
-from ct.models.project import project_label
+from ct.models import Contact, Tiers
 from ct.models.tiers import KINDS
 from ct.permissions import MANAGE_RECORDS, WRITE_EXCHANGES, require_right
-from ct.search import MAX_QUERY
 
 
 def _tiers_from_args() -> Tiers | None:
@@ -59,22 +54,6 @@ def tiers_fields():
     tiers = _tiers_from_args()
     form.tiers_id.data = tiers.id if tiers else None
     return _render("exchanges/_tiers_dependents.html", **form_context(form))
-
-
-@bp.get("/project-options")
-@require_right(WRITE_EXCHANGES)
-def project_options():
-    """The options of the exchange's or the task's project select, narrowed by the search
-    box beside it; the project chosen in that select stays offered."""
-    q = request.args.get("project_id_q") or request.args.get("task_project_id_q") or ""
-    options = [(row.id, project_label(row.reference, row.title))
-               for row in matching_projects(q.strip()[:MAX_QUERY])]
-    chosen = one(Project, parse_id(request.args.get("project_id")
-                                   or request.args.get("task_project_id")))
-    if chosen is not None and all(option_id != chosen.id for option_id, _label in options):
-        options.insert(0, (chosen.id, chosen.label))
-    return _render("exchanges/_project_options.html", options=options,
-                   selected=chosen.id if chosen else None)
 
 
 @bp.route("/inline/tiers", methods=["GET", "POST"])

@@ -3,9 +3,8 @@
 The contacts of a third party are listed as checkboxes up to the tenant's
 ``large_contacts_threshold``; above it the form shows a search input instead and lists
 only the contacts already chosen, so a tiers with thousands of contacts never renders
-them all. Projects likewise: up to ``FEW_PROJECTS`` open projects are listed in the
-selects; past it each select lists only its chosen project and a search box beside it
-asks ``project_options`` for the matching ones (``ct.lookups.matching_projects``).
+them all. Projects likewise (``ct.lookups.project_choices``): past ``OPTIONS_MAX`` open
+projects each select lists only its chosen project, with a search box beside it.
 """
 
 from __future__ import annotations
@@ -13,16 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import format_date
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ct.blueprints.exchanges.fields import active_members
 from ct.extensions import db
-from ct.models import Choice, Contact, Document, Group, Product, Project, Tiers
+from ct.lookups import project_choices
+from ct.models import Choice, Contact, Document, Group, Product, Tiers
 from ct.models.choices import KIND_MODE, KIND_OBJECT
-from ct.models.project import PROJECT_OPEN, project_label
-
-FEW_PROJECTS = 100
 
 
 @dataclass
@@ -74,24 +71,6 @@ class FormChoices:
     projects: Options
     groups: Options
     many_projects: bool = False
-
-
-def project_choices(keep_ids=()) -> tuple[Options, bool]:
-    """The open projects (and the kept ones, even closed) and whether there are too many
-    to list, in one statement: the kept ones first, then up to FEW_PROJECTS + 1 others."""
-    kept = {i for i in keep_ids if i}
-    is_kept = Project.id.in_(kept or [0])
-    # Columns, not objects: a company may have a thousand open projects.
-    rows = db.session.execute(
-        select(Project.id, Project.reference, Project.title, Project.status)
-        .where(or_(Project.status == PROJECT_OPEN, is_kept))
-        .order_by(case((is_kept, 0), else_=1), Project.reference)
-        .limit(len(kept) + FEW_PROJECTS + 1)).all()
-    many = len([r for r in rows if r.status == PROJECT_OPEN]) > FEW_PROJECTS
-    if many:
-        rows = [r for r in rows if r.id in kept]
-    rows.sort(key=lambda r: r.reference)
-    return [(r.id, project_label(r.reference, r.title)) for r in rows], many
 
 
 def form_choices(settings, keep_project_ids=()) -> FormChoices:

@@ -81,7 +81,10 @@ class TaskForm(FlaskForm):
         if member is None or not member.active:
             raise ValidationError(_l("Choose an active member."))
 
-    def fill_choices(self) -> TaskForm:
-        self.project.choices = project_choices(self.project.data)
+    def fill_choices(self, with_project: bool = True) -> TaskForm:
+        """The options of the selects; the project card's quick form has no project
+        select (its project is the card's)."""
+        if with_project:
+            self.project_options, self.many_projects = project_choices([self.project.data])
         self.assignee.choices = member_choices()
         return self

@@ -21,11 +21,17 @@ from ct.exchange_links import (
 from ct.extensions import db
 from ct.fields import parse_id
 from ct.htmx import redirect_to, render
-from ct.lookups import find, get_or_404, tiers_choices
+from ct.lookups import find, get_or_404, project_search_options, tiers_choices
 from ct.models import Project, Task, Tiers
 from ct.models.project import PROJECT_CLOSED, PROJECT_OPEN
 from ct.pagination import keyset_page
-from ct.permissions import DELETE_TIERS, MANAGE_RECORDS, require_right
+from ct.permissions import (
+    DELETE_TIERS,
+    MANAGE_RECORDS,
+    PLAN_RIGHTS,
+    require_any_right,
+    require_right,
+)
 from ct.search import MAX_QUERY
 
 STATUSES = {"open": _l("Open"), "closed": _l("Closed"), "all": _l("All")}
@@ -80,7 +86,7 @@ def card_tasks(project: Project) -> list[Task]:
 
 def render_card(project: Project, task_form: TaskForm | None = None, status: int = 200):
     task_form = task_form or TaskForm(formdata=None, data={"assignee": g.membership.id})
-    task_form.fill_choices()
+    task_form.fill_choices(with_project=False)
     return render("projects/card.html", block="tasks_section", status=status, project=project,
                   tasks=card_tasks(project), task_form=task_form, today=tenant_today())
 
@@ -186,3 +192,21 @@ def tiers_options():
     selected = parse_id(request.args.get("tiers"))
     q = (request.args.get("tiers_q") or "")[:MAX_QUERY]
     return render("projects/_options.html", choices=tiers_choices(selected, q), selected=[selected])
+
+
+# The project selects with a search box: the exchange's, its follow-up task's, a task's.
+PROJECT_SELECTS = ("project_id", "task_project_id", "project")
+
+
+@bp.get("/project-options")
+@require_any_right(*PLAN_RIGHTS)
+def project_options():
+    """The options of a project select narrowed by the search box beside it (named after
+    the select, ``<select>_q``): the request carries the box and the select, whose
+    chosen project stays offered."""
+    for name in PROJECT_SELECTS:
+        q = request.args.get(f"{name}_q")
+        if q is not None:
+            break
+    options, selected = project_search_options(q or "", parse_id(request.args.get(name)))
+    return render("projects/_project_options.html", options=options, selected=selected)
