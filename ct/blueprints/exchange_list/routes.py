@@ -49,14 +49,17 @@ def card_endpoint() -> str | None:
     return "exchanges.show" if "exchanges.show" in current_app.view_functions else None
 
 
-def row_context(form: HistoryFilterForm) -> dict:
+def row_context(form: HistoryFilterForm, link, filter_links: bool,
+                selectable: bool = False) -> dict:
+    """What the rows need: ``row(x)`` renders one (its tiers and contacts link to the
+    list filtered on them when ``filter_links``, with a checkbox when ``selectable``)."""
     endpoint = card_endpoint()
     return {
-        "settings": TenantSettings.current(),
         "card_endpoint": endpoint,
-        "rt": rows.RowTexts(endpoint),
+        "link": link,
+        "row": rows.ExchangeRows(link, TenantSettings.current(), form.status_names,
+                                 STATUS_ICONS, endpoint, filter_links, selectable),
         "status_labels": form.status_names,
-        "status_icons": STATUS_ICONS,
     }
 
 
@@ -80,13 +83,13 @@ def index():
         form=form,
         page=page,
         sort=sort,
-        link=link_maker("exchange_list.index"),
         back=urlencode(current_filters()),
         filtered=bool(current_filters(tuple(k for k in FILTER_KEYS if k != "sort"))),
         may_export=can(EXPORT),
         may_delete=can(DELETE_EXCHANGES),
         may_write=can(WRITE_EXCHANGES),
-        **row_context(form),
+        **row_context(form, link_maker("exchange_list.index"), filter_links=True,
+                      selectable=can(DELETE_EXCHANGES) or can(WRITE_EXCHANGES)),
     )
 
 
@@ -125,8 +128,8 @@ def history():
         count_cap=exchange_history.COUNT_CAP,
         form=form,
         page=page,
-        link=link_maker("exchange_list.history", {kind: record.id}),
         refresh_url=url_for("exchange_list.history", **{kind: record.id}),
         htmx=is_htmx_request(),
-        **row_context(form),
+        **row_context(form, link_maker("exchange_list.history", {kind: record.id}),
+                      filter_links=False),
     )
