@@ -120,13 +120,21 @@ def _scope_to_tenant(state: ORMExecuteState):
         return None
     if not _touches_tenant_data(state):
         return None
+    state.statement = scoped_to_tenant(state.statement)
+    return None
+
+
+def scoped_to_tenant(statement):
+    """``statement`` reading only the bound tenant's rows of every tenant model in it,
+    subqueries included. Applied to every ORM statement that names a tenant model at its
+    top; call it for one that names none there (a count over a union of subqueries)."""
     tenant_id = _bound_tenant.get()
     if tenant_id is None:
         raise TenantNotBound(
             "a tenant-owned table was queried with no tenant bound; bind one with "
             "bound_tenant() or pass the ALL_TENANTS execution option in a system job"
         )
-    state.statement = state.statement.options(
+    return statement.options(
         with_loader_criteria(
             TenantScoped,
             lambda cls: cls.tenant_id == tenant_id,
@@ -134,7 +142,6 @@ def _scope_to_tenant(state: ORMExecuteState):
             track_closure_variables=False,
         )
     )
-    return None
 
 
 @event.listens_for(Session, "before_flush")

@@ -7,7 +7,13 @@ from sqlalchemy import select, update
 from ct.extensions import db
 from ct.jobs import tenant_job
 from ct.models import Choice, Group, GroupMember, Membership, Tenant
-from ct.tenancy import ALL_TENANTS, CrossTenantWrite, TenantNotBound, bound_tenant
+from ct.tenancy import (
+    ALL_TENANTS,
+    CrossTenantWrite,
+    TenantNotBound,
+    bound_tenant,
+    scoped_to_tenant,
+)
 from tests.conftest import owner_engine, set_connection_tenant
 
 
@@ -51,6 +57,17 @@ def test_scoping_reaches_joins_and_relationships(app, tenants):
         assert rows and all(gm.tenant_id == m.tenant_id == tenants.a.id for gm, m in rows)
         group = db.session.scalar(select(Group))
         assert [m.membership.tenant_id for m in group.members] == [tenants.a.id]
+
+
+def test_a_statement_over_subqueries_is_scoped_when_asked(app, tenants):
+    # Its top names no tenant model: the automatic scoping does not see it.
+    members = sa.union(select(Membership.id), select(Membership.id).where(Membership.active))
+    count = select(sa.func.count()).select_from(members.subquery())
+    with app.app_context():
+        with pytest.raises(TenantNotBound):
+            scoped_to_tenant(count)
+        with bound_tenant(tenants.a.id):
+            assert db.session.scalar(scoped_to_tenant(count)) == 2  # B's two are not counted
 
 
 def test_bulk_update_touches_only_bound_tenant(app, tenants):
