@@ -52,6 +52,14 @@ DEFAULTS = {
 }
 
 
+def display_label(label: str | None, label_en: str | None) -> str:
+    """An entry's label in the reader's language (tenant-typed entries have just one);
+    "" for no entry."""
+    if label_en and str(get_locale()) == "en":
+        return label_en
+    return label or ""
+
+
 class Choice(TenantScoped, db.Model):
     __tablename__ = "choices"
     __extra_args__ = (UniqueConstraint("tenant_id", "kind", "code"),)
@@ -66,10 +74,7 @@ class Choice(TenantScoped, db.Model):
 
     @property
     def display(self) -> str:
-        """The label in the reader's language (tenant-typed entries have just one)."""
-        if self.label_en and str(get_locale()) == "en":
-            return self.label_en
-        return self.label
+        return display_label(self.label, self.label_en)
 
     @staticmethod
     def seed_defaults() -> None:

@@ -15,7 +15,7 @@ Every value goes through ``markupsafe.escape``, as the template's autoescape did
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from urllib.parse import urlencode
 
 from babel import Locale
@@ -41,9 +41,7 @@ class ShortDateTime:
         self.date, self.time = locale.date_formats["short"], locale.time_formats["short"]
 
     def __call__(self, value: datetime) -> str:
-        if value.tzinfo is None:  # stored in UTC (SQLite gives it back naive)
-            value = value.replace(tzinfo=UTC)
-        local = value.astimezone(self.zone)
+        local = value.astimezone(self.zone)  # aware: see models.base.UTCDateTime
         return (self.glue.replace("{0}", self.time.apply(local, self.locale))
                 .replace("{1}", self.date.apply(local, self.locale)))
 
