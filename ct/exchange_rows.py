@@ -87,7 +87,7 @@ def exchange_rows(rows, for_export: bool = False) -> list[ExchangeRow]:
     """Rows of ``row_select`` (extra columns after them ignored) → ExchangeRow, each
     with its contacts."""
     labels = choice_labels({r[6] for r in rows} | {r[7] for r in rows})
-    names = {m.id: m.user.display_name for m in Membership.everyone()}
+    names = dict(Membership.names())
     items = []
     for r in rows:
         item = ExchangeRow(r[0], r[1], r[2], r[3], r[4], r[5], labels.get(r[6], ""),

@@ -74,8 +74,8 @@ class HistoryFilterForm(FlaskForm):
         self.status.choices = anyone + list(self.status_names.items())
         self.mode.choices = anyone + _choice_options(KIND_MODE, self.mode.data)
         self.object.choices = anyone + _choice_options(KIND_OBJECT, self.object.data)
-        self.member.choices = anyone + [(str(m.id), m.user.display_name)
-                                        for m in Membership.everyone()]
+        self.member.choices = anyone + [(str(member_id), name)
+                                        for member_id, name in Membership.names()]
 
     def validate_q(self, field):
         if len(field.data or "") > TEXT_MAX:
