@@ -137,17 +137,22 @@ def history_ids(query: Select, kind: str, record_id: int, limit: int,
     the exchanges found by two sources (for counting)."""
     order = [Exchange.occurred_at, Exchange.id]
     after = cursor_clause(order, cursor, descending=True)
-    parts = []
-    for source in history_sources(kind, record_id):
-        part = query.where(source).with_only_columns(Exchange.id)
-        if after is not None:
-            part = part.where(after)
-        part = part.order_by(Exchange.occurred_at.desc(), Exchange.id.desc()).limit(limit)
-        # A subquery each: SQLite refuses ORDER BY/LIMIT directly inside a UNION.
-        parts.append(select(part.subquery().c.id))
+    parts = [newest_ids(query, source, limit, after)
+             for source in history_sources(kind, record_id)]
     if len(parts) == 1:
         return parts[0]
     return union(*parts) if distinct else union_all(*parts)
+
+
+def newest_ids(query: Select, source, limit: int, after=None) -> Select:
+    """The ids of the ``limit`` newest exchanges of ``query`` in one ``source`` (after
+    the keyset condition ``after``): one LIMITed walk of that source's index."""
+    part = query.where(source).with_only_columns(Exchange.id)
+    if after is not None:
+        part = part.where(after)
+    part = part.order_by(Exchange.occurred_at.desc(), Exchange.id.desc()).limit(limit)
+    # A subquery: SQLite refuses ORDER BY/LIMIT directly inside a UNION.
+    return select(part.subquery().c.id)
 
 
 def history_page(query: Select, kind: str, record_id: int, cursor: str | None,

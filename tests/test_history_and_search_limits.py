@@ -41,6 +41,26 @@ def test_history_count_stops_past_the_cap(app, client, htmx, auth, world, monkey
     assert "(3+)" in card
 
 
+def test_a_tiers_with_few_exchanges_of_its_own_counts_its_other_sources(
+        app, world, monkeypatch):  # noqa: F811
+    w = world
+    monkeypatch.setattr(exchange_history, "COUNT_CAP", 3)
+    add(w, w.tiers["martin"], w.admin_id, comment="EX1")
+    # Dupont's exchanges with Luc, Martin's contact, are in Martin's history too: fewer
+    # exchanges of its own than the cap, the other sources are counted.
+    for minutes in (1, 2):
+        add(w, w.tiers["dupont"], w.admin_id, minutes=minutes, contacts=[w.contacts["luc"]])
+
+    def count():
+        with app.test_request_context(), bound_tenant(w.tenant_id):
+            admin = db.session.scalar(select(Membership).where(Membership.id == w.admin_id))
+            return exchange_history.history_count("tiers", w.tiers["martin"], admin)
+
+    assert count() == 3
+    add(w, w.tiers["dupont"], w.admin_id, minutes=3, contacts=[w.contacts["luc"]])
+    assert count() == 4  # past the cap through the other sources
+
+
 def test_every_exchange_of_a_tiers_history_is_listed_once(htmx, world):  # noqa: F811
     w = world
     own = add(w, w.tiers["dupont"], w.admin_id, contacts=[w.contacts["jeanne"]], comment="EX1")
