@@ -25,6 +25,7 @@ class Result:
     errors: int = 0
     queries_per_request: float | None = None
     ratio_to_reference: float | None = None
+    reference_rps: float | None = None  # the reference's rate the ratio is taken against
     requests: int = 0
     missing: bool = False
     note: str = ""

@@ -55,9 +55,20 @@ def run_scenarios(args, server: Gunicorn, data) -> list[Result]:
     levels = [int(c) for c in args.concurrency.split(",")]
     sessions = log_in(server, max(levels))
     results: list[Result] = []
-    reference: dict[int, float] = {}
     wanted = [part.strip() for part in args.only.split(",") if part.strip()]
-    for scenario in build(data, sessions[0]):
+    scenarios = build(data, sessions[0])
+    reference = scenarios[0]
+
+    def reference_rps(level: int) -> float | None:
+        """The reference's rate measured again right before a scenario: the machine's
+        speed drifts during a run (the reference's own rate moved by 15 % between two
+        runs of one evening), and a ratio should compare two measurements of the same
+        minute."""
+        return drive(reference.name, sessions, reference.action, level,
+                     max(1.0, args.seconds / 2), warmup=min(1.0, args.seconds / 5),
+                     ok=reference.ok).rps
+
+    for scenario in scenarios:
         if wanted and scenario.name != "reference" and not any(w in scenario.name for w in wanted):
             continue
         probe = sessions[0].get(scenario.probe, htmx=scenario.htmx_probe)
@@ -68,12 +79,12 @@ def run_scenarios(args, server: Gunicorn, data) -> list[Result]:
             print(f"  {scenario.name}: missing (404)", flush=True)
             continue
         for level in levels:
+            beside = reference_rps(level) if scenario is not reference else None
             result = drive(scenario.name, sessions, scenario.action, level, args.seconds,
                            warmup=min(1.0, args.seconds / 5), ok=scenario.ok)
-            if scenario.name == "reference":
-                reference[level] = result.rps or 0
-            if reference.get(level) and result.rps is not None:
-                result.ratio_to_reference = round(result.rps / reference[level], 2)
+            result.reference_rps = result.rps if scenario is reference else beside
+            if result.reference_rps and result.rps is not None:
+                result.ratio_to_reference = round(result.rps / result.reference_rps, 2)
             result.target = verdict(result, scenario.kind)
             results.append(result)
             print(f"  {scenario.name} ×{level}: {result.rps} req/s, p95 {result.p95_ms} ms,"
@@ -90,7 +101,7 @@ def run_scenarios(args, server: Gunicorn, data) -> list[Result]:
 
 def table(results: list[Result]) -> str:
     header = (f"{'scenario':28} {'c':>2} {'req/s':>7} {'p50':>7} {'p95':>7} {'p99':>7} "
-              f"{'err':>4} {'SQL/req':>7} {'×ref':>5}  target")
+              f"{'err':>4} {'SQL/req':>7} {'ref/s':>7} {'×ref':>5}  target")
     lines = [header, "-" * len(header)]
     for r in results:
         if r.missing:
@@ -101,7 +112,8 @@ def table(results: list[Result]) -> str:
             return f"{v:>{width}}" if v is not None else f"{'-':>{width}}"
         lines.append(f"{r.name:28} {r.concurrency:>2} {num(r.rps)} {num(r.p50_ms)} "
                      f"{num(r.p95_ms)} {num(r.p99_ms)} {r.errors:>4} "
-                     f"{num(r.queries_per_request)} {num(r.ratio_to_reference, 5)}  {r.target}")
+                     f"{num(r.queries_per_request)} {num(r.reference_rps)} "
+                     f"{num(r.ratio_to_reference, 5)}  {r.target}")
         if r.extra:
             lines.append("    " + ", ".join(f"{k}={v}" for k, v in r.extra.items()))
         if r.note and r.errors:
