@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 from wtforms import SelectField, SelectMultipleField, StringField
-from wtforms.widgets import DateInput, DateTimeLocalInput
+from wtforms.widgets import DateInput, DateTimeLocalInput, Select
 
 # An id that cannot name any row: what an unreadable submitted value becomes, so the
 # form says "Choose an existing …" instead of silently dropping it.
@@ -37,8 +38,25 @@ def _coerce_id(value):
     return parse_id(value)
 
 
+class QuickSelect(Select):
+    """WTForms' <select>, the same HTML, with its plain options written directly:
+    ``html_params`` took 15 µs an option, and the lists' member filter has one per
+    member of the company."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if choice.render_kw or kwargs:
+            return super().render_option(choice, **kwargs)
+        value = str(choice.value) if isinstance(choice.value, bool) else choice.value
+        selected = "selected " if choice.selected else ""
+        return Markup(f'<option {selected}value="{escape(value)}">'
+                      f"{escape(choice.label or choice.value)}</option>")
+
+
 class IdSelectField(SelectField):
     """A <select> of records; the value is an id, or None when nothing is chosen."""
+
+    widget = QuickSelect()
 
     def __init__(self, label=None, validators=None, **kwargs):
         # The options are a subset (first rows, search results): the id itself is

@@ -18,6 +18,7 @@ from wtforms.widgets import HiddenInput
 from ct.exchange_query import TEXT_MAX, ExchangeFilters
 from ct.exchange_status import STATUS_ICONS, STATUS_LABELS  # noqa: F401 (the list imports both)
 from ct.extensions import db
+from ct.fields import QuickSelect
 from ct.models import Choice, Contact, Membership, Tiers
 from ct.models.choices import KIND_MODE, KIND_OBJECT, KIND_STATUS
 
@@ -60,10 +61,10 @@ class HistoryFilterForm(FlaskForm):
         csrf = False
 
     q = SearchField(_l("Text"))
-    status = SelectField(_l("Status"), validate_choice=False)
-    mode = SelectField(_l("Contact mode"), validate_choice=False)
-    object = SelectField(_l("Object"), validate_choice=False)
-    member = SelectField(_l("Member"), validate_choice=False)
+    status = SelectField(_l("Status"), validate_choice=False, widget=QuickSelect())
+    mode = SelectField(_l("Contact mode"), validate_choice=False, widget=QuickSelect())
+    object = SelectField(_l("Object"), validate_choice=False, widget=QuickSelect())
+    member = SelectField(_l("Member"), validate_choice=False, widget=QuickSelect())
     date_from = _date(_l("From"))
     date_to = _date(_l("To"))
 
