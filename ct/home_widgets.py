@@ -113,6 +113,7 @@ def upcoming_events(membership_id: int, day: Day):
 # aliases are made once: each one made per call cost 0.25 ms.
 _mode, _object, _status = aliased(Choice), aliased(Choice), aliased(Choice)
 
+
 @dataclass(slots=True)
 class LatestExchange:
     id: int
@@ -140,9 +141,12 @@ def latest_exchanges(membership: Membership, limit: int = LATEST_SHOWN) -> list[
         .order_by(Exchange.occurred_at.desc(), Exchange.id.desc())
         .limit(limit)
     ).all()
-    return [LatestExchange(r[0], r[1], r[2], display_label(r[8], r[9]) or None, r[3],
-                           display_label(r[4], r[5]), display_label(r[6], r[7]))
-            for r in rows]
+    return [LatestExchange(exchange_id, occurred_at, status,
+                           display_label(status_label, status_en) or None, tiers_name,
+                           display_label(mode_label, mode_en),
+                           display_label(object_label, object_en))
+            for (exchange_id, occurred_at, status, tiers_name, mode_label, mode_en,
+                 object_label, object_en, status_label, status_en) in rows]
 
 
 # -- next contacts ---------------------------------------------------------------------
