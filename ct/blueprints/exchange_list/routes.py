@@ -76,6 +76,7 @@ def index():
     if form.validate():
         query = apply_filters(visible_exchanges(g.membership), form.filters())
         page = sorted_page(query, sort, request.args.get("cursor"))
+    may_delete, may_write = can(DELETE_EXCHANGES), can(WRITE_EXCHANGES)
     return render(
         "exchange_list/index.html",
         block="results",
@@ -86,10 +87,10 @@ def index():
         back=urlencode(current_filters()),
         filtered=bool(current_filters(tuple(k for k in FILTER_KEYS if k != "sort"))),
         may_export=can(EXPORT),
-        may_delete=can(DELETE_EXCHANGES),
-        may_write=can(WRITE_EXCHANGES),
+        may_delete=may_delete,
+        may_write=may_write,
         **row_context(form, link_maker("exchange_list.index"), filter_links=True,
-                      selectable=can(DELETE_EXCHANGES) or can(WRITE_EXCHANGES)),
+                      selectable=may_delete or may_write),
     )
 
 

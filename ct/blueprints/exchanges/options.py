@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 
 from ct.blueprints.exchanges.fields import active_members
 from ct.extensions import db
-from ct.lookups import project_choices
+from ct.lookups import Options, project_choices
 from ct.models import Choice, Contact, Document, Group, Product, Tiers
 from ct.models.choices import KIND_MODE, KIND_OBJECT
 
@@ -55,9 +55,6 @@ def tiers_choices(tiers: Tiers | None, settings, selected_contact_ids=()) -> Tie
         select(Document).options(joinedload(Document.kind)).where(Document.tiers_id == tiers.id)
         .order_by(Document.date.desc(), Document.id.desc())))
     return TiersChoices(tiers, contacts, count, large, documents)
-
-
-Options = list[tuple[int, str]]
 
 
 @dataclass
