@@ -25,6 +25,7 @@ from flask_migrate import upgrade
 from ct import create_app
 from ct.config import TestConfig, _database_url
 from ct.extensions import db, limiter
+from ct.session_cache import shared_lists
 
 ROOT = Path(__file__).resolve().parent.parent
 # The SMTP server, the burst worker and the outbox helpers of the email tests.
@@ -139,6 +140,8 @@ def clean_state(app):
                 time.sleep(0.5)
     redis.Redis.from_url(app.config["REDIS_URL"]).flushdb()
     limiter.reset()
+    # The ids start again at 1: a tenant of the next test must not find this one's lists.
+    shared_lists.clear()
 
 
 def _empty_tables() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from flask_babel import get_locale
 from sqlalchemy import Boolean, Integer, String, UniqueConstraint, select
@@ -84,18 +85,35 @@ class Choice(TenantScoped, db.Model):
                                       label_en=label_en, position=position))
 
     @staticmethod
-    def active_of(kind: str) -> list[Choice]:
+    def active_of(kind: str) -> list[ListEntry]:
         """The active entries of one list, in order. Every list of the tenant is read in
-        one query, once per session (a request): the exchange list, its filters and the
-        exchange form each ask for three or four lists."""
-        return list(cached("active_choices", (Choice,), _active_by_kind).get(kind, ()))
+        one query and kept between requests while the tenant's lists version holds
+        (ct/session_cache.py): the exchange list, its filters and the exchange form each
+        ask for three or four lists."""
+        return list(cached("active_choices", (Choice,), _active_by_kind, shared=True)
+                    .get(kind, ()))
 
 
-def _active_by_kind() -> dict[str, list[Choice]]:
+@dataclass(frozen=True, slots=True)
+class ListEntry:
+    """An active entry of a list as kept between requests: plain values, no session."""
+    id: int
+    kind: str
+    code: str | None
+    label: str
+    label_en: str | None
+
+    @property
+    def display(self) -> str:
+        return display_label(self.label, self.label_en)
+
+
+def _active_by_kind() -> dict[str, tuple[ListEntry, ...]]:
     by_kind = defaultdict(list)
-    for choice in db.session.scalars(
-        select(Choice).where(Choice.active.is_(True))
+    for row in db.session.execute(
+        select(Choice.id, Choice.kind, Choice.code, Choice.label, Choice.label_en)
+        .where(Choice.active.is_(True))
         .order_by(Choice.kind, Choice.position, Choice.id)
     ):
-        by_kind[choice.kind].append(choice)
-    return by_kind
+        by_kind[row.kind].append(ListEntry(*row))
+    return {kind: tuple(entries) for kind, entries in by_kind.items()}

@@ -55,12 +55,13 @@ class Membership(TenantScoped, Timestamps, db.Model):
     @staticmethod
     def names() -> list:
         """(id, display_name) of every member of the bound tenant, former ones included
-        (their exchanges stay in the lists), by name; read once per request (the list's
-        member filter and its rows' "made by" both ask). Columns, not objects: this
-        runs on every list page."""
-        return cached("member_names", (Membership, User), lambda: db.session.execute(
-            select(Membership.id, User.display_name).join(Membership.user)
-            .order_by(User.display_name)).all())
+        (their exchanges stay in the lists), by name; kept between requests while the
+        tenant's lists version holds (the list's member filter and its rows' "made by"
+        both ask, on every list page)."""
+        return cached("member_names", (Membership, User), lambda: tuple(
+            (member_id, name) for member_id, name in db.session.execute(
+                select(Membership.id, User.display_name).join(Membership.user)
+                .order_by(User.display_name))), shared=True)
 
     @staticmethod
     def all_active() -> list[Membership]:

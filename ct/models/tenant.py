@@ -4,7 +4,7 @@ import re
 import unicodedata
 from datetime import datetime
 
-from sqlalchemy import String, select
+from sqlalchemy import Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ct.extensions import db
@@ -37,6 +37,10 @@ class Tenant(Timestamps, db.Model):
     # When an admin closes the company: the moment its data is deleted (the end of the
     # grace period, see ct/tenant_closing.py); None while it is not closing.
     closing_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Bumped by the database whenever the company's lists (choices, members' names)
+    # change: what a web worker keeps of them between requests is current while it
+    # matches (ct/session_cache.py, migration 0015).
+    lists_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @staticmethod
     def unique_slug(name: str) -> str:

@@ -31,10 +31,10 @@ assert set(STATUS_LABELS) == set(DOCUMENT_STATUSES)
 DUPLICATE = _l("Another document of this kind already has this reference.")
 
 
-def document_kinds(current: Choice | None = None) -> list[Choice]:
+def document_kinds(current: Choice | None = None) -> list:
     """The kinds a document may take: the active ones, and its own even if retired."""
     kinds = Choice.active_of(KIND_DOCUMENT)
-    if current is not None and current not in kinds:
+    if current is not None and current.id not in {kind.id for kind in kinds}:
         kinds.append(current)
     return kinds
 
