@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from ct.models.choices import KIND_STATUS, Choice
 from ct.models.exchange import STATUS_CLOSED, STATUS_IN_PROGRESS, STATUS_TODO
 
 # In display order; the names used are the tenant's list of statuses when it has them.
@@ -14,3 +15,9 @@ STATUS_LABELS = {
     STATUS_CLOSED: _l("Closed"),
 }
 STATUS_ICONS = {STATUS_TODO: "!", STATUS_IN_PROGRESS: "◐", STATUS_CLOSED: "✓"}
+
+
+def status_names() -> dict[str, str]:
+    """Each status with the name the tenant's list gives it (Clôturé, En cours, À traiter…)."""
+    named = {c.code: c.display for c in Choice.active_of(KIND_STATUS)}
+    return {code: named.get(code) or str(label) for code, label in STATUS_LABELS.items()}

@@ -16,16 +16,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import and_, exists, func, literal, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import (
+    Date,
+    Integer,
+    String,
+    and_,
+    cast,
+    exists,
+    false,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+)
 
+from ct.exchange_rows import choice_labels
+from ct.exchange_status import status_names
 from ct.extensions import db
 from ct.models import (
     AuditEntry,
-    Choice,
     Event,
     EventAssignee,
     Exchange,
@@ -35,9 +51,10 @@ from ct.models import (
     Task,
     Tiers,
 )
-from ct.models.choices import KIND_STATUS, display_label
+from ct.models.base import UTCDateTime
 from ct.models.exchange import STATUS_TODO
 from ct.models.exchange_access import visible_clause
+from ct.tenancy import scoped_to_tenant
 
 LATEST_SHOWN = 10
 NEXT_SHOWN = 10
@@ -109,9 +126,10 @@ def upcoming_events(membership_id: int, day: Day):
 
 # -- latest exchanges ------------------------------------------------------------------
 # The widgets read plain columns, not ORM objects: a home page showed some thirty
-# objects with their relationships, and their loading was half of its time. The
-# aliases are made once: each one made per call cost 0.25 ms.
-_mode, _object, _status = aliased(Choice), aliased(Choice), aliased(Choice)
+# objects with their relationships, and their loading was half of its time. The names
+# of modes, objects and statuses come from the company's lists, kept between requests
+# (ct/session_cache.py), not from joins: three joins of the choices were most of the
+# statement's planning.
 
 
 @dataclass(slots=True)
@@ -119,34 +137,28 @@ class LatestExchange:
     id: int
     occurred_at: datetime
     status: str
-    status_name: str | None  # the tenant's name of the status (None: the built-in one)
+    status_name: str  # the tenant's name of the status, in the reader's language
     tiers_name: str
     mode: str  # labels in the reader's language ("" when none)
     object: str
 
 
 def latest_exchanges(membership: Membership, limit: int = LATEST_SHOWN) -> list[LatestExchange]:
-    """The most recent exchanges ``membership`` may see, newest first, with the names of
-    their tiers, mode, object and status in the same statement; the confidential comment
-    never comes at all."""
+    """The most recent exchanges ``membership`` may see, newest first, with the name of
+    their tiers; the confidential comment never comes at all."""
     rows = db.session.execute(
         select(Exchange.id, Exchange.occurred_at, Exchange.status, Tiers.name,
-               _mode.label, _mode.label_en, _object.label, _object.label_en,
-               _status.label, _status.label_en)
+               Exchange.mode_id, Exchange.object_id)
         .join(Tiers, Tiers.id == Exchange.tiers_id)
-        .outerjoin(_mode, _mode.id == Exchange.mode_id)
-        .outerjoin(_object, _object.id == Exchange.object_id)
-        .outerjoin(_status, and_(_status.kind == KIND_STATUS, _status.code == Exchange.status))
         .where(visible_clause(membership))
         .order_by(Exchange.occurred_at.desc(), Exchange.id.desc())
         .limit(limit)
     ).all()
-    return [LatestExchange(exchange_id, occurred_at, status,
-                           display_label(status_label, status_en) or None, tiers_name,
-                           display_label(mode_label, mode_en),
-                           display_label(object_label, object_en))
-            for (exchange_id, occurred_at, status, tiers_name, mode_label, mode_en,
-                 object_label, object_en, status_label, status_en) in rows]
+    labels = choice_labels({r.mode_id for r in rows} | {r.object_id for r in rows})
+    statuses = status_names()
+    return [LatestExchange(exchange_id, occurred_at, status, statuses.get(status, status),
+                           tiers_name, labels.get(mode_id, ""), labels.get(object_id, ""))
+            for exchange_id, occurred_at, status, tiers_name, mode_id, object_id in rows]
 
 
 # -- next contacts ---------------------------------------------------------------------
@@ -173,41 +185,66 @@ class NextItem:
 def next_contacts(membership: Membership, day: Day,
                   limit: int = NEXT_SHOWN) -> tuple[list[NextItem], bool]:
     """The member's next contacts in time order (overdue first), at most ``limit``,
-    and whether there are more. Three bounded queries, merged here."""
-    events = db.session.execute(
-        select(Event.id, Event.title, Event.starts_at, Event.all_day, Tiers.name)
-        .outerjoin(Tiers, Tiers.id == Event.tiers_id)
-        .where(upcoming_events(membership.id, day))
-        .order_by(Event.starts_at, Event.id).limit(limit + 1)
-    ).all()
-    exchanges = db.session.execute(
-        select(Exchange.id, Exchange.occurred_at, Tiers.name, _object.label, _object.label_en)
-        .join(Tiers, Tiers.id == Exchange.tiers_id)
-        .outerjoin(_object, _object.id == Exchange.object_id)
-        .where(my_todo_exchanges(membership))
-        .order_by(Exchange.occurred_at, Exchange.id).limit(limit + 1)
-    ).all()
-    tasks = db.session.execute(
-        select(Task.id, Task.label, Task.due_date, Project.reference)
-        .outerjoin(Project, Project.id == Task.project_id)
-        .where(my_open_tasks(membership.id))
-        .order_by(Task.due_date.is_(None), Task.due_date, Task.id).limit(limit + 1)
-    ).all()
-    items = [NextItem(KIND_EVENT, starts_at, event_id, title, tiers_name or "", all_day,
-                      today=starts_at < day.end)
-             for event_id, title, starts_at, all_day, tiers_name in events]
-    items += [NextItem(KIND_EXCHANGE, occurred_at, exchange_id, tiers_name,
-                       display_label(label, label_en), overdue=occurred_at < day.start,
-                       today=day.start <= occurred_at < day.end)
-              for exchange_id, occurred_at, tiers_name, label, label_en in exchanges]
-    items += [NextItem(KIND_TASK, day.midnight_of(due) if due else None, task_id, label,
-                       reference or "", due_date=due,
-                       overdue=due is not None and due < day.today, today=due == day.today)
-              for task_id, label, due, reference in tasks]
+    and whether there are more. One statement: the three sources side by side, each
+    ordered and bounded on its own index, merged here."""
+    rows = db.session.execute(scoped_to_tenant(select(union_all(
+        *(select(source.subquery()) for source in _next_sources(membership, day, limit + 1))
+    ).subquery()))).all()
+    events = [row for row in rows if row.kind == KIND_EVENT]
+    exchanges = [row for row in rows if row.kind == KIND_EXCHANGE]
+    tasks = [row for row in rows if row.kind == KIND_TASK]
+    items = [NextItem(KIND_EVENT, e.at, e.id, e.title, e.detail or "", e.all_day,
+                      today=e.at < day.end)
+             for e in events]
+    objects = choice_labels({x.object_id for x in exchanges})
+    items += [NextItem(KIND_EXCHANGE, x.at, x.id, x.title, objects.get(x.object_id, ""),
+                       overdue=x.at < day.start, today=day.start <= x.at < day.end)
+              for x in exchanges]
+    items += [NextItem(KIND_TASK, day.midnight_of(t.due) if t.due else None, t.id, t.title,
+                       t.detail or "", due_date=t.due,
+                       overdue=t.due is not None and t.due < day.today, today=t.due == day.today)
+              for t in tasks]
     # Dated items by time (a task due a day before that day's events); undated tasks last.
     far = datetime.max.replace(tzinfo=UTC)
     items.sort(key=lambda item: (item.when or far, item.kind != KIND_TASK))
     return items[:limit], len(items) > limit
+
+
+NEXT_COLUMNS = ("kind", "id", "at", "title", "detail", "all_day", "due", "object_id")
+
+
+def _next_sources(membership: Membership, day: Day, limit: int) -> list:
+    """The upcoming events, to-do exchanges and open tasks, as the same NEXT_COLUMNS:
+    kind, id, at (the event's start, the exchange's date), title (the event's title,
+    the exchange's tiers, the task's label), detail (the event's tiers, the task's
+    project), all_day, due (the task's due day), object_id (the exchange's)."""
+    def source(kind: str, *columns):
+        return select(literal_column(f"'{kind}'").label("kind"),
+                      *(column.label(name) for column, name in
+                        zip(columns, NEXT_COLUMNS[1:], strict=True)))
+
+    def nothing(type_):
+        return cast(null(), type_)
+
+    return [
+        source(KIND_EVENT, Event.id, Event.starts_at, Event.title, Tiers.name, Event.all_day,
+               nothing(Date), nothing(Integer))
+        .outerjoin(Tiers, Tiers.id == Event.tiers_id)
+        .where(upcoming_events(membership.id, day))
+        .order_by(Event.starts_at, Event.id).limit(limit),
+        source(KIND_EXCHANGE, Exchange.id, Exchange.occurred_at, Tiers.name, nothing(String),
+               false(), nothing(Date), Exchange.object_id)
+        .join(Tiers, Tiers.id == Exchange.tiers_id)
+        .where(my_todo_exchanges(membership))
+        .order_by(Exchange.occurred_at, Exchange.id).limit(limit),
+        # The project as a subquery, not a join: PostgreSQL then looks up the projects of
+        # the few tasks kept, instead of hashing every project of the company.
+        source(KIND_TASK, Task.id, nothing(UTCDateTime), Task.label,
+               select(Project.reference).where(Project.id == Task.project_id)
+               .scalar_subquery(), false(), Task.due_date, nothing(Integer))
+        .where(my_open_tasks(membership.id))
+        .order_by(Task.due_date.is_(None), Task.due_date, Task.id).limit(limit),
+    ]
 
 
 # -- recent past events ----------------------------------------------------------------
@@ -240,10 +277,16 @@ def past_events(membership_id: int, day: Day, window_days: int | None,
 
 # -- counters and checklist ------------------------------------------------------------
 
+# A badge says "99+ overdue" past this: each count stops there, so a member with
+# thousands of late to-do exchanges costs what one with a hundred does.
+COUNTED_MAX = 99
+
+
 @dataclass
 class Counters:
     overdue: int = 0
     today: int = 0
+    shown_max: ClassVar[int] = COUNTED_MAX
 
 
 @dataclass
@@ -275,15 +318,22 @@ def _count(model, *where):
     return select(func.count(model.id)).where(*where).scalar_subquery()
 
 
+def _count_upto(model, *where):
+    """The count of rows, stopping past COUNTED_MAX."""
+    rows = select(model.id).where(*where).limit(COUNTED_MAX + 1).subquery()
+    return select(func.count()).select_from(rows).scalar_subquery()
+
+
 def _counter_columns(membership: Membership, day: Day) -> list:
     tasks = my_open_tasks(membership.id)
     todo = my_todo_exchanges(membership)
     return [
-        _count(Task, tasks, Task.due_date < day.today),
-        _count(Exchange, todo, Exchange.occurred_at < day.start),
-        _count(Task, tasks, Task.due_date == day.today),
-        _count(Exchange, todo, Exchange.occurred_at >= day.start, Exchange.occurred_at < day.end),
-        _count(Event, upcoming_events(membership.id, day), Event.starts_at < day.end),
+        _count_upto(Task, tasks, Task.due_date < day.today),
+        _count_upto(Exchange, todo, Exchange.occurred_at < day.start),
+        _count_upto(Task, tasks, Task.due_date == day.today),
+        _count_upto(Exchange, todo, Exchange.occurred_at >= day.start,
+                    Exchange.occurred_at < day.end),
+        _count_upto(Event, upcoming_events(membership.id, day), Event.starts_at < day.end),
     ]
 
 

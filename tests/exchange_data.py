@@ -172,10 +172,12 @@ class QueryCounter:
 
     def __init__(self, engine):
         self.engine, self.count, self.settings = engine, 0, 0
+        self.statements: list[str] = []
 
     def _seen(self, conn, cursor, statement, *args):
         self.count += 1
         self.settings += statement.startswith(SETTING_PREFIX)
+        self.statements.append(statement)
 
     def __enter__(self):
         event.listen(self.engine, "before_cursor_execute", self._seen)

@@ -134,6 +134,7 @@ def test_tampered_cursor_gives_the_first_page(app, client, alpha, values):
 def _list_queries(app, client, alpha, rows: int) -> int:
     tiers_ids = add(app, alpha, *[Tiers(name=f"Société {i}") for i in range(rows)])
     add(app, alpha, *[doc(alpha, f"D-{i:03d}", tiers=tiers_ids[i]) for i in range(rows)])
+    client.get(f"/t/{alpha.slug}/documents/")  # the company's lists, kept from then on
     with counted_queries(app) as statements:
         html = client.get(f"/t/{alpha.slug}/documents/").get_data(as_text=True)
     assert len(references(html)) == min(rows, 25)

@@ -273,6 +273,22 @@ def test_database_scoping_covers_the_counter_subqueries(app, world):  # noqa: F8
         assert home_widgets.checklist(me).members == 3  # not company B's two
 
 
+def test_database_scoping_covers_the_next_contacts_union(app, world):  # noqa: F811
+    """The next contacts are one union of three sources: each table in it is scoped to
+    the tenant, though no tenant model names the statement's top."""
+    from ct import home_widgets
+    from ct.models import Membership
+
+    w = world
+    with app.test_request_context(), bound_tenant(w.tenant_id):
+        me = db.session.scalar(select(Membership).where(Membership.id == w.admin_id))
+        with QueryCounter(db.engine) as counter:
+            home_widgets.next_contacts(me, home_widgets.Day.current())
+    [union] = [sql for sql in counter.statements if "UNION ALL" in sql]
+    # events, event_assignees, tiers twice, exchanges, tasks, projects
+    assert union.count(".tenant_id = ") >= 7, union
+
+
 def test_the_day_follows_the_company_clock(app):
     from ct.home_widgets import Day
 

@@ -251,6 +251,24 @@ def test_counters_count_overdue_and_today_items_of_the_member(client, auth, worl
     assert counts(fragment) == counts(html)
 
 
+def test_counters_stop_at_99(client, auth, world, app):  # noqa: F811
+    """Past 99 a badge says "99+": counting thousands of late items would cost a
+    statement that grows with them."""
+    w = world
+    today = paris_today()
+    for n in range(70):
+        make_task(app, w.tenant_id, f"late {n}", assignee_id=w.admin_id,
+                  due_date=today - timedelta(days=1 + n % 5))
+    old = int((NOW - timedelta(days=5) - BASE).total_seconds() // 60)
+    for n in range(40):
+        add(w, w.tiers["dupont"], w.admin_id, status="todo", minutes=old + n)
+    make_task(app, w.tenant_id, "today", assignee_id=w.admin_id, due_date=today)
+    auth.login("alice@alpha.fr")
+    html = client.get(f"/t/{w.slug}/").get_data(as_text=True)
+    assert counts(html) == ("99+ overdue", "1 today")
+    assert counts(client.get(f"/t/{w.slug}/counters").get_data(as_text=True)) == counts(html)
+
+
 def test_other_pages_load_the_counters_after_the_page(client, auth, world, app):  # noqa: F811
     w = world
     make_task(app, w.tenant_id, "late", assignee_id=w.admin_id,

@@ -16,8 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ct.blueprints.exchange_list import bp
-from ct.blueprints.exchange_list.forms import parse_id, status_labels
+from ct.blueprints.exchange_list.forms import parse_id
 from ct.blueprints.exchange_list.routes import FILTER_KEYS
+from ct.exchange_status import status_names
 from ct.extensions import db
 from ct.htmx import redirect_to, render
 from ct.models import Exchange, ExchangeCollaborator, ExchangeContact, ExchangeProduct
@@ -71,7 +72,7 @@ def bulk():
 
 def _set_status(ids: list[int]):
     status = request.form.get("status")
-    names = status_labels()
+    names = status_names()
     if status not in names:
         flash(_("Choose a status from the list."), "error")
         return redirect_to(_back_url())

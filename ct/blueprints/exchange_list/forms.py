@@ -16,11 +16,11 @@ from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from ct.exchange_query import TEXT_MAX, ExchangeFilters
-from ct.exchange_status import STATUS_ICONS, STATUS_LABELS  # noqa: F401 (the list imports both)
+from ct.exchange_status import STATUS_LABELS, status_names
 from ct.extensions import db
 from ct.fields import QuickSelect
 from ct.models import Choice, Contact, Membership, Tiers
-from ct.models.choices import KIND_MODE, KIND_OBJECT, KIND_STATUS
+from ct.models.choices import KIND_MODE, KIND_OBJECT
 
 # Ids are 32-bit integers in the database: anything else is not one of ours.
 ID_MAX = 2**31 - 1
@@ -28,12 +28,6 @@ FIRST_YEAR, LAST_YEAR = 1900, 2200
 UNKNOWN_TIERS = _l("Choose an existing third party.")
 UNKNOWN_CONTACT = _l("Choose an existing contact.")
 
-
-
-def status_labels() -> dict[str, str]:
-    """Each status with the name the tenant's list gives it (Clôturé, En cours, À traiter…)."""
-    named = {c.code: c.display for c in Choice.active_of(KIND_STATUS)}
-    return {code: named.get(code) or str(label) for code, label in STATUS_LABELS.items()}
 
 
 def parse_id(value) -> int | None:
@@ -71,7 +65,7 @@ class HistoryFilterForm(FlaskForm):
     def __init__(self, args):
         super().__init__(formdata=args)
         anyone = [("", _l("All"))]
-        self.status_names = status_labels()
+        self.status_names = status_names()
         self.status.choices = anyone + list(self.status_names.items())
         self.mode.choices = anyone + _choice_options(KIND_MODE, self.mode.data)
         self.object.choices = anyone + _choice_options(KIND_OBJECT, self.object.data)

@@ -9,12 +9,7 @@ from flask import abort, current_app, g, request, url_for
 
 from ct import exchange_history
 from ct.blueprints.exchange_list import bp, rows
-from ct.blueprints.exchange_list.forms import (
-    STATUS_ICONS,
-    HistoryFilterForm,
-    ListFilterForm,
-    parse_id,
-)
+from ct.blueprints.exchange_list.forms import HistoryFilterForm, ListFilterForm, parse_id
 from ct.exchange_history import count_text, history_count, history_record, record_label
 from ct.exchange_query import (
     HISTORY_KINDS,
@@ -25,6 +20,7 @@ from ct.exchange_query import (
     sorted_page,
     visible_exchanges,
 )
+from ct.exchange_status import STATUS_ICONS
 from ct.htmx import is_htmx_request, render
 from ct.models import TenantSettings
 from ct.permissions import DELETE_EXCHANGES, EXPORT, WRITE_EXCHANGES, can

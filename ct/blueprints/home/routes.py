@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from ct import home_widgets as widgets
 from ct.blueprints.home import bp
 from ct.blueprints.home.forms import LayoutForm
-from ct.exchange_status import STATUS_ICONS, STATUS_LABELS
+from ct.exchange_status import STATUS_ICONS
 from ct.extensions import db
 from ct.home_layout import LATEST, NEXT, PAST, TEAM, WIDGETS, layout_of, save_layout
 from ct.htmx import is_htmx_request, redirect_to, render
@@ -20,8 +20,7 @@ def widget_context(name: str, day: widgets.Day, checklist: widgets.Checklist | N
     """What the widget ``name`` shows (its own queries only)."""
     membership = g.membership
     if name == LATEST:
-        return {"latest": widgets.latest_exchanges(membership),
-                "status_labels": STATUS_LABELS, "status_icons": STATUS_ICONS}
+        return {"latest": widgets.latest_exchanges(membership), "status_icons": STATUS_ICONS}
     if name == NEXT:
         items, more = widgets.next_contacts(membership, day)
         return {"next_items": items, "next_more": more}
