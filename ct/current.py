@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ct.extensions import db, login_manager
 from ct.models import Membership, Tenant, User
+from ct.session_cache import note_lists_version
 from ct.tenancy import bind_tenant, unbind_tenant
 
 login_manager.login_view = "auth.login"
@@ -60,6 +61,7 @@ def _enter_tenant():
     if tenant is None:
         abort(404)
     g.tenant_token = bind_tenant(tenant.id)
+    note_lists_version(tenant.id, tenant.lists_version)
     membership = Membership.of_user(current_user.id)
     if membership is None or not membership.active:
         abort(404)

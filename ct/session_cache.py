@@ -10,10 +10,10 @@ than its own changes.
 Between requests (``shared=True``, plain values only, never ORM objects): the lists
 change a few times a year and are read by every list page, so a web worker keeps them,
 keyed by the tenant's ``lists_version``, which the database bumps whenever they change
-(migration 0015). The tenant row is read by every request anyway: a newer version is a
-new key, and the old entry ages out. A transaction that wrote one of the models reads
-them from the database until it ends: its own change has not bumped the version it
-holds yet.
+(migration 0015). The tenant row is read by every request anyway (``ct.current``
+notes its version): a newer version is a new key, and the old entry ages out. A request
+that wrote one of the models reads them from the database until it ends: the version
+it noted is older than its own change.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from ct.extensions import db
 from ct.tenancy import current_tenant_id
 
 _KEY = "ct_session_cache"
-_WRITTEN = "ct_session_cache_written"  # the models written by the transaction so far
+_WRITTEN = "ct_session_cache_written"  # the models written by the session (request) so far
 SHARED_MAX = 2000  # entries (a tenant has a handful): a few MB at most
 
 
@@ -91,16 +91,22 @@ def cached(name: str, models: tuple[type, ...], load: Callable[[], Any],
     return entries[key][1]
 
 
+def note_lists_version(tenant_id: int, version: int) -> None:
+    """The request's tenant and its lists version, as read at the request's start (read
+    again after a commit, it would cost a statement)."""
+    g.lists_version = (tenant_id, version)
+
+
 def _lists_version(tenant_id: int | None, models: tuple[type, ...]) -> int | None:
-    """The bound tenant's lists version, when the request knows it and this transaction
-    wrote none of ``models``; None otherwise (jobs and commands read the database)."""
-    tenant = g.get("tenant") if has_app_context() else None
-    if tenant is None or tenant_id is None or tenant.id != tenant_id:
+    """The bound tenant's lists version, when the request noted it and wrote none of
+    ``models``; None otherwise (jobs and commands read the database)."""
+    noted = g.get("lists_version") if has_app_context() else None
+    if noted is None or tenant_id is None or noted[0] != tenant_id:
         return None
     written = db.session.info.get(_WRITTEN, ())
     if any(issubclass(kind, models) for kind in written):
         return None
-    return tenant.lists_version
+    return noted[1]
 
 
 @event.listens_for(Session, "after_flush")
@@ -118,5 +124,5 @@ def _forget_changed(session, flush_context) -> None:
 @event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_all(session, *args) -> None:
+    # What was written is kept: the noted version stays older than it until the end.
     session.info.pop(_KEY, None)
-    session.info.pop(_WRITTEN, None)

@@ -8,16 +8,16 @@ and a company never sees another's lists.
 from __future__ import annotations
 
 import pytest
-from flask import g
-from sqlalchemy import event, select, text, update
+from sqlalchemy import select, text, update
 
 from ct.extensions import db
 from ct.models import Choice, Membership, Tenant, User
 from ct.models.choices import KIND_MODE
-from ct.session_cache import shared_lists
+from ct.session_cache import note_lists_version, shared_lists
 from ct.tenancy import bound_tenant
 from tests.admin_support import choice_id, log_in
 from tests.conftest import owner_engine
+from tests.exchange_data import QueryCounter
 
 
 def version(tenant_id: int) -> int:
@@ -32,24 +32,8 @@ def list_page(client, tenants, slug=None) -> str:
     return reply.get_data(as_text=True)
 
 
-class Statements:
-    def __init__(self, app):
-        with app.app_context():
-            self.engine = db.engine
-        self.sql: list[str] = []
-
-    def _seen(self, conn, cursor, statement, *args):
-        self.sql.append(statement)
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._seen)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._seen)
-
-    def reading(self, table: str) -> list[str]:
-        return [s for s in self.sql if f"FROM {table}" in s]
+def reading(counter: QueryCounter, table: str) -> list[str]:
+    return [sql for sql in counter.statements if f"FROM {table}" in sql]
 
 
 def test_the_database_bumps_the_version_whenever_the_lists_change(app, tenants):
@@ -101,14 +85,16 @@ def test_a_renamed_user_bumps_every_company_of_theirs(app, tenants):
 
 def test_a_list_page_reads_the_lists_once_then_keeps_them(app, client, tenants):
     log_in(client, tenants.a.admin_email)
-    with Statements(app) as first:
+    with app.app_context():
+        engine = db.engine
+    with QueryCounter(engine) as first:
         list_page(client, tenants)
-    with Statements(app) as second:
+    with QueryCounter(engine) as second:
         list_page(client, tenants)
-    assert first.reading("choices") and first.reading("memberships JOIN users")
-    assert not second.reading("choices")
-    assert not second.reading("memberships JOIN users")
-    assert len(second.sql) == len(first.sql) - 2
+    assert reading(first, "choices") and reading(first, "memberships JOIN users")
+    assert not reading(second, "choices")
+    assert not reading(second, "memberships JOIN users")
+    assert second.count == first.count - 2
 
 
 def test_a_renamed_entry_shows_on_the_next_page(app, client, tenants):
@@ -139,17 +125,19 @@ def test_a_change_made_by_another_worker_shows_on_the_next_page(app, client, ten
     assert "Alice Renommée" in page
 
 
-def test_a_transaction_that_wrote_the_lists_reads_them_again(app, tenants):
-    """Its own change has not bumped the version the request holds yet."""
+def test_a_request_that_wrote_the_lists_reads_them_again(app, tenants):
+    """The version the request noted at its start is older than its own change, before
+    and after the commit."""
     with app.test_request_context(f"/t/{tenants.a.slug}/"), bound_tenant(tenants.a.id):
-        g.tenant = db.session.get(Tenant, tenants.a.id)
+        tenant = db.session.get(Tenant, tenants.a.id)
+        note_lists_version(tenant.id, tenant.lists_version)
         assert "Fax" not in [c.label for c in Choice.active_of(KIND_MODE)]
         assert len(shared_lists) == 1  # kept for the next requests
         db.session.add(Choice(kind=KIND_MODE, label="Fax", position=99))
         db.session.flush()
         assert [c.label for c in Choice.active_of(KIND_MODE)][-1] == "Fax"
-        db.session.rollback()
-        assert "Fax" not in [c.label for c in Choice.active_of(KIND_MODE)]
+        db.session.commit()
+        assert [c.label for c in Choice.active_of(KIND_MODE)][-1] == "Fax"
 
 
 @pytest.mark.parametrize("first", ["a", "b"])

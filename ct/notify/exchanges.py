@@ -6,6 +6,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from ct.email_templates.catalog import EXCHANGE_NOTIFICATION
+from ct.exchange_rows import choice_labels
 from ct.extensions import db
 from ct.mailer import queue_email
 from ct.models import Choice, Exchange, Membership, Tenant
@@ -49,14 +50,16 @@ def exchange_context(exchange: Exchange, reader: Membership, company: Tenant) ->
     """The placeholders of CONTACTRACKING_MAILINFO for one reader."""
     confidential = (exchange.confidential_comment
                     if can_see_confidential(exchange, reader) else None)
+    # The names from the company's kept lists: no statement per collaborator.
+    labels = choice_labels({exchange.mode_id, exchange.object_id})
     return {
         "recipient_name": reader.user.display_name,
         "company": company.name,
         "tiers": exchange.tiers.name,
         "contacts": [contact.full_name for contact in exchange.contacts],
         "date": exchange.occurred_at,
-        "mode": exchange.mode.display if exchange.mode else None,
-        "object": exchange.object.display if exchange.object else None,
+        "mode": labels.get(exchange.mode_id),
+        "object": labels.get(exchange.object_id),
         "status": _status_label(exchange.status),
         "comment": exchange.comment,
         "confidential_comment": confidential,

@@ -71,21 +71,22 @@ POSTGRESQL = [
 ]
 
 
-def _sqlite_bump(row: str) -> str:
-    return f"UPDATE tenants SET lists_version = lists_version + 1 WHERE id = {row}.tenant_id;"
+def _sqlite_bump(*rows: str) -> str:
+    tenants = ", ".join(f"{row}.tenant_id" for row in rows)
+    return f"UPDATE tenants SET lists_version = lists_version + 1 WHERE id IN ({tenants});"
 
 
 SQLITE = [
     f"CREATE TRIGGER choices_lists_version_insert AFTER INSERT ON choices "
     f"BEGIN {_sqlite_bump('NEW')} END",
     f"CREATE TRIGGER choices_lists_version_update AFTER UPDATE ON choices "
-    f"BEGIN {_sqlite_bump('NEW')} {_sqlite_bump('OLD')} END",
+    f"BEGIN {_sqlite_bump('NEW', 'OLD')} END",
     f"CREATE TRIGGER choices_lists_version_delete AFTER DELETE ON choices "
     f"BEGIN {_sqlite_bump('OLD')} END",
     f"CREATE TRIGGER memberships_lists_version_insert AFTER INSERT ON memberships "
     f"BEGIN {_sqlite_bump('NEW')} END",
     f"CREATE TRIGGER memberships_lists_version_update AFTER UPDATE OF user_id, tenant_id "
-    f"ON memberships BEGIN {_sqlite_bump('NEW')} {_sqlite_bump('OLD')} END",
+    f"ON memberships BEGIN {_sqlite_bump('NEW', 'OLD')} END",
     f"CREATE TRIGGER memberships_lists_version_delete AFTER DELETE ON memberships "
     f"BEGIN {_sqlite_bump('OLD')} END",
     """
