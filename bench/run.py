@@ -60,12 +60,12 @@ def run_scenarios(args, server: Gunicorn, data) -> list[Result]:
     reference = scenarios[0]
 
     def reference_rps(level: int) -> float | None:
-        """The reference's rate measured again right before a scenario: the machine's
-        speed drifts during a run (the reference's own rate moved by 15 % between two
-        runs of one evening), and a ratio should compare two measurements of the same
-        minute."""
+        """The reference's rate measured again beside a scenario: the machine's speed
+        drifts during a run (the reference's own rate moved by 15 % between two runs of
+        one evening, from 66 to 220 req/s within one run), and a ratio should compare
+        two measurements of the same minute. Called right before and right after it."""
         return drive(reference.name, sessions, reference.action, level,
-                     max(1.0, args.seconds / 2), warmup=min(1.0, args.seconds / 5),
+                     max(1.0, args.seconds / 4), warmup=min(1.0, args.seconds / 5),
                      ok=reference.ok).rps
 
     for scenario in scenarios:
@@ -79,10 +79,12 @@ def run_scenarios(args, server: Gunicorn, data) -> list[Result]:
             print(f"  {scenario.name}: missing (404)", flush=True)
             continue
         for level in levels:
-            beside = reference_rps(level) if scenario is not reference else None
+            before = reference_rps(level) if scenario is not reference else None
             result = drive(scenario.name, sessions, scenario.action, level, args.seconds,
                            warmup=min(1.0, args.seconds / 5), ok=scenario.ok)
-            result.reference_rps = result.rps if scenario is reference else beside
+            after = reference_rps(level) if scenario is not reference else None
+            result.reference_rps = result.rps if scenario is reference else mean_rps(
+                before, after)
             if result.reference_rps and result.rps is not None:
                 result.ratio_to_reference = round(result.rps / result.reference_rps, 2)
             result.target = verdict(result, scenario.kind)
@@ -119,6 +121,12 @@ def table(results: list[Result]) -> str:
         if r.note and r.errors:
             lines.append(f"    {r.note}")
     return "\n".join(lines)
+
+
+def mean_rps(*rates: float | None) -> float | None:
+    """The mean of the rates measured (None when none was)."""
+    measured = [rate for rate in rates if rate is not None]
+    return round(sum(measured) / len(measured), 1) if measured else None
 
 
 def main(argv=None) -> int:
