@@ -18,7 +18,6 @@ from sqlalchemy.orm import aliased
 
 from ct.extensions import db
 from ct.models import (
-    Choice,
     Contact,
     Document,
     Exchange,
@@ -28,7 +27,7 @@ from ct.models import (
     Tiers,
     User,
 )
-from ct.models.choices import KIND_MODE, KIND_OBJECT
+from ct.models.choices import choice_labels
 from ct.models.contact import full_name_of
 from ct.models.project import project_label
 
@@ -98,17 +97,6 @@ def exchange_rows(rows, for_export: bool = False) -> list[ExchangeRow]:
         items.append(item)
     _add_contacts(items)
     return items
-
-
-def choice_labels(ids: set[int | None]) -> dict[int, str]:
-    """The labels (in the reader's language) of these modes and objects: the active
-    ones from the tenant's lists, retired ones read in one more statement if any."""
-    active = {c.id: c for kind in (KIND_MODE, KIND_OBJECT) for c in Choice.active_of(kind)}
-    missing = [i for i in ids if i is not None and i not in active]
-    found = list(active.values())
-    if missing:
-        found += db.session.scalars(select(Choice).where(Choice.id.in_(missing)))
-    return {c.id: c.display for c in found}
 
 
 def _add_contacts(items: list[ExchangeRow]) -> None:

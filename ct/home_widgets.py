@@ -37,7 +37,6 @@ from sqlalchemy import (
     union_all,
 )
 
-from ct.exchange_rows import choice_labels
 from ct.exchange_status import status_names
 from ct.extensions import db
 from ct.models import (
@@ -52,6 +51,7 @@ from ct.models import (
     Tiers,
 )
 from ct.models.base import UTCDateTime
+from ct.models.choices import choice_labels
 from ct.models.exchange import STATUS_TODO
 from ct.models.exchange_access import visible_clause
 from ct.tenancy import scoped_to_tenant

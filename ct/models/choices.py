@@ -117,3 +117,14 @@ def _active_by_kind() -> dict[str, tuple[ListEntry, ...]]:
     ):
         by_kind[row.kind].append(ListEntry(*row))
     return {kind: tuple(entries) for kind, entries in by_kind.items()}
+
+
+def choice_labels(ids: set[int | None]) -> dict[int, str]:
+    """The labels (in the reader's language) of these modes and objects: the active
+    ones from the tenant's lists, retired ones read in one more statement if any."""
+    active = {c.id: c for kind in (KIND_MODE, KIND_OBJECT) for c in Choice.active_of(kind)}
+    missing = [i for i in ids if i is not None and i not in active]
+    found = list(active.values())
+    if missing:
+        found += db.session.scalars(select(Choice).where(Choice.id.in_(missing)))
+    return {c.id: c.display for c in found}

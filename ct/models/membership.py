@@ -53,7 +53,7 @@ class Membership(TenantScoped, Timestamps, db.Model):
         return db.session.scalar(select(Membership).where(Membership.user_id == user_id))
 
     @staticmethod
-    def names() -> list:
+    def names() -> tuple[tuple[int, str], ...]:
         """(id, display_name) of every member of the bound tenant, former ones included
         (their exchanges stay in the lists), by name; kept between requests while the
         tenant's lists version holds (the list's member filter and its rows' "made by"

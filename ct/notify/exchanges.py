@@ -6,11 +6,10 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from ct.email_templates.catalog import EXCHANGE_NOTIFICATION
-from ct.exchange_rows import choice_labels
 from ct.extensions import db
 from ct.mailer import queue_email
 from ct.models import Choice, Exchange, Membership, Tenant
-from ct.models.choices import KIND_STATUS
+from ct.models.choices import KIND_STATUS, choice_labels
 from ct.models.exchange_access import can_see_confidential
 from ct.notify import common
 
