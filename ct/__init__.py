@@ -9,6 +9,7 @@ from flask import Flask, g, has_request_context, request, session
 from flask_babel import get_locale
 from werkzeug.routing import IntegerConverter
 
+from ct import template_i18n
 from ct.config import Config
 from ct.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, rq
 
@@ -62,6 +63,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     mail.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    template_i18n.install(app)
     rq.init_app(app)
     limiter.init_app(app)
 

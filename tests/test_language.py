@@ -163,3 +163,19 @@ def test_french_plurals_read_as_french(app):
     with app.test_request_context(), force_locale("fr"):
         texts = [ngettext("%(num)d member", "%(num)d members", n) for n in (1, 2, 5, 1_000_000)]
     assert texts == ["1 membre", "2 membres", "5 membres", "1000000 membres"]
+
+
+def test_templates_follow_a_language_forced_within_the_request(app):
+    """The templates' catalogue is kept for the request, but not past a forced language
+    (an email written in its recipient's language in the middle of a French request)."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    says = '{{ _("Third party") }} / {{ ngettext("%(num)d member", "%(num)d members", 2) }}'
+    with app.test_request_context(headers={"Accept-Language": "fr"}):
+        before = render_template_string(says)
+        with force_locale("en"):
+            forced = render_template_string(says)
+        after = render_template_string(says)
+    assert (before, forced, after) == ("Tiers / 2 membres", "Third party / 2 members",
+                                       "Tiers / 2 membres")
