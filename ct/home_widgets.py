@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
@@ -25,6 +26,7 @@ from sqlalchemy import (
     Integer,
     String,
     and_,
+    bindparam,
     cast,
     exists,
     false,
@@ -53,8 +55,8 @@ from ct.models import (
 from ct.models.base import UTCDateTime
 from ct.models.choices import choice_labels
 from ct.models.exchange import STATUS_TODO
-from ct.models.exchange_access import visible_clause
-from ct.tenancy import scoped_to_tenant
+from ct.models.exchange_access import visibility, visible_to
+from ct.tenancy import scoped_to_tenant_param, tenant_params
 
 LATEST_SHOWN = 10
 NEXT_SHOWN = 10
@@ -94,34 +96,54 @@ def _midnight(day: date) -> datetime:
 
 
 # -- who does what ---------------------------------------------------------------------
+# Each takes the member as an id or as the MEMBER parameter of a statement built once.
 
-def assigned_events(membership_id: int):
+def assigned_events(membership_id):
     return Event.id.in_(
         select(EventAssignee.event_id).where(EventAssignee.membership_id == membership_id))
 
 
-def my_open_tasks(membership_id: int):
+def my_open_tasks(membership_id):
     # As on "My tasks": assigned to the member, or written down by them for nobody.
     mine = or_(Task.assignee_id == membership_id,
                and_(Task.assignee_id.is_(None), Task.created_by_id == membership_id))
     return and_(mine, Task.done.is_(False))
 
 
-def my_todo_exchanges(membership: Membership):
+def my_todo_exchanges(member_id, seen: str):
     # The contacts the member is to make: to-do exchanges they are the one to make,
-    # and still allowed to see.
+    # and still allowed to see (``seen``: their visibility).
     # The status is written into the SQL, not bound: a prepared statement's generic
     # plan can then use the partial index of to-do exchanges (ix_exchanges_tenant_todo).
-    return and_(Exchange.made_by_id == membership.id,
+    return and_(Exchange.made_by_id == member_id,
                 Exchange.status == literal(STATUS_TODO, literal_execute=True),
-                visible_clause(membership))
+                visible_to(seen, member_id))
 
 
-def upcoming_events(membership_id: int, day: Day):
+def upcoming_events(membership_id, day_start):
     """Not done, from today's midnight on (as the agenda's "Upcoming"): a range of the
     (tenant, starts_at) index, however many past events the tenant has."""
     return and_(assigned_events(membership_id), Event.done.is_(False),
-                Event.starts_at >= day.start)
+                Event.starts_at >= day_start)
+
+
+# -- statements built once -------------------------------------------------------------
+# Building the counters' and the next contacts' statements (some forty clauses each) and
+# their cache keys took longer than the database took to answer them. So each widget's
+# statement is built once for each shape (what the member may see, how many rows), with
+# the member, the day and the tenant as parameters given at every execution.
+
+MEMBER = bindparam("member_id", type_=Integer)
+TODAY = bindparam("today", type_=Date)
+DAY_START = bindparam("day_start", type_=UTCDateTime)
+DAY_END = bindparam("day_end", type_=UTCDateTime)
+NOW = bindparam("now", type_=UTCDateTime)
+SINCE = bindparam("since", type_=UTCDateTime)  # the oldest past event shown
+
+
+def _params(membership: Membership, day: Day) -> dict:
+    return tenant_params(member_id=membership.id, today=day.today, day_start=day.start,
+                         day_end=day.end)
 
 
 # -- latest exchanges ------------------------------------------------------------------
@@ -146,19 +168,24 @@ class LatestExchange:
 def latest_exchanges(membership: Membership, limit: int = LATEST_SHOWN) -> list[LatestExchange]:
     """The most recent exchanges ``membership`` may see, newest first, with the name of
     their tiers; the confidential comment never comes at all."""
-    rows = db.session.execute(
-        select(Exchange.id, Exchange.occurred_at, Exchange.status, Tiers.name,
-               Exchange.mode_id, Exchange.object_id)
-        .join(Tiers, Tiers.id == Exchange.tiers_id)
-        .where(visible_clause(membership))
-        .order_by(Exchange.occurred_at.desc(), Exchange.id.desc())
-        .limit(limit)
-    ).all()
+    rows = db.session.execute(_latest_statement(visibility(membership), limit),
+                              tenant_params(member_id=membership.id)).all()
     labels = choice_labels({r.mode_id for r in rows} | {r.object_id for r in rows})
     statuses = status_names()
     return [LatestExchange(exchange_id, occurred_at, status, statuses.get(status, status),
                            tiers_name, labels.get(mode_id, ""), labels.get(object_id, ""))
             for exchange_id, occurred_at, status, tiers_name, mode_id, object_id in rows]
+
+
+@cache
+def _latest_statement(seen: str, limit: int):
+    return scoped_to_tenant_param(
+        select(Exchange.id, Exchange.occurred_at, Exchange.status, Tiers.name,
+               Exchange.mode_id, Exchange.object_id)
+        .join(Tiers, Tiers.id == Exchange.tiers_id)
+        .where(visible_to(seen, MEMBER))
+        .order_by(Exchange.occurred_at.desc(), Exchange.id.desc())
+        .limit(limit))
 
 
 # -- next contacts ---------------------------------------------------------------------
@@ -187,9 +214,8 @@ def next_contacts(membership: Membership, day: Day,
     """The member's next contacts in time order (overdue first), at most ``limit``,
     and whether there are more. One statement: the three sources side by side, each
     ordered and bounded on its own index, merged here."""
-    rows = db.session.execute(scoped_to_tenant(select(union_all(
-        *(select(source.subquery()) for source in _next_sources(membership, day, limit + 1))
-    ).subquery()))).all()
+    rows = db.session.execute(_next_statement(visibility(membership), limit + 1),
+                              _params(membership, day)).all()
     events = [row for row in rows if row.kind == KIND_EVENT]
     exchanges = [row for row in rows if row.kind == KIND_EXCHANGE]
     tasks = [row for row in rows if row.kind == KIND_TASK]
@@ -213,7 +239,14 @@ def next_contacts(membership: Membership, day: Day,
 NEXT_COLUMNS = ("kind", "id", "at", "title", "detail", "all_day", "due", "object_id")
 
 
-def _next_sources(membership: Membership, day: Day, limit: int) -> list:
+@cache
+def _next_statement(seen: str, limit: int):
+    return scoped_to_tenant_param(select(union_all(
+        *(select(source.subquery()) for source in _next_sources(seen, limit))
+    ).subquery()))
+
+
+def _next_sources(seen: str, limit: int) -> list:
     """The upcoming events, to-do exchanges and open tasks, as the same NEXT_COLUMNS:
     kind, id, at (the event's start, the exchange's date), title (the event's title,
     the exchange's tiers, the task's label), detail (the event's tiers, the task's
@@ -230,19 +263,19 @@ def _next_sources(membership: Membership, day: Day, limit: int) -> list:
         source(KIND_EVENT, Event.id, Event.starts_at, Event.title, Tiers.name, Event.all_day,
                nothing(Date), nothing(Integer))
         .outerjoin(Tiers, Tiers.id == Event.tiers_id)
-        .where(upcoming_events(membership.id, day))
+        .where(upcoming_events(MEMBER, DAY_START))
         .order_by(Event.starts_at, Event.id).limit(limit),
         source(KIND_EXCHANGE, Exchange.id, Exchange.occurred_at, Tiers.name, nothing(String),
                false(), nothing(Date), Exchange.object_id)
         .join(Tiers, Tiers.id == Exchange.tiers_id)
-        .where(my_todo_exchanges(membership))
+        .where(my_todo_exchanges(MEMBER, seen))
         .order_by(Exchange.occurred_at, Exchange.id).limit(limit),
         # The project as a subquery, not a join: PostgreSQL then looks up the projects of
         # the few tasks kept, instead of hashing every project of the company.
         source(KIND_TASK, Task.id, nothing(UTCDateTime), Task.label,
                select(Project.reference).where(Project.id == Task.project_id)
                .scalar_subquery(), false(), Task.due_date, nothing(Integer))
-        .where(my_open_tasks(membership.id))
+        .where(my_open_tasks(MEMBER))
         .order_by(Task.due_date.is_(None), Task.due_date, Task.id).limit(limit),
     ]
 
@@ -262,17 +295,22 @@ def past_events(membership_id: int, day: Day, window_days: int | None,
                 limit: int = PAST_SHOWN) -> list[PastEvent]:
     """The member's latest events already over, newest first; none older than the
     tenant's widget window (in days; None: no limit)."""
+    since = day.now - timedelta(days=window_days) if window_days else None
+    rows = db.session.execute(_past_statement(since is not None, limit), tenant_params(
+        member_id=membership_id, now=day.now, since=since))
+    return [PastEvent(*row) for row in rows]
+
+
+@cache
+def _past_statement(windowed: bool, limit: int):
     query = (
         # starts_at bounds the index scan; ends_at says the event is over.
         select(Event.id, Event.title, Event.starts_at, Event.all_day, Tiers.name)
         .outerjoin(Tiers, Tiers.id == Event.tiers_id)
-        .where(assigned_events(membership_id), Event.starts_at <= day.now,
-               Event.ends_at <= day.now)
+        .where(assigned_events(MEMBER), Event.starts_at <= NOW, Event.ends_at <= NOW)
         .order_by(Event.starts_at.desc(), Event.id.desc()).limit(limit)
     )
-    if window_days:
-        query = query.where(Event.starts_at >= day.now - timedelta(days=window_days))
-    return [PastEvent(*row) for row in db.session.execute(query)]
+    return scoped_to_tenant_param(query.where(Event.starts_at >= SINCE) if windowed else query)
 
 
 # -- counters and checklist ------------------------------------------------------------
@@ -307,11 +345,9 @@ class Checklist:
         return all(done for _, done in self.steps)
 
 
-def _anchored(membership: Membership, *columns):
-    """One row of scalar subqueries, selected from the member's own row: a statement
-    naming a tenant entity at its top is one the tenant scoping sees and scopes
-    (subqueries included)."""
-    return select(Membership.id, *columns).where(Membership.id == membership.id)
+def _anchored(*columns):
+    """One row of scalar subqueries, selected from the member's own row."""
+    return select(Membership.id, *columns).where(Membership.id == MEMBER)
 
 
 def _count(model, *where):
@@ -324,17 +360,20 @@ def _count_upto(model, *where):
     return select(func.count()).select_from(rows).scalar_subquery()
 
 
-def _counter_columns(membership: Membership, day: Day) -> list:
-    tasks = my_open_tasks(membership.id)
-    todo = my_todo_exchanges(membership)
+def _counter_columns(seen: str) -> list:
+    tasks = my_open_tasks(MEMBER)
+    todo = my_todo_exchanges(MEMBER, seen)
     return [
-        _count_upto(Task, tasks, Task.due_date < day.today),
-        _count_upto(Exchange, todo, Exchange.occurred_at < day.start),
-        _count_upto(Task, tasks, Task.due_date == day.today),
-        _count_upto(Exchange, todo, Exchange.occurred_at >= day.start,
-                    Exchange.occurred_at < day.end),
-        _count_upto(Event, upcoming_events(membership.id, day), Event.starts_at < day.end),
+        _count_upto(Task, tasks, Task.due_date < TODAY),
+        _count_upto(Exchange, todo, Exchange.occurred_at < DAY_START),
+        _count_upto(Task, tasks, Task.due_date == TODAY),
+        _count_upto(Exchange, todo, Exchange.occurred_at >= DAY_START,
+                    Exchange.occurred_at < DAY_END),
+        _count_upto(Event, upcoming_events(MEMBER, DAY_START), Event.starts_at < DAY_END),
     ]
+
+
+COUNTER_COLUMNS = 5
 
 
 def _counters_of(values) -> Counters:
@@ -359,19 +398,31 @@ def _checklist_of(values) -> Checklist:
                      bool(lists_edited), members)
 
 
+@cache
+def _statement(seen: str | None, counters: bool, checklist: bool):
+    """The counters of a member of visibility ``seen``, the checklist, or both."""
+    columns = (_counter_columns(seen) if counters else []) + (
+        _checklist_columns() if checklist else [])
+    return scoped_to_tenant_param(_anchored(*columns))
+
+
 def counters(membership: Membership, day: Day | None = None) -> Counters:
     """The member's overdue and today's items (tasks, to-do exchanges, events): one
     statement."""
-    columns = _counter_columns(membership, day or Day.current())
-    return _counters_of(db.session.execute(_anchored(membership, *columns)).one()[1:])
+    statement = _statement(visibility(membership), True, False)
+    row = db.session.execute(statement, _params(membership, day or Day.current())).one()
+    return _counters_of(row[1:])
 
 
 def counters_and_checklist(membership: Membership, day: Day) -> tuple[Counters, Checklist]:
     """Both in one statement, for the home page (its menu shows the same counters)."""
-    columns = _counter_columns(membership, day)
-    row = db.session.execute(_anchored(membership, *columns, *_checklist_columns())).one()
-    return _counters_of(row[1:1 + len(columns)]), _checklist_of(row[1 + len(columns):])
+    statement = _statement(visibility(membership), True, True)
+    row = db.session.execute(statement, _params(membership, day)).one()
+    return (_counters_of(row[1:1 + COUNTER_COLUMNS]),
+            _checklist_of(row[1 + COUNTER_COLUMNS:]))
 
 
 def checklist(membership: Membership) -> Checklist:
-    return _checklist_of(db.session.execute(_anchored(membership, *_checklist_columns())).one()[1:])
+    row = db.session.execute(_statement(None, False, True),
+                             tenant_params(member_id=membership.id)).one()
+    return _checklist_of(row[1:])

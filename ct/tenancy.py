@@ -15,7 +15,15 @@ import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import ForeignKey, ForeignKeyConstraint, UniqueConstraint, event, text
+from sqlalchemy import (
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    UniqueConstraint,
+    bindparam,
+    event,
+    text,
+)
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import (
     Mapped,
@@ -147,6 +155,33 @@ def scoped_to_tenant(statement):
             track_closure_variables=False,
         )
     ).execution_options(**{_SCOPED: True})
+
+
+# A statement built once and run for every tenant (the home page's counters) is scoped
+# to this parameter instead of the tenant bound when it was built; tenant_params() gives
+# it the bound tenant at each execution.
+TENANT_PARAM = bindparam("ct_tenant_id", type_=Integer)
+
+
+def scoped_to_tenant_param(statement):
+    """``statement`` reading only the rows of the tenant passed as TENANT_PARAM, for
+    every tenant model in it, subqueries included (as scoped_to_tenant)."""
+    return statement.options(
+        with_loader_criteria(
+            TenantScoped,
+            lambda cls: cls.tenant_id == TENANT_PARAM,
+            include_aliases=True,
+            track_closure_variables=False,
+        )
+    ).execution_options(**{_SCOPED: True})
+
+
+def tenant_params(**params) -> dict:
+    """``params`` and the bound tenant, for a statement of scoped_to_tenant_param()."""
+    tenant_id = _bound_tenant.get()
+    if tenant_id is None:
+        raise TenantNotBound("a statement scoped to the tenant parameter ran with none bound")
+    return {TENANT_PARAM.key: tenant_id, **params}
 
 
 @event.listens_for(Session, "before_flush")

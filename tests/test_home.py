@@ -273,6 +273,29 @@ def test_database_scoping_covers_the_counter_subqueries(app, world):  # noqa: F8
         assert home_widgets.checklist(me).members == 3  # not company B's two
 
 
+def test_statements_built_once_serve_each_company_its_own_rows(app, world):  # noqa: F811
+    """The counters, checklist and next contacts are built once per process and run for
+    every company: each run reads the rows of the company bound then."""
+    from ct import home_widgets
+    from ct.models import Membership
+
+    w = world
+    b_admin_id = w.b["member"]
+    add_many(w, w.tiers["dupont"], w.admin_id, 3, status="todo")  # in the past: overdue
+    add(w, w.b["dupont"], b_admin_id, tenant_id=w.b_tenant_id, status="todo")
+    seen = []
+    for tenant_id, member_id in ((w.tenant_id, w.admin_id), (w.b_tenant_id, b_admin_id),
+                                 (w.tenant_id, w.admin_id)):
+        with app.test_request_context(), bound_tenant(tenant_id):
+            me = db.session.scalar(select(Membership).where(Membership.id == member_id))
+            day = home_widgets.Day.current()
+            counters, checklist = home_widgets.counters_and_checklist(me, day)
+            items, _more = home_widgets.next_contacts(me, day)
+            seen.append((counters.overdue, checklist.members, home_widgets.checklist(me).members,
+                         home_widgets.counters(me, day).overdue, len(items)))
+    assert seen == [(3, 3, 3, 3, 3), (1, 2, 2, 1, 1), (3, 3, 3, 3, 3)]
+
+
 def test_database_scoping_covers_the_next_contacts_union(app, world):  # noqa: F811
     """The next contacts are one union of three sources: each table in it is scoped to
     the tenant, though no tenant model names the statement's top."""

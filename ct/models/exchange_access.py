@@ -18,20 +18,37 @@ from ct.models.exchange import Exchange, ExchangeCollaborator
 from ct.models.membership import GroupMember, Membership
 from ct.permissions import READ_ALL_EXCHANGES, READ_OWN_EXCHANGES, has_right
 
+SEES_ALL = "all"
+SEES_OWN = "own"
+SEES_NONE = "none"
+
+
+def visibility(membership: Membership | None) -> str:
+    """Which exchanges ``membership`` may see: SEES_ALL, SEES_OWN or SEES_NONE."""
+    if has_right(membership, READ_ALL_EXCHANGES):
+        return SEES_ALL
+    return SEES_OWN if has_right(membership, READ_OWN_EXCHANGES) else SEES_NONE
+
 
 def visible_clause(membership: Membership | None) -> ColumnElement[bool]:
     """A WHERE clause keeping the exchanges ``membership`` may see."""
-    if has_right(membership, READ_ALL_EXCHANGES):
+    return visible_to(visibility(membership), membership.id if membership else None)
+
+
+def visible_to(seen: str, member_id) -> ColumnElement[bool]:
+    """The exchanges a member of visibility ``seen`` may see; ``member_id`` is their id
+    or a bound parameter standing for it (a statement built once for every member)."""
+    if seen == SEES_ALL:
         return true()
-    if not has_right(membership, READ_OWN_EXCHANGES):
+    if seen == SEES_NONE:
         return false()
     collaborates = exists().where(
         ExchangeCollaborator.exchange_id == Exchange.id,
-        ExchangeCollaborator.membership_id == membership.id,
+        ExchangeCollaborator.membership_id == member_id,
     )
     return or_(
-        Exchange.author_id == membership.id,
-        Exchange.made_by_id == membership.id,
+        Exchange.author_id == member_id,
+        Exchange.made_by_id == member_id,
         collaborates,
     )
 
