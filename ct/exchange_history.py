@@ -9,14 +9,16 @@ Both count and list only what the current member may see.
 
 from __future__ import annotations
 
+from functools import cache
+
 from flask import g
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Integer, Select, bindparam, case, func, select
 
 from ct.exchange_query import history_ids, history_sources, newest_ids
 from ct.extensions import db
 from ct.models import Contact, Document, Exchange, Project, Tiers
-from ct.models.exchange_access import visible_clause
-from ct.tenancy import scoped_to_tenant
+from ct.models.exchange_access import MEMBER, visibility, visible_to
+from ct.tenancy import scoped_to_tenant_param, tenant_params
 
 MODELS = {"tiers": Tiers, "contact": Contact, "document": Document, "project": Project}
 
@@ -39,17 +41,28 @@ def history_count(kind: str, record_id: int, membership=None) -> int:
     """How many exchanges of that record the member (default: the current one) sees,
     counted up to ``COUNT_CAP + 1`` (more reads as "more than COUNT_CAP")."""
     membership = membership if membership is not None else g.get("membership")
-    visible = select(Exchange).where(visible_clause(membership))
-    total = _count_of(history_ids(visible, kind, record_id, COUNT_CAP + 1, distinct=True))
-    sources = history_sources(kind, record_id)
+    found = db.session.scalar(_count_statement(kind, visibility(membership)), tenant_params(
+        member_id=membership.id if membership is not None else None, record_id=record_id))
+    return min(found, COUNT_CAP + 1)  # sources capped one by one may add up past it
+
+
+RECORD = bindparam("record_id", type_=Integer)
+
+
+@cache
+def _count_statement(kind: str, seen: str):
+    """The count of one record's history for members of visibility ``seen``: built once
+    (it took longer to build than to run), the record, member and tenant bound."""
+    visible = select(Exchange).where(visible_to(seen, MEMBER))
+    total = _count_of(history_ids(visible, kind, RECORD, COUNT_CAP + 1, distinct=True))
+    sources = history_sources(kind, RECORD)
     if len(sources) > 1:
         # A big tiers has more than COUNT_CAP exchanges of its own: the union of its
         # sources need not be read to say so (the database skips that branch).
         own = _count_of(newest_ids(visible, sources[0], COUNT_CAP + 1))
         total = case((own > COUNT_CAP, COUNT_CAP + 1), else_=total)
     # Its top names no tenant model, so the tenant scoping is asked for.
-    found = db.session.scalar(scoped_to_tenant(select(total)))
-    return min(found, COUNT_CAP + 1)  # sources capped one by one may add up past it
+    return scoped_to_tenant_param(select(total))
 
 
 def _count_of(ids: Select):

@@ -55,7 +55,7 @@ from ct.models import (
 from ct.models.base import UTCDateTime
 from ct.models.choices import choice_labels
 from ct.models.exchange import STATUS_TODO
-from ct.models.exchange_access import visibility, visible_to
+from ct.models.exchange_access import MEMBER, visibility, visible_to
 from ct.tenancy import scoped_to_tenant_param, tenant_params
 
 LATEST_SHOWN = 10
@@ -133,7 +133,6 @@ def upcoming_events(membership_id, day_start):
 # statement is built once for each shape (what the member may see, how many rows), with
 # the member, the day and the tenant as parameters given at every execution.
 
-MEMBER = bindparam("member_id", type_=Integer)
 TODAY = bindparam("today", type_=Date)
 DAY_START = bindparam("day_start", type_=UTCDateTime)
 DAY_END = bindparam("day_end", type_=UTCDateTime)

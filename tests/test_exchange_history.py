@@ -198,3 +198,19 @@ def test_an_exchange_that_changes_tiers_updates_its_links(client, auth, linked):
     assert flags[ex2, w.contacts["luc"]]  # Luc is Martin's
     assert _tiers_history(client, w, "dupont") == {"EX1", "EX2", "EX3", "EX5"}
     assert _tiers_history(client, w, "martin") == {"EX1", "EX2", "EX3", "EX4"}
+
+
+def test_the_count_built_once_counts_in_the_company_bound_at_each_run(linked):
+    """The count's statement is built once per process: run in company A, then in B,
+    then in A again, it reads the bound company's exchanges each time."""
+    w = linked
+    counts = []
+    for tenant_id, member_id, tiers_id in ((w.tenant_id, w.admin_id, w.tiers["dupont"]),
+                                           (w.b_tenant_id, w.b["member"], w.b["dupont"]),
+                                           (w.tenant_id, w.admin_id, w.b["dupont"])):
+        with w.app.test_request_context(), bound_tenant(tenant_id):
+            member = db.session.scalar(select(Membership).where(Membership.id == member_id))
+            counts.append(history_count("tiers", tiers_id, member))
+    # Dupont's own EX1 and EX5, EX2 by its contact, EX3 by its quote; B's one exchange;
+    # none of B's when A is bound, even for B's tiers id.
+    assert counts == [4, 1, 0]

@@ -11,12 +11,25 @@ questions, so the answers live here and nowhere else.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    and_,
+    bindparam,
+    exists,
+    false,
+    or_,
+    select,
+    true,
+)
 
 from ct.extensions import db
 from ct.models.exchange import Exchange, ExchangeCollaborator
 from ct.models.membership import GroupMember, Membership
 from ct.permissions import READ_ALL_EXCHANGES, READ_OWN_EXCHANGES, has_right
+
+# The member, in a statement built once for every member (visible_to(seen, MEMBER)).
+MEMBER = bindparam("member_id", type_=Integer)
 
 SEES_ALL = "all"
 SEES_OWN = "own"
