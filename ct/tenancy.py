@@ -147,14 +147,7 @@ def scoped_to_tenant(statement):
             "a tenant-owned table was queried with no tenant bound; bind one with "
             "bound_tenant() or pass the ALL_TENANTS execution option in a system job"
         )
-    return statement.options(
-        with_loader_criteria(
-            TenantScoped,
-            lambda cls: cls.tenant_id == tenant_id,
-            include_aliases=True,
-            track_closure_variables=False,
-        )
-    ).execution_options(**{_SCOPED: True})
+    return _with_tenant_criteria(statement, lambda cls: cls.tenant_id == tenant_id)
 
 
 # A statement built once and run for every tenant (the home page's counters) is scoped
@@ -166,13 +159,15 @@ TENANT_PARAM = bindparam("ct_tenant_id", type_=Integer)
 def scoped_to_tenant_param(statement):
     """``statement`` reading only the rows of the tenant passed as TENANT_PARAM, for
     every tenant model in it, subqueries included (as scoped_to_tenant)."""
+    return _with_tenant_criteria(statement, lambda cls: cls.tenant_id == TENANT_PARAM)
+
+
+def _with_tenant_criteria(statement, criteria):
+    """``criteria`` on every tenant model of ``statement`` (aliases and subqueries
+    included), and the mark that spares it the listener's search."""
     return statement.options(
-        with_loader_criteria(
-            TenantScoped,
-            lambda cls: cls.tenant_id == TENANT_PARAM,
-            include_aliases=True,
-            track_closure_variables=False,
-        )
+        with_loader_criteria(TenantScoped, criteria, include_aliases=True,
+                             track_closure_variables=False)
     ).execution_options(**{_SCOPED: True})
 
 
