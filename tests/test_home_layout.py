@@ -41,7 +41,16 @@ def test_by_default_every_widget_is_shown_in_order(client, auth, tenants):
     auth.login(tenants.a.admin_email)
     html = client.get(f"/t/{tenants.a.slug}/").get_data(as_text=True)
     assert widget_order(html) == WIDGETS
-    assert 'id="customize"' in html and 'name="position_team"' in html
+    # The Customize form loads when opened (htmx), or as the page with it open.
+    assert 'id="customize"' in html and 'name="position_team"' not in html
+    assert f'hx-get="/t/{tenants.a.slug}/customize"' in html
+    form = client.get(f"/t/{tenants.a.slug}/customize", headers={"HX-Request": "true"})
+    assert form.status_code == 200 and "<html" not in form.get_data(as_text=True)
+    assert 'name="position_team" min="1" max="4"\n                   value="4"' in \
+        form.get_data(as_text=True)
+    page = client.get(f"/t/{tenants.a.slug}/customize").get_data(as_text=True)
+    assert '<details id="customize" class="customize" open' in page
+    assert widget_order(page) == WIDGETS and 'name="position_team"' in page
 
 
 def test_a_member_chooses_widgets_and_their_order(client, auth, tenants, app):

@@ -251,6 +251,7 @@ OPEN = [
     Route("GET", "/widgets/latest_exchanges"),
     Route("GET", "/checklist"),
     Route("GET", "/counters"),
+    Route("GET", "/customize"),
     Route("POST", "/customize", {"shown": "team", "position_latest_exchanges": "1",
                                  "position_next_contacts": "2", "position_past_events": "3",
                                  "position_team": "4"}),

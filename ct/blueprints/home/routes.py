@@ -33,7 +33,9 @@ def widget_context(name: str, day: widgets.Day, checklist: widgets.Checklist | N
 
 
 def home_page(form: LayoutForm | None = None, status: int = 200, saved: bool = False):
-    """The page, or its body alone for htmx (after the Customize form)."""
+    """The page, or its body alone for htmx (after the Customize form). The Customize
+    form is in it when ``form`` is given or the layout was just ``saved``; otherwise it
+    loads when opened (customize_form)."""
     day = widgets.Day.current()
     layout = layout_of(g.membership)
     counters, checklist = widgets.counters_and_checklist(g.membership, day)
@@ -42,7 +44,8 @@ def home_page(form: LayoutForm | None = None, status: int = 200, saved: bool = F
         context |= widget_context(name, day, checklist)
     return render("home/index.html", block="home_body", status=status, tenant=g.tenant,
                   layout=layout, widgets=WIDGETS, checklist=shown_checklist(checklist, layout),
-                  home_counters=counters, form=form or LayoutForm.for_layout(layout),
+                  home_counters=counters,
+                  form=form or (LayoutForm.for_layout(layout) if saved else None),
                   customizing=form is not None or saved, saved=saved, **context)
 
 
@@ -73,6 +76,18 @@ def checklist():
 def counters():
     return render_template("home/_counters.html",
                            home_counters=widgets.counters(g.membership))
+
+
+@bp.get("/customize")
+def customize_form():
+    """The Customize form, for htmx when the member opens it; the home page with it
+    open otherwise."""
+    layout = layout_of(g.membership)
+    form = LayoutForm.for_layout(layout)
+    if not is_htmx_request():
+        return home_page(form)
+    return render_template("home/_customize_form.html", form=form, layout=layout,
+                           widgets=WIDGETS, saved=False)
 
 
 @bp.post("/customize")
