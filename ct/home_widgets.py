@@ -363,43 +363,42 @@ def _counter_columns(seen: str) -> list:
     tasks = my_open_tasks(MEMBER)
     todo = my_todo_exchanges(MEMBER, seen)
     return [
-        _count_upto(Task, tasks, Task.due_date < TODAY),
-        _count_upto(Exchange, todo, Exchange.occurred_at < DAY_START),
-        _count_upto(Task, tasks, Task.due_date == TODAY),
+        _count_upto(Task, tasks, Task.due_date < TODAY).label("overdue_tasks"),
+        _count_upto(Exchange, todo, Exchange.occurred_at < DAY_START)
+        .label("overdue_exchanges"),
+        _count_upto(Task, tasks, Task.due_date == TODAY).label("tasks_today"),
         _count_upto(Exchange, todo, Exchange.occurred_at >= DAY_START,
-                    Exchange.occurred_at < DAY_END),
-        _count_upto(Event, upcoming_events(MEMBER, DAY_START), Event.starts_at < DAY_END),
+                    Exchange.occurred_at < DAY_END).label("exchanges_today"),
+        _count_upto(Event, upcoming_events(MEMBER, DAY_START), Event.starts_at < DAY_END)
+        .label("events_today"),
     ]
 
 
-COUNTER_COLUMNS = 5
-
-
-def _counters_of(values) -> Counters:
-    overdue_tasks, overdue_exchanges, tasks_today, exchanges_today, events_today = values
-    return Counters(overdue=overdue_tasks + overdue_exchanges,
-                    today=tasks_today + exchanges_today + events_today)
+def _counters_of(row) -> Counters:
+    return Counters(overdue=row.overdue_tasks + row.overdue_exchanges,
+                    today=row.tasks_today + row.exchanges_today + row.events_today)
 
 
 def _checklist_columns() -> list:
     return [
-        exists(select(Tiers.id)),
-        exists(select(Exchange.id)),
-        exists(select(Invitation.id)),
-        exists(select(AuditEntry.id).where(AuditEntry.action == LISTS_EDITED_ACTION)),
-        _count(Membership, Membership.active.is_(True)),
+        exists(select(Tiers.id)).label("has_tiers"),
+        exists(select(Exchange.id)).label("has_exchange"),
+        exists(select(Invitation.id)).label("invited"),
+        exists(select(AuditEntry.id).where(AuditEntry.action == LISTS_EDITED_ACTION))
+        .label("lists_edited"),
+        _count(Membership, Membership.active.is_(True)).label("members"),
     ]
 
 
-def _checklist_of(values) -> Checklist:
-    has_tiers, has_exchange, invited, lists_edited, members = values
-    return Checklist(bool(has_tiers), bool(has_exchange), bool(invited) or members > 1,
-                     bool(lists_edited), members)
+def _checklist_of(row) -> Checklist:
+    return Checklist(bool(row.has_tiers), bool(row.has_exchange),
+                     bool(row.invited) or row.members > 1, bool(row.lists_edited), row.members)
 
 
 @cache
-def _statement(seen: str | None, counters: bool, checklist: bool):
-    """The counters of a member of visibility ``seen``, the checklist, or both."""
+def _counters_statement(seen: str | None, counters: bool, checklist: bool):
+    """One row: the counters of a member of visibility ``seen``, the checklist, or both
+    (each column named, read by name)."""
     columns = (_counter_columns(seen) if counters else []) + (
         _checklist_columns() if checklist else [])
     return scoped_to_tenant_param(_anchored(*columns))
@@ -408,20 +407,18 @@ def _statement(seen: str | None, counters: bool, checklist: bool):
 def counters(membership: Membership, day: Day | None = None) -> Counters:
     """The member's overdue and today's items (tasks, to-do exchanges, events): one
     statement."""
-    statement = _statement(visibility(membership), True, False)
-    row = db.session.execute(statement, _params(membership, day or Day.current())).one()
-    return _counters_of(row[1:])
+    statement = _counters_statement(visibility(membership), True, False)
+    return _counters_of(db.session.execute(
+        statement, _params(membership, day or Day.current())).one())
 
 
 def counters_and_checklist(membership: Membership, day: Day) -> tuple[Counters, Checklist]:
     """Both in one statement, for the home page (its menu shows the same counters)."""
-    statement = _statement(visibility(membership), True, True)
+    statement = _counters_statement(visibility(membership), True, True)
     row = db.session.execute(statement, _params(membership, day)).one()
-    return (_counters_of(row[1:1 + COUNTER_COLUMNS]),
-            _checklist_of(row[1 + COUNTER_COLUMNS:]))
+    return _counters_of(row), _checklist_of(row)
 
 
 def checklist(membership: Membership) -> Checklist:
-    row = db.session.execute(_statement(None, False, True),
-                             tenant_params(member_id=membership.id)).one()
-    return _checklist_of(row[1:])
+    return _checklist_of(db.session.execute(_counters_statement(None, False, True),
+                                            tenant_params(member_id=membership.id)).one())
