@@ -5,6 +5,13 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 PYTEST := $(VENV)/bin/pytest
 VENDOR := ct/static/vendor
+# Python packages are installed from uv.lock, exactly: uv itself is pinned here and lives in
+# a small venv of its own, so `uv sync` never removes the tool that runs it.
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/ct_test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 # The SQLite run runs beside the PostgreSQL one: a Redis database of its own.
@@ -13,7 +20,7 @@ TEST_SQLITE_REDIS_URL ?= redis://127.0.0.1:6379/12
 # which owns nothing and is held by row-level security (created by the migration).
 TEST_APP_ROLE ?= ct_app
 
-.PHONY: run test test-postgres test-sqlite setup assets translations lint clean \
+.PHONY: run test test-postgres test-sqlite setup check-install lock assets translations lint clean \
 	bench soak bench-smoke soak-smoke
 
 ## Set up everything, migrate the embedded SQLite database, seed the demo company, serve.
@@ -78,11 +85,24 @@ soak-smoke: setup
 
 setup: $(VENV)/.installed node_modules/.installed assets translations
 
-$(VENV)/.installed: pyproject.toml
-	test -d $(VENV) || python3 -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[test]'
+$(UV):
+	test -d $(TOOLS) || python3 -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+# --locked: stop if uv.lock no longer matches pyproject.toml, instead of resolving anew.
+# The sync is exact: a package the lock does not name is removed.
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --quiet --locked --extra test --python python3
 	touch $@
+
+## Fail when the installed packages differ from uv.lock or do not fit together (CI).
+check-install: $(VENV)/.installed
+	$(UV) sync --locked --extra test --python python3 --check
+	$(UV) pip check --python $(VENV)/bin/python
+
+## Refresh uv.lock to the newest versions pyproject.toml allows; say what moved in the CHANGELOG.
+lock: $(UV)
+	$(UV) lock --upgrade --python python3
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -106,4 +126,4 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check ct tests bench
 
 clean:
-	rm -rf $(VENV) node_modules $(VENDOR) instance/ct.sqlite3
+	rm -rf $(VENV) $(TOOLS) node_modules $(VENDOR) instance/ct.sqlite3
