@@ -23,15 +23,20 @@ TEST_APP_ROLE ?= ct_app
 .PHONY: run test test-postgres test-sqlite setup check-install lock assets translations lint clean \
 	bench soak bench-smoke soak-smoke
 
+# make run serves on PORT (default 5000); the links in emails follow it unless BASE_URL is set.
+PORT ?= 5000
+RUN_BASE_URL = $(or $(BASE_URL),http://127.0.0.1:$(PORT))
+
 ## Set up everything, migrate the embedded SQLite database, seed the demo company, serve.
+## Without REDIS_URL, jobs run inline and the serving process runs the clock (ct/clock.py).
 run: setup
 	@mkdir -p instance
 	$(FLASK) db upgrade
 	$(FLASK) ct seed-demo
 	@echo
-	@echo "  ct is running on http://127.0.0.1:5000  (Ctrl+C to stop)"
+	@echo "  ct is running on $(RUN_BASE_URL)  (Ctrl+C to stop)"
 	@echo
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	BASE_URL=$(RUN_BASE_URL) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 ## The linter, then the whole suite on PostgreSQL + Redis and, at the same time, on
 ## SQLite: each run spends most of its time waiting (workers, browser, database), so

@@ -33,10 +33,14 @@ def app_database_url(url: str | None = None) -> str:
     return owner.set(username=APP_ROLE, password=None).render_as_string(hide_password=False)
 
 
+# Production (PostgreSQL) refuses to start without a real key; this one is for the bench.
+SECRET_KEY = os.environ.get("SECRET_KEY", "bench-only-secret-key-never-for-production")
+
+
 def app_environment_urls(url: str | None = None) -> dict[str, str]:
-    """DATABASE_URL (the app's role) and MIGRATION_DATABASE_URL (the owner)."""
+    """DATABASE_URL (the app's role), MIGRATION_DATABASE_URL (the owner) and the key."""
     return {"DATABASE_URL": app_database_url(url),
-            "MIGRATION_DATABASE_URL": url or database_url()}
+            "MIGRATION_DATABASE_URL": url or database_url(), "SECRET_KEY": SECRET_KEY}
 
 
 def redis_url() -> str:

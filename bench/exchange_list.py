@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 from sqlalchemy import select
 
+from bench.context import SECRET_KEY as BENCH_SECRET_KEY
 from ct import accounts, create_app
 from ct.config import Config, _database_url
 from ct.exchange_query import (
@@ -161,6 +162,7 @@ def main() -> None:
         SQLALCHEMY_DATABASE_URI = _database_url(url)
         REDIS_URL = None
         PASSWORD_HASH_FAST = True
+        SECRET_KEY = BENCH_SECRET_KEY
 
     app = create_app(BenchConfig)
     with app.app_context():

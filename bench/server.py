@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.context import SECRET_KEY
+
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 THREADS = int(os.environ.get("BENCH_THREADS", "4"))
@@ -28,7 +30,7 @@ def app_environment(database_url: str, redis_url: str) -> dict[str, str]:
         "REDIS_URL": redis_url,
         "BENCH_ROUTES": "1",
         "RATELIMIT_ENABLED": "0",
-        "SECRET_KEY": env.get("SECRET_KEY", "bench-only-secret"),
+        "SECRET_KEY": SECRET_KEY,
         "MAIL_SUPPRESS_SEND": "1",
         # The CSV export scenario measures the streamed download of ~100,000 exchanges;
         # in the app, a list that large goes to a background job (same rows, same code).

@@ -44,6 +44,10 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
 
     register_error_handlers(app)
     register_cli(app)
+    if app.config["EMBEDDED_CLOCK"]:
+        from ct.clock import install_embedded_clock
+
+        install_embedded_clock(app)
     return app
 
 

@@ -1,9 +1,17 @@
 """Configuration, read only from environment variables (see the README's table)."""
 
 import os
+import secrets
 from pathlib import Path
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+# Published in the code, so worth nothing: refused as a production key.
+PUBLIC_SECRET_KEYS = {"dev-only-change-me", "change-me", "secret", "changeme"}
+SECRET_KEY_MIN_BYTES = 32
+
+
+class ConfigError(RuntimeError):
+    """A setting production cannot start with; the message names the variable."""
 
 
 def _bool(name: str, default: bool = False) -> bool:
@@ -22,8 +30,40 @@ def _database_url(url: str) -> str:
     return url
 
 
+def _secret_key(database_uri: str) -> str:
+    """SECRET_KEY, required in production (a PostgreSQL database): at least 32 bytes and
+    not a published default. The embedded default (SQLite) needs no setting: a random key
+    is made once and kept in instance/secret_key, so sessions survive a restart."""
+    key = os.environ.get("SECRET_KEY", "")
+    if database_uri.startswith("postgresql"):
+        if not key:
+            raise ConfigError("SECRET_KEY is not set: production (a PostgreSQL DATABASE_URL) "
+                              "needs a random value of at least 32 bytes, e.g. "
+                              "python3 -c 'import secrets; print(secrets.token_hex(32))'")
+        if key in PUBLIC_SECRET_KEYS or len(key.encode()) < SECRET_KEY_MIN_BYTES:
+            raise ConfigError(f"SECRET_KEY is unsafe: use a random value of at least "
+                              f"{SECRET_KEY_MIN_BYTES} bytes, not a published default")
+        return key
+    return key or _instance_secret_key()
+
+
+def _instance_secret_key() -> str:
+    path = INSTANCE_DIR / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_hex(32)
+        # Created readable by its owner only; a concurrent start keeps the first key.
+        try:
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as f:
+                f.write(key)
+        except FileExistsError:
+            return path.read_text().strip()
+        return key
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
     SQLALCHEMY_DATABASE_URI = _database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'ct.sqlite3'}")
     )
@@ -36,6 +76,9 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
+    # Without Redis nothing runs `flask rq cron`: the serving process runs the periodic
+    # jobs itself (ct/clock.py). Off when Redis is there: the clock process does it.
+    EMBEDDED_CLOCK = _bool("EMBEDDED_CLOCK", default=not REDIS_URL)
 
     # Public address used in links inside emails (no request is around in a job).
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
@@ -91,6 +134,9 @@ class Config:
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600"))
 
     def __init__(self) -> None:
+        self.INSTANCE_DIR = str(INSTANCE_DIR)  # the SQLite file, the key, the clock's lock
+        if not getattr(self, "SECRET_KEY", None):
+            self.SECRET_KEY = _secret_key(self.SQLALCHEMY_DATABASE_URI)
         # Redis-backed rate limits and queue when REDIS_URL is set, in-process otherwise.
         self.RATELIMIT_STORAGE_URI = self.REDIS_URL or "memory://"
         self.RQ_CONNECTION = self.REDIS_URL or "redis://127.0.0.1:6379/0"
@@ -102,7 +148,8 @@ class Config:
 
 class TestConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-secret"
+    SECRET_KEY = "test-secret-of-the-suite-32-bytes-or-more"
+    EMBEDDED_CLOCK = False  # the tests run the periodic jobs themselves
     SQLALCHEMY_DATABASE_URI = _database_url(
         os.environ.get("TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/ct_test")
     )

@@ -14,8 +14,9 @@ from flask import current_app, has_request_context, url_for
 from flask_mail import Message
 from sqlalchemy import or_, select, update
 
+from ct import clock
 from ct.email_templates import render_email
-from ct.extensions import db, mail, rq
+from ct.extensions import db, mail
 from ct.jobs import enqueue, enqueue_after_commit
 from ct.models.base import utcnow
 from ct.models.outbox import FAILED, PENDING, SENDING, SENT, STALE_CLAIM, OutboxEmail
@@ -180,6 +181,6 @@ def retry_failed(message: OutboxEmail) -> None:
     enqueue_after_commit(send_email, message.id, job_id=f"{message.job_id}-retry")
 
 
-# The clock process (``flask rq cron``) runs the relay every minute. Registered once per
+# The clock (ct/clock.py) runs the relay every minute. Registered once per
 # process, at import, however many apps the process builds.
-rq.cron_register(relay_outbox, 60)
+clock.every(60, relay_outbox)

@@ -16,7 +16,8 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, select
 
-from ct.extensions import db, rq
+from ct import clock
+from ct.extensions import db
 from ct.jobs import enqueue
 from ct.models import AuditEntry, Membership, Tenant
 from ct.models.base import utcnow
@@ -84,5 +85,5 @@ def purge_tenant(tenant_id: int) -> bool:
     return True
 
 
-# The clock process (``flask rq cron``) looks for tenants to purge every hour.
-rq.cron_register(purge_closed_tenants, 3600)
+# The clock (ct/clock.py) looks for tenants to purge every hour.
+clock.every(3600, purge_closed_tenants)

@@ -27,8 +27,9 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import JSON, LargeBinary, Select, Table, func, select, text, update
 
+from ct import clock
 from ct.csvio import UTF8_BOM, safe_cell
-from ct.extensions import db, rq
+from ct.extensions import db
 from ct.jobs import enqueue, enqueue_after_commit, tenant_job
 from ct.models import Membership
 from ct.models.base import utcnow
@@ -290,7 +291,7 @@ def remove_tenant_files(tenant_id: int) -> None:
     shutil.rmtree(tenant_folder(tenant_id), ignore_errors=True)
 
 
-# The clock process (``flask rq cron``) looks for expired files every hour, and for
+# The clock (ct/clock.py) looks for expired files every hour, and for
 # exports that never started every ten minutes.
-rq.cron_register(remove_expired_exports, 3600)
-rq.cron_register(retry_stalled_exports, 600)
+clock.every(3600, remove_expired_exports)
+clock.every(600, retry_stalled_exports)

@@ -18,9 +18,10 @@ from flask_babel import gettext as _
 from sqlalchemy import Date, DateTime, ForeignKeyConstraint, Numeric, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from ct import clock
 from ct.audit import plain
 from ct.audit import record as audit
-from ct.extensions import db, rq
+from ct.extensions import db
 from ct.models import (
     Contact,
     Event,
@@ -265,5 +266,5 @@ def purge_expired_trash() -> int:
     return purged
 
 
-# The clock process (``flask rq cron``) purges the trash every hour.
-rq.cron_register(purge_expired_trash, 3600)
+# The clock (ct/clock.py) purges the trash every hour.
+clock.every(3600, purge_expired_trash)

@@ -115,33 +115,60 @@ class WorkerRun:
     seconds: float
 
 
+def worker_env(app, smtp_port: int | None = None) -> dict[str, str]:
+    """The environment of a worker process: the test's settings, nothing from the
+    developer's own (environment or .env)."""
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(("MAIL_", "FLASK_"))}
+    env |= {
+        "FLASK_SKIP_DOTENV": "1",
+        "PYTHONUNBUFFERED": "1",
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "REDIS_URL": app.config["REDIS_URL"],
+        "MAIL_SUPPRESS_SEND": "0",
+        "BASE_URL": app.config["BASE_URL"],
+        "SECRET_KEY": app.config["SECRET_KEY"],
+        "EXPORT_DIR": app.config["EXPORT_DIR"],
+    }
+    if smtp_port is not None:
+        env |= {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(smtp_port)}
+    return env
+
+
+def start_worker(app, *args: str, smtp_port: int | None = None,
+                 own_group: bool = False) -> subprocess.Popen:
+    """``flask rq worker`` as the Procfile runs it, its output (both streams) in a pipe;
+    ``own_group``: in a process group of its own, to kill it whole."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "app", "rq", "worker", *args],
+        cwd=ROOT, env=worker_env(app, smtp_port), text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=own_group,
+    )
+
+
+def finish_worker(process: subprocess.Popen, timeout: float) -> str:
+    """Wait for the worker to exit; past ``timeout`` kill it and fail with the last
+    lines it wrote, which say where it stopped."""
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        output, _ = process.communicate()
+        last = "\n".join(output.splitlines()[-30:])
+        pytest.fail(f"the worker did not exit within {timeout:g} s; its last lines:\n{last}")
+    return output
+
+
 @pytest.fixture
 def run_worker(app, smtp):
     """Run the real worker until the queue is empty; returns its exit code and output."""
 
     def run(timeout: float = 60) -> WorkerRun:
-        # Nothing from the developer's own settings (environment or .env): only the test's.
-        env = {key: value for key, value in os.environ.items()
-               if not key.startswith(("MAIL_", "FLASK_"))}
-        env |= {
-            "FLASK_SKIP_DOTENV": "1",
-            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-            "REDIS_URL": app.config["REDIS_URL"],
-            "MAIL_SERVER": "127.0.0.1",
-            "MAIL_PORT": str(smtp.port),
-            "MAIL_SUPPRESS_SEND": "0",
-            "BASE_URL": app.config["BASE_URL"],
-            "SECRET_KEY": app.config["SECRET_KEY"],
-            "EXPORT_DIR": app.config["EXPORT_DIR"],
-        }
         started = time.monotonic()
-        done = subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "app", "rq", "worker", "--burst"],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout,
-        )
-        output = done.stdout + done.stderr
-        assert done.returncode == 0, output
-        return WorkerRun(done.returncode, output, time.monotonic() - started)
+        process = start_worker(app, "--burst", smtp_port=smtp.port)
+        output = finish_worker(process, timeout)
+        assert process.returncode == 0, output
+        return WorkerRun(process.returncode, output, time.monotonic() - started)
 
     return run
 

@@ -17,7 +17,6 @@ import logging
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from datetime import timedelta
@@ -32,7 +31,14 @@ from ct.models.base import utcnow
 from ct.models.outbox import FAILED, PENDING, SENDING, SENT, STALE_CLAIM
 from ct.notify import send_due_reminders
 from ct.tenancy import bound_tenant
-from tests.smtp import ROOT, free_port, make_due, outbox, set_row
+from tests.smtp import (
+    finish_worker,
+    free_port,
+    make_due,
+    outbox,
+    set_row,
+    start_worker,
+)
 from tests.test_notify import add_member, make_exchange, notify
 from tests.test_reminders import due_event
 
@@ -43,28 +49,12 @@ def relay(app) -> str:
     return app.test_cli_runner().invoke(args=["ct", "relay"]).output.strip()
 
 
-def start_worker(app, smtp) -> subprocess.Popen:
-    """``flask rq worker --burst`` in a process group of its own (to kill it whole)."""
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("MAIL_", "FLASK_"))}
-    env |= {
-        "FLASK_SKIP_DOTENV": "1",
-        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-        "REDIS_URL": app.config["REDIS_URL"],
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": str(smtp.port),
-        "MAIL_SUPPRESS_SEND": "0",
-        "BASE_URL": app.config["BASE_URL"],
-        "SECRET_KEY": app.config["SECRET_KEY"],
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "flask", "--app", "app", "rq", "worker", "--burst"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        start_new_session=True)
+def start_burst_worker(app, smtp) -> subprocess.Popen:
+    return start_worker(app, "--burst", smtp_port=smtp.port, own_group=True)
 
 
 def finish(worker: subprocess.Popen, timeout: float = 60) -> str:
-    output, _ = worker.communicate(timeout=timeout)
+    output = finish_worker(worker, timeout)
     assert worker.returncode == 0, output
     return output
 
@@ -127,7 +117,7 @@ def test_a_worker_killed_while_sending_delivers_once(app, tenants, smtp, run_wor
     [row] = outbox(app)
 
     with HeldData(smtp) as held:
-        worker = start_worker(app, smtp)
+        worker = start_burst_worker(app, smtp)
         try:
             assert held.arrived.wait(60), "the worker never reached DATA"
             # The job runs in a work-horse process with a process group of its own:
@@ -164,7 +154,7 @@ def test_two_clocks_and_two_workers_send_one_reminder_each(app, tenants, smtp):
     with app.app_context():  # both clocks enqueue the reminders job, and a relay runs too
         for clock in ("clock-1", "clock-2"):
             rq.queue.enqueue(send_due_reminders, job_id=f"reminders-{clock}")
-    workers = [start_worker(app, smtp) for _ in range(2)]
+    workers = [start_burst_worker(app, smtp) for _ in range(2)]
     for worker in workers:
         finish(worker)
     assert relay(app) == "0 email(s) handed to the queue"

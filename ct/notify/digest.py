@@ -17,8 +17,9 @@ from flask_babel import force_locale, format_date, format_time
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
+from ct import clock
 from ct.email_templates.catalog import DAILY_DIGEST
-from ct.extensions import db, rq
+from ct.extensions import db
 from ct.mailer import queue_email
 from ct.models import Event, EventAssignee, Membership, Task
 from ct.models.base import utcnow
@@ -132,4 +133,4 @@ def _event_line(event: Event) -> str:
 
 
 # The clock looks every 15 minutes; each member gets one digest a day from DIGEST_HOUR.
-rq.cron_register(send_daily_digests, 900)
+clock.every(900, send_daily_digests)

@@ -23,8 +23,9 @@ from flask_babel import force_locale
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
+from ct import clock
 from ct.email_templates.catalog import EVENT_REMINDER
-from ct.extensions import db, rq
+from ct.extensions import db
 from ct.mailer import queue_email
 from ct.models import Event, EventAssignee, EventContact
 from ct.models.base import utcnow
@@ -115,5 +116,5 @@ def _queue_reminders(event: Event, now: datetime) -> bool:
     return queued
 
 
-# The clock process (``flask rq cron``) looks for due reminders every minute.
-rq.cron_register(send_due_reminders, 60)
+# The clock (ct/clock.py) looks for due reminders every minute.
+clock.every(60, send_due_reminders)
