@@ -104,7 +104,7 @@ UNUSABLE = [
     ("body_text", "{{ 9 ** 99999 }}", "The number is too large."),
     ("body_text", "{{ 1 / 0 }}", "ZeroDivisionError"),
     ("body_text", "{% for a in tiers %}{% for b in tiers %}.{% endfor %}{% endfor %}",
-     "Loops cannot be nested."),
+     "Loops and macros are not available in a template."),
     ("subject", "", "This field is required."),
     ("body_html", "x" * 20_001, "At most 20000 characters."),
     ("body_text", "nul \x00 byte", "Remove the control characters"),
