@@ -35,13 +35,19 @@ def external_url(endpoint: str, **values) -> str:
     return current_app.config["BASE_URL"] + path
 
 
-def queue_email(kind: str, to: str, template: str, language: str | None, **context) -> OutboxEmail:
+def queue_email(kind: str, to: str, template: str, language: str | None,
+                confidential_audience: tuple[int, int | None] | None = None,
+                **context) -> OutboxEmail:
     """Render the email ``template`` (see ct.email_templates) in ``language``, with the
-    bound tenant's wording, and add it to the outbox."""
+    bound tenant's wording, and add it to the outbox. ``confidential_audience``: the
+    (author id, group id) of a confidential comment the email carries, whose readers
+    alone may read it in the email log."""
     rendered = render_email(template, language, context)
+    author_id, group_id = confidential_audience or (None, None)
     message = OutboxEmail(
         kind=kind, to_email=to, subject=rendered.subject, body_text=rendered.text,
-        body_html=rendered.html,
+        body_html=rendered.html, confidential_author_id=author_id,
+        confidential_group_id=group_id,
     )
     db.session.add(message)
     db.session.flush()

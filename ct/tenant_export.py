@@ -33,6 +33,7 @@ from ct.extensions import db
 from ct.jobs import enqueue, enqueue_after_commit, tenant_job
 from ct.models import Membership
 from ct.models.base import utcnow
+from ct.models.exchange_access import ConfidentialReader
 from ct.models.export_run import DONE, EXPIRED, FAILED, KIND_TENANT, QUEUED, RUNNING, ExportRun
 from ct.tenancy import ALL_TENANTS, bound_tenant
 
@@ -144,10 +145,51 @@ def tenant_tables() -> list[Table]:
 
 
 def exported_columns(table: Table) -> list:
-    """Every column but stored files and secrets: an import's uploaded file (binary) and
-    the hashes of invitation and calendar-feed secrets (``*_hash``)."""
+    """Every column but stored files and secrets: an import's uploaded file (binary), the
+    hashes of invitation and calendar-feed secrets (``*_hash``), and the columns a model
+    marks ``info={"export": False}`` (an email's subject and bodies, which hold links)."""
     return [c for c in table.c
-            if not isinstance(c.type, LargeBinary) and not c.name.endswith("_hash")]
+            if not isinstance(c.type, LargeBinary) and not c.name.endswith("_hash")
+            and c.info.get("export", True)]
+
+
+# --- Confidential comments: the exporting member's reading rights -----------------------
+
+
+def _exchange_redactor(columns: list, reader: ConfidentialReader) -> Callable[[tuple], tuple]:
+    """Empties the confidential comment of the exchanges the exporting member may not
+    read (the row itself stays: the rest of it is the company's data)."""
+    names = [c.name for c in columns]
+    author, group, comment = (names.index(n) for n in
+                              ("author_id", "confidential_group_id", "confidential_comment"))
+
+    def redact(row: tuple) -> tuple:
+        if row[comment] is None or reader.may_read(row[author], row[group]):
+            return row
+        return (*row[:comment], None, *row[comment + 1:])
+
+    return redact
+
+
+def _trash_redactor(columns: list, reader: ConfidentialReader) -> Callable[[tuple], tuple]:
+    """The same for the exchanges kept in the trash (rows of a trash item's payload)."""
+    payload = [c.name for c in columns].index("payload")
+
+    def readable(table: str, values: dict) -> dict:
+        if (table != "exchanges" or values.get("confidential_comment") is None
+                or reader.may_read(values.get("author_id"), values.get("confidential_group_id"))):
+            return values
+        return {**values, "confidential_comment": None}
+
+    def redact(row: tuple) -> tuple:
+        kept = row[payload]
+        rows = [(table, readable(table, values)) for table, values in kept.get("rows", ())]
+        return (*row[:payload], {**kept, "rows": rows}, *row[payload + 1:])
+
+    return redact
+
+
+_REDACTORS = {"exchanges": _exchange_redactor, "trash_items": _trash_redactor}
 
 
 def start_tenant_export(member: Membership) -> ExportRun:
@@ -184,15 +226,21 @@ def members_query(tenant_id: int):
     return columns, select(*columns).where(users.c.id.in_(members)).order_by(users.c.id)
 
 
-def _tenant_queries(tenant_id: int) -> list[tuple[str, list, Select]]:
-    """(file name, columns, query) of every file of the archive."""
+def _keep(row: tuple) -> tuple:
+    return row
+
+
+def _tenant_queries(tenant_id: int, reader: ConfidentialReader) -> list[tuple]:
+    """(file name, columns, query, redactor) of every file of the archive."""
     files = []
     for table in tenant_tables():
         columns = exported_columns(table)
         query = (select(*columns).where(table.c.tenant_id == tenant_id)
                  .order_by(*table.primary_key.columns))
-        files.append((f"{table.name}.csv", columns, query))
-    files.append(("users.csv", *members_query(tenant_id)))
+        redactor = _REDACTORS[table.name](columns, reader) if table.name in _REDACTORS \
+            else _keep
+        files.append((f"{table.name}.csv", columns, query, redactor))
+    files.append(("users.csv", *members_query(tenant_id), _keep))
     return files
 
 
@@ -201,30 +249,32 @@ def build_tenant_export(tenant_id: int, run_id: int) -> None:
     run = claim(run_id)
     if run is None:
         return
-    files = _tenant_queries(tenant_id)
+    exporter = db.session.scalar(select(Membership).where(Membership.id == run.created_by_id))
+    files = _tenant_queries(tenant_id, ConfidentialReader.of(exporter))
     set_total(run, sum(
         db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-        for _name, _columns, query in files))
+        for _name, _columns, query, _redactor in files))
     _snapshot()
 
     def write(path: Path) -> None:
         done = 0
         with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for name, columns, query in files:
+            for name, columns, query, redactor in files:
                 with archive.open(name, "w", force_zip64=True) as raw:
-                    done = _write_table(raw, columns, query, run, done)
+                    done = _write_table(raw, columns, query, redactor, run, done)
                     report_progress(run, done)
 
     write_file(run, "zip", write)
 
 
-def _write_table(raw, columns: list, query: Select, run: ExportRun, done: int) -> int:
+def _write_table(raw, columns: list, query: Select, redactor: Callable[[tuple], tuple],
+                 run: ExportRun, done: int) -> int:
     out = io.TextIOWrapper(raw, encoding="utf-8", newline="")
     out.write(UTF8_BOM.decode("utf-8"))  # Excel shows accents right
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([c.name for c in columns])
     for rows in db.session.execute(query.execution_options(yield_per=BATCH)).partitions():
-        writer.writerows([_cell(v, c) for v, c in zip(row, columns, strict=True)]
+        writer.writerows([_cell(v, c) for v, c in zip(redactor(row), columns, strict=True)]
                          for row in rows)
         done += len(rows)
         if done % (BATCH * 10) < len(rows):

@@ -270,3 +270,35 @@ def test_stalled_exports_are_retried_and_lost_ones_fail(app, client, auth, tenan
     with app.app_context():
         jobs = {job.func.__name__: job.interval for job in rq.make_cron_scheduler().get_jobs()}
     assert jobs["retry_stalled_exports"] == 600
+
+
+def test_no_live_token_of_the_company_is_anywhere_in_the_zip(app, client, auth, tenants):
+    """Every secret that opens a door — a pending invitation's link (it makes its holder a
+    member), a calendar feed's address, a password reset's link — searched for in every
+    byte of the archive: none is there."""
+    from ct import accounts
+    from ct.models import CalendarToken, Membership
+    from tests.smtp import LINK, invite, outbox
+
+    a = tenants.a
+    invite(client, auth, a, "nina@alpha.fr")
+    with app.app_context(), bound_tenant(a.id):
+        admin = db.session.scalar(select(Membership).where(
+            Membership.id == a.admin_membership_id))
+        feed = CalendarToken.issue(admin)
+        db.session.commit()
+        accounts.request_password_reset(a.member_email)
+        db.session.commit()
+    links = [LINK.search(row.body_text).group(1) for row in outbox(app)]
+    tokens = [link.rsplit("/", 1)[1] for link in links] + [feed, feed.split("-", 1)[1]]
+    assert len(links) == 2 and all(len(token) > 20 for token in tokens)
+
+    run_id = start(client, auth, a)
+    run_job(app, a, run_id)
+    response = fetch(client, f"/t/{a.slug}/data/exports/{run_id}/download")
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    everything = b"".join(archive.read(name) for name in archive.namelist()).decode()
+    assert "invitation" in everything  # the outbox row is there, as metadata
+    for secret in tokens:
+        assert secret not in everything
+    assert "http://ct.test/" not in everything  # no link of any kind

@@ -11,6 +11,8 @@ questions, so the answers live here and nowhere else.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import (
     ColumnElement,
     Integer,
@@ -66,22 +68,35 @@ def visible_to(seen: str, member_id) -> ColumnElement[bool]:
     )
 
 
+@dataclass(frozen=True)
+class ConfidentialReader:
+    """The one rule for a confidential comment: its author and the members of the group
+    it is shared with read it — nobody else, administrators included.
+
+    Built once per member (one statement for their groups), then asked for any number
+    of rows: the card, the email log, the export, the trash. ``confidential_clause`` is
+    the same rule in SQL, for lists."""
+
+    member_id: int | None
+    group_ids: frozenset[int]
+
+    @classmethod
+    def of(cls, membership: Membership | None) -> ConfidentialReader:
+        if membership is None or not membership.active:
+            return cls(None, frozenset())
+        return cls(membership.id, frozenset(confidential_groups_of(membership)))
+
+    def may_read(self, author_id: int | None, group_id: int | None) -> bool:
+        if self.member_id is None:
+            return False
+        return author_id == self.member_id or (group_id is not None
+                                               and group_id in self.group_ids)
+
+
 def can_see_confidential(exchange: Exchange, membership: Membership | None) -> bool:
     """Whether ``membership`` may read the confidential comment of ``exchange``."""
-    if membership is None or not membership.active:
-        return False
-    if exchange.author_id == membership.id:
-        return True
-    if exchange.confidential_group_id is None:
-        return False
-    return bool(
-        db.session.scalar(
-            select(GroupMember.id).where(
-                GroupMember.group_id == exchange.confidential_group_id,
-                GroupMember.membership_id == membership.id,
-            )
-        )
-    )
+    return ConfidentialReader.of(membership).may_read(exchange.author_id,
+                                                      exchange.confidential_group_id)
 
 
 def confidential_clause(membership: Membership | None) -> ColumnElement[bool]:

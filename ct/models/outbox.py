@@ -35,9 +35,10 @@ class OutboxEmail(TenantScoped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(40))
     to_email: Mapped[str] = mapped_column(String(254), index=True)
-    subject: Mapped[str] = mapped_column(String(255))
-    body_text: Mapped[str] = mapped_column(Text)
-    body_html: Mapped[str | None] = mapped_column(Text)
+    # Bodies and subject hold links and tokens (an invitation's): never exported.
+    subject: Mapped[str] = mapped_column(String(255), info={"export": False})
+    body_text: Mapped[str] = mapped_column(Text, info={"export": False})
+    body_html: Mapped[str | None] = mapped_column(Text, info={"export": False})
     status: Mapped[str] = mapped_column(String(10), default=PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
@@ -45,6 +46,10 @@ class OutboxEmail(TenantScoped, db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # An email carrying a confidential comment: that comment's audience when it was
+    # written (ct.models.exchange_access.ConfidentialReader decides who reads the email).
+    confidential_author_id: Mapped[int | None] = mapped_column(Integer)
+    confidential_group_id: Mapped[int | None] = mapped_column(Integer)
 
     @property
     def job_id(self) -> str:

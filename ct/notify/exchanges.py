@@ -40,8 +40,10 @@ def notify_collaborators(exchange: Exchange,
         language = common.language(member)
         with force_locale(language):  # labels of the tenant's lists, in the reader's language
             context = exchange_context(exchange, member, company)
+        audience = ((exchange.author_id, exchange.confidential_group_id)
+                    if context["confidential_comment"] else None)
         queue_email("exchange_notification", member.user.email, EXCHANGE_NOTIFICATION, language,
-                    **context)
+                    confidential_audience=audience, **context)
     return not_notified
 
 

@@ -7,7 +7,7 @@ be tried again.
 
 from __future__ import annotations
 
-from flask import flash, request, url_for
+from flask import flash, g, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from ct.htmx import redirect_to, render
 from ct.lookups import get_or_404
 from ct.mailer import retry_failed
 from ct.models import OutboxEmail
+from ct.models.exchange_access import ConfidentialReader
 from ct.models.outbox import FAILED, PENDING, SENDING, SENT
 from ct.models.user import EMAIL_MAX
 from ct.pagination import keyset_page
@@ -58,14 +59,26 @@ def index():
     page = keyset_page(query, [OutboxEmail.id], request.args.get("cursor"), PER_PAGE,
                        descending=True)
     return render("email_log/index.html", block="results", page=page, status_filter=status,
-                  recipient=request.args.get("to", "")[:EMAIL_MAX], statuses=STATUSES)
+                  recipient=request.args.get("to", "")[:EMAIL_MAX], statuses=STATUSES,
+                  readable=_readable(page.items))
+
+
+def _readable(messages: list[OutboxEmail]) -> set[int]:
+    """The emails whose content the member may read: all but those carrying a
+    confidential comment the member is not an allowed reader of."""
+    reader = ConfidentialReader.of(g.membership)
+    return {m.id for m in messages
+            if m.confidential_author_id is None
+            or reader.may_read(m.confidential_author_id, m.confidential_group_id)}
 
 
 @bp.get("/<int:email_id>")
 @require_admin
 def show(email_id: int):
-    return render("email_log/show.html", message=get_or_404(OutboxEmail, email_id),
-                  statuses=STATUSES)
+    message = get_or_404(OutboxEmail, email_id)
+    readable = bool(_readable([message]))
+    return render("email_log/show.html", message=message, statuses=STATUSES, readable=readable,
+                  subject=message.subject if readable else _("Confidential email"))
 
 
 @bp.get("/<int:email_id>/html")
@@ -73,7 +86,7 @@ def show(email_id: int):
 def html(email_id: int):
     """The HTML part as sent, for the sandboxed frame of the message page."""
     message = get_or_404(OutboxEmail, email_id)
-    return sandboxed_html(message.body_html or "")
+    return sandboxed_html(message.body_html if _readable([message]) else "")
 
 
 @bp.post("/<int:email_id>/retry")
