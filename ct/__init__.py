@@ -7,27 +7,37 @@ from pathlib import Path
 
 from flask import Flask, g, has_request_context, request, session
 from flask_babel import get_locale
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import BaseConverter, IntegerConverter
 
 from ct import template_i18n
 from ct.config import Config
 from ct.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, rq
+from ct.ids import ID_MAX, ID_PATTERN
+from ct.models.tenant import SLUG_MAX
 
 
 class RowIdConverter(IntegerConverter):
     """``<int:…>`` in a URL: a number past the database's integers is a 404 like any
     unknown id, not a 500 from the database."""
 
-    def __init__(self, map, *args, **kwargs):
-        from ct.fields import ID_MAX
+    regex = ID_PATTERN  # ASCII digits, no leading zero: "007" and "１" are no ids
 
+    def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", ID_MAX)
         super().__init__(map, *args, **kwargs)
+
+
+class SlugConverter(BaseConverter):
+    """``<slug:…>``: a company's slug is lower-case ASCII letters, digits and dashes; a
+    path with anything else there (a NUL byte, an accent) matches no page: 404."""
+
+    regex = rf"[a-z0-9-]{{1,{SLUG_MAX}}}"
 
 
 def create_app(config: Config | type[Config] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=False)
     app.url_map.converters["int"] = RowIdConverter
+    app.url_map.converters["slug"] = SlugConverter
     if config is None:
         config = Config
     app.config.from_object(config() if isinstance(config, type) else config)

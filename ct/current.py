@@ -34,7 +34,7 @@ def load_user(session_id: str) -> User | None:
 
 def tenant_blueprint(name: str, import_name: str, url_prefix: str = "") -> Blueprint:
     """A blueprint whose every route is a page of one tenant."""
-    bp = Blueprint(name, import_name, url_prefix=f"/t/<slug>{url_prefix}")
+    bp = Blueprint(name, import_name, url_prefix=f"/t/<slug:slug>{url_prefix}")
     bp.url_value_preprocessor(_pull_slug)
     bp.url_defaults(_add_slug)
     bp.before_request(_enter_tenant)

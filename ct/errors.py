@@ -5,6 +5,7 @@ import logging
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from ct.extensions import db
@@ -17,6 +18,9 @@ MESSAGES = {
     403: (_l("Not allowed"), _l("You do not have the right to do this. Ask an administrator.")),
     404: (_l("Page not found"), _l("This page does not exist, or you do not have access to it.")),
     405: (_l("Not allowed"), _l("This action is not possible here.")),
+    409: (_l("Changed meanwhile"),
+          _l("Someone else changed or deleted this record at the same moment; nothing was "
+             "saved. Reload the page to see it as it is now.")),
     413: (_l("Too large"), _l("What you sent is too large.")),
     429: (_l("Too many attempts"),
           _l("Too many attempts in a short time. Wait a minute and try again.")),
@@ -48,6 +52,15 @@ def register_error_handlers(app: Flask) -> None:
         if error.code is None or error.code < 400:
             return error
         return _page(error.code)
+
+    @app.errorhandler(StaleDataError)
+    @app.errorhandler(ObjectDeletedError)
+    def changed_meanwhile(error: Exception):
+        """Two people on the same record: the second write finds it updated or deleted
+        (the row count of its UPDATE or DELETE is not what the ORM expected)."""
+        db.session.rollback()
+        log.info("concurrent change refused: %s", error)
+        return _page(409)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):

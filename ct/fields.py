@@ -14,24 +14,21 @@ from markupsafe import Markup, escape
 from wtforms import SelectField, SelectMultipleField, StringField
 from wtforms.widgets import DateInput, DateTimeLocalInput, Select
 
+from ct import ids
+
 # An id that cannot name any row: what an unreadable submitted value becomes, so the
 # form says "Choose an existing …" instead of silently dropping it.
 INVALID_ID = 0
-# Ids are 32-bit integers; bigger ones cannot exist (and SQLite refuses 64-bit overflow).
-ID_MAX = 2**31 - 1
 # Calendar values outside these years are typing mistakes, and near the limits of
 # Python's datetime they would overflow when converted between time zones.
 YEAR_MIN, YEAR_MAX = 1900, 2999
 
 
 def parse_id(raw) -> int | None:
-    """``None`` for an empty value, ``INVALID_ID`` for anything but a plausible id."""
-    text = str(raw if raw is not None else "").strip()
-    if not text:
+    """``None`` for an empty value, ``INVALID_ID`` for anything but an id (ct.ids)."""
+    if not str(raw if raw is not None else "").strip():
         return None
-    if not (text.isascii() and text.isdigit()) or len(text) > 10 or int(text) > ID_MAX:
-        return INVALID_ID
-    return int(text) or INVALID_ID
+    return ids.parse_id(raw) or INVALID_ID
 
 
 def _coerce_id(value):

@@ -6,14 +6,14 @@ matches of a search box), so a tenant with 100,000 third parties gets a short se
 
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, or_, select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from ct.extensions import db
-from ct.fields import ID_MAX
+from ct.ids import ID_MAX, parse_id
 from ct.models import Contact, Membership, Project, Tiers
 from ct.models.project import PROJECT_OPEN, project_label
 from ct.search import LIMIT, MAX_QUERY, matching
@@ -32,6 +32,18 @@ def get_or_404(model, record_id: int):
     if row is None:
         abort(404)
     return row
+
+
+def from_query_or_404(model, name: str):
+    """The record named in the query string (``?tiers_id=12``), None when it names none;
+    an id that is not one, or of no record of the bound tenant, is a 404."""
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    record_id = parse_id(raw)
+    if record_id is None:
+        abort(404)
+    return get_or_404(model, record_id)
 
 
 def find(model, record_id: int | None):

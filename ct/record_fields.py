@@ -20,6 +20,7 @@ from wtforms.validators import (
 )
 
 from ct.extensions import db
+from ct.ids import parse_id
 from ct.models.tiers import PHONE_MAX, Tiers
 
 TOO_LONG = _l("At most %(max)d characters.")
@@ -153,12 +154,6 @@ def format_amount(value: Decimal | None) -> str:
 # --- the third party of a record -------------------------------------------------
 
 
-def as_id(value) -> int | None:
-    """An id typed in a URL or a form, or None when it cannot be one."""
-    text = "" if value is None else str(value).strip()
-    return int(text) if text.isdigit() and len(text) <= 18 else None
-
-
 class TiersField(StringField):
     """The id of a third party of the bound tenant, checked against the database.
 
@@ -182,7 +177,7 @@ class TiersField(StringField):
             if self.required:
                 raise ValidationError(_l("Choose a third party."))
             return
-        tiers_id = as_id(self.data)
+        tiers_id = parse_id(self.data)
         if tiers_id is not None:
             self.tiers = db.session.scalar(select(Tiers).where(Tiers.id == tiers_id))
         if self.tiers is None:

@@ -17,6 +17,7 @@ from tests.planning_data import make_event, make_tiers, paris
 
 pytestmark = pytest.mark.usefixtures("english", "english_messages")
 
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 FEED = re.compile(r'value="http://ct\.test(/calendar/[^"]+\.ics)"')
 
 
@@ -138,7 +139,9 @@ def test_unknown_forged_or_foreign_tokens_are_404(member, app, client, auth, ten
     feed = app.test_client()
     for forged in (f"{tenants.b.id}-{secret}", f"{tenants.a.id}-{secret}x", secret,
                    f"{tenants.a.id}-", "-" + secret, "x-" + secret, "²-" + secret,
-                   f"99999999999-{secret}", f"{tenants.a.id}-{'a' * 200}", "0-abc"):
+                   f"99999999999-{secret}", f"{tenants.a.id}-{'a' * 200}", "0-abc",
+                   f"0{tenants.a.id}-{secret}", f" {tenants.a.id}-{secret}",
+                   f"{str(tenants.a.id).translate(FULL_WIDTH)}-{secret}"):
         assert feed.get(f"/calendar/{forged}.ics").status_code == 404, forged
     assert feed.get(address).status_code == 200
 

@@ -16,7 +16,7 @@ from sqlalchemy import String, UniqueConstraint, delete, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ct.extensions import db
-from ct.fields import ID_MAX
+from ct.ids import parse_id
 from ct.models.base import UTCDateTime, utcnow
 from ct.models.membership import Membership
 from ct.tenancy import TenantScoped
@@ -65,11 +65,9 @@ class CalendarToken(TenantScoped, db.Model):
     def tenant_of(token: str) -> int | None:
         """The tenant a token claims to belong to (to bind it), or None if malformed."""
         tenant, _, secret = token.partition("-")
-        if (len(token) > TOKEN_MAX or not secret or len(tenant) > 10
-                or not (tenant.isascii() and tenant.isdigit())):
+        if len(token) > TOKEN_MAX or not secret or tenant != tenant.strip():
             return None
-        tenant_id = int(tenant)
-        return tenant_id if 0 < tenant_id <= ID_MAX else None
+        return parse_id(tenant)  # "02-…" is not the address of company 2
 
     @staticmethod
     def find(token: str) -> CalendarToken | None:

@@ -3,17 +3,19 @@ member, period and action; and the "History of changes" of one record for its ca
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, g, request
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from ct.audit_view import ACTION_LABELS, RECORD_TYPE_LABELS, history_of, lines
 from ct.extensions import db
-from ct.fields import ID_MAX
+from ct.fields import YEAR_MAX, YEAR_MIN
 from ct.htmx import render
+from ct.ids import ID_MAX, parse_id
 from ct.lookups import get_or_404
 from ct.models import AuditEntry, Contact, Exchange, Membership, Tiers, User
 from ct.models.exchange_access import visible_clause
@@ -33,16 +35,19 @@ class LogFilters:
     since: date | None = None
     until: date | None = None
     action: str = ""
+    errors: dict[str, str] = field(default_factory=dict)  # by field: "from", "to"
 
     @classmethod
     def from_args(cls, args, member_ids: set[int]) -> LogFilters:
-        raw_member = args.get("member", "")
-        member_id = int(raw_member) if raw_member.isdigit() and len(raw_member) < 12 else None
+        member_id = parse_id(args.get("member"))
+        errors: dict[str, str] = {}
+        since, until = _day(args, "from", errors), _day(args, "to", errors)
         return cls(
             record_type=args.get("type", "") if args.get("type") in RECORD_TYPE_LABELS else "",
             member_id=member_id if member_id in member_ids else None,
-            since=_day(args.get("from", "")), until=_day(args.get("to", "")),
+            since=since, until=until,
             action=args.get("action", "") if args.get("action") in ACTION_LABELS else "",
+            errors=errors,
         )
 
     def as_args(self) -> dict:
@@ -52,11 +57,22 @@ class LogFilters:
         return {k: v for k, v in values.items() if v}
 
 
-def _day(raw: str) -> date | None:
+def _day(args, name: str, errors: dict[str, str]) -> date | None:
+    """The day of the filter ``name``; a malformed or out-of-range one is no filter and
+    gets its message (near the limits of datetime, time zones would overflow)."""
+    raw = args.get(name, "").strip()
+    if not raw:
+        return None
     try:
-        return date.fromisoformat(raw[:10]) if raw else None
+        day = date.fromisoformat(raw)
     except ValueError:
-        return None  # a malformed date is no filter, never an error
+        errors[name] = _("Enter a valid date.")
+        return None
+    if not YEAR_MIN <= day.year <= YEAR_MAX:
+        errors[name] = _("Enter a date between %(first)d and %(last)d.", first=YEAR_MIN,
+                         last=YEAR_MAX)
+        return None
+    return day
 
 
 def _midnight(day: date) -> datetime:
@@ -92,7 +108,7 @@ def index():
                        request.args.get("cursor"), PER_PAGE, descending=True)
     return render("audit_log/index.html", block="results", page=page, lines=lines(page.items),
                   filters=filters, members=members, record_types=RECORD_TYPE_LABELS,
-                  actions=ACTION_LABELS)
+                  actions=ACTION_LABELS, status=422 if filters.errors else 200)
 
 
 # The cards whose history this shows, and how to check the member may see the record.

@@ -11,11 +11,12 @@ from ct.blueprints.contacts import bp
 from ct.blueprints.contacts.forms import ContactForm
 from ct.extensions import db
 from ct.htmx import redirect_to, render
+from ct.ids import parse_id
 from ct.lookups import get_or_404
 from ct.models import Contact, EventContact, ExchangeContact, Tiers
 from ct.pagination import keyset_page
 from ct.permissions import DELETE_TIERS, MANAGE_RECORDS, require_right
-from ct.record_fields import as_id, tiers_options
+from ct.record_fields import tiers_options
 from ct.search import MAX_QUERY, matching
 from ct.text import fold, like_pattern, prefix_pattern
 from ct.trash import trash_contact
@@ -41,7 +42,7 @@ def _tiers_in_url() -> Tiers | None:
     raw = request.args.get("tiers", "").strip()
     if not raw:
         return None
-    tiers_id = as_id(raw)
+    tiers_id = parse_id(raw)
     if tiers_id is None:
         abort(404)
     return get_or_404(Tiers, tiers_id)
@@ -83,7 +84,7 @@ def show(contact_id: int):
 
 
 def _form_page(form: ContactForm, contact: Contact | None, status: int = 200):
-    selected = as_id(form.tiers_id.data)
+    selected = parse_id(form.tiers_id.data)
     options, many = tiers_options(selected)
     return render("contacts/form.html", block="form", status=status, form=form,
                   contact=contact, tiers_choices=options, tiers_selected=selected,
@@ -95,7 +96,7 @@ def _form_page(form: ContactForm, contact: Contact | None, status: int = 200):
 def new():
     # "Add a contact" from a tiers card: ?tiers=<id> preselects it. An id the tenant
     # does not have is ignored here (the select will not offer it).
-    return _form_page(ContactForm(tiers_id=as_id(request.args.get("tiers"))), None)
+    return _form_page(ContactForm(tiers_id=parse_id(request.args.get("tiers"))), None)
 
 
 @bp.post("/new")

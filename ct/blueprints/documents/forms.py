@@ -13,10 +13,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
 from ct.extensions import db
+from ct.ids import parse_id
 from ct.models import Choice, Document
 from ct.models.choices import KIND_DOCUMENT
 from ct.models.document import DESCRIPTION_MAX, DOCUMENT_STATUSES, REFERENCE_MAX
-from ct.record_fields import AmountField, TiersField, as_id, text_field
+from ct.record_fields import AmountField, TiersField, text_field
 
 STATUS_LABELS = {
     "draft": _l("Draft"),
@@ -40,7 +41,7 @@ def document_kinds(current: Choice | None = None) -> list:
 
 
 class DocumentForm(FlaskForm):
-    kind_id = SelectField(_l("Kind"), coerce=as_id, validate_choice=False)
+    kind_id = SelectField(_l("Kind"), coerce=parse_id, validate_choice=False)
     reference = text_field(_l("Reference"), REFERENCE_MAX, required=True)
     tiers_id = TiersField(_l("Third party"), required=True)
     date = DateField(

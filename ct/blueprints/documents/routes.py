@@ -13,11 +13,12 @@ from ct.blueprints.documents.forms import DUPLICATE, STATUS_LABELS, DocumentForm
 from ct.exchange_links import exchanges_naming_document
 from ct.extensions import db
 from ct.htmx import is_htmx_request, redirect_to, render
+from ct.ids import parse_id
 from ct.lookups import get_or_404
 from ct.models import Document, Tiers
 from ct.pagination import keyset_page
 from ct.permissions import DELETE_TIERS, MANAGE_RECORDS, require_right
-from ct.record_fields import as_id, format_amount, tiers_options
+from ct.record_fields import format_amount, tiers_options
 from ct.search import MAX_QUERY
 
 PER_PAGE = 25
@@ -42,7 +43,7 @@ def _id_in_url(name: str) -> int | None:
     raw = request.args.get(name, "").strip()
     if not raw:
         return None
-    record_id = as_id(raw)
+    record_id = parse_id(raw)
     if record_id is None:
         abort(404)
     return record_id
@@ -95,7 +96,7 @@ def show(document_id: int):
 
 
 def _form_page(form: DocumentForm, status: int = 200):
-    selected = as_id(form.tiers_id.data)
+    selected = parse_id(form.tiers_id.data)
     options, many = tiers_options(selected)
     return render("documents/form.html", block="form", status=status, form=form,
                   document=form.document, tiers_choices=options, tiers_selected=selected,
@@ -122,8 +123,8 @@ def _save(form: DocumentForm, document: Document):
 @require_right(MANAGE_RECORDS)
 def new():
     # From a tiers card: ?tiers=<id> (and ?kind=<id>) preselect; unknown ids are ignored.
-    return _form_page(DocumentForm(tiers_id=as_id(request.args.get("tiers")),
-                                   kind_id=as_id(request.args.get("kind"))))
+    return _form_page(DocumentForm(tiers_id=parse_id(request.args.get("tiers")),
+                                   kind_id=parse_id(request.args.get("kind"))))
 
 
 @bp.post("/new")

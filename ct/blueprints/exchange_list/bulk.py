@@ -16,11 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ct.blueprints.exchange_list import bp
-from ct.blueprints.exchange_list.forms import parse_id
 from ct.blueprints.exchange_list.routes import FILTER_KEYS
 from ct.exchange_status import status_names
 from ct.extensions import db
 from ct.htmx import redirect_to, render
+from ct.ids import parse_id
 from ct.models import Exchange, ExchangeCollaborator, ExchangeContact, ExchangeProduct
 from ct.models.exchange_access import visible_clause
 from ct.permissions import DELETE_EXCHANGES, WRITE_EXCHANGES, can

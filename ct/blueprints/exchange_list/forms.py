@@ -19,24 +19,14 @@ from ct.exchange_query import TEXT_MAX, ExchangeFilters
 from ct.exchange_status import STATUS_LABELS, status_names
 from ct.extensions import db
 from ct.fields import QuickSelect
+from ct.ids import ID_MAX, parse_id
 from ct.models import Choice, Contact, Membership, Tiers
 from ct.models.choices import KIND_MODE, KIND_OBJECT
 
-# Ids are 32-bit integers in the database: anything else is not one of ours.
-ID_MAX = 2**31 - 1
 FIRST_YEAR, LAST_YEAR = 1900, 2200
 UNKNOWN_TIERS = _l("Choose an existing third party.")
 UNKNOWN_CONTACT = _l("Choose an existing contact.")
 
-
-
-def parse_id(value) -> int | None:
-    """A database id from a URL or form value, or None for anything else."""
-    text = str(value or "").strip()
-    if not text.isdigit() or len(text) > 10:
-        return None
-    number = int(text)
-    return number if 0 < number <= ID_MAX else None
 
 
 def _hidden_id(label, unknown):

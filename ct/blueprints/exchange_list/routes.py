@@ -9,7 +9,7 @@ from flask import abort, current_app, g, request, url_for
 
 from ct import exchange_history
 from ct.blueprints.exchange_list import bp, rows
-from ct.blueprints.exchange_list.forms import HistoryFilterForm, ListFilterForm, parse_id
+from ct.blueprints.exchange_list.forms import HistoryFilterForm, ListFilterForm
 from ct.exchange_history import count_text, history_count, history_record, record_label
 from ct.exchange_query import (
     HISTORY_KINDS,
@@ -22,6 +22,7 @@ from ct.exchange_query import (
 )
 from ct.exchange_status import STATUS_ICONS
 from ct.htmx import is_htmx_request, render
+from ct.ids import parse_id
 from ct.models import TenantSettings
 from ct.permissions import DELETE_EXCHANGES, EXPORT, WRITE_EXCHANGES, can
 

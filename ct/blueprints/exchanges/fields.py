@@ -15,20 +15,18 @@ from wtforms.validators import ValidationError
 from wtforms.widgets import HiddenInput
 
 from ct.extensions import db
+from ct.ids import parse_id
 from ct.models import Membership
 from ct.session_cache import cached
 
-# Larger than any id a database hands out; longer strings are tampering, not ids.
-_ID_DIGITS_MAX = 18
-
 
 def _parse_id(raw: str) -> int | None:
-    raw = raw.strip()
-    if raw == "":
+    if raw.strip() == "":
         return None
-    if not raw.isdigit() or len(raw) > _ID_DIGITS_MAX:
+    record_id = parse_id(raw)
+    if record_id is None:
         raise ValueError(_("Choose from the list."))
-    return int(raw)
+    return record_id
 
 
 class IdField(Field):

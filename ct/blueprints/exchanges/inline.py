@@ -7,30 +7,18 @@ form comes back with that tiers or contact still chosen, never lost.
 
 from __future__ import annotations
 
-from flask import abort, g, make_response, render_template, request
+from flask import g, make_response, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from ct.blueprints.exchanges import bp
 from ct.blueprints.exchanges.fields import one
 from ct.blueprints.exchanges.inline_forms import NewContactForm, NewTiersForm
 from ct.blueprints.exchanges.views import form_context, form_for, require
 from ct.extensions import db
+from ct.lookups import from_query_or_404
 from ct.models import Contact, Tiers
 from ct.models.tiers import KINDS
 from ct.permissions import MANAGE_RECORDS, WRITE_EXCHANGES, require_right
-
-
-def _tiers_from_args() -> Tiers | None:
-    raw = request.args.get("tiers_id", "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or len(raw) > 18:
-        abort(404)
-    tiers = db.session.scalar(select(Tiers).where(Tiers.id == int(raw)))
-    if tiers is None:
-        abort(404)
-    return tiers
 
 
 def _render(template: str, status: int = 200, **context):
@@ -51,7 +39,7 @@ def _tiers_chosen(form, tiers: Tiers, locked: bool):
 def tiers_fields():
     """The contacts and documents fields of the tiers just picked (out-of-band swaps)."""
     form = form_for()
-    tiers = _tiers_from_args()
+    tiers = from_query_or_404(Tiers, "tiers_id")
     form.tiers_id.data = tiers.id if tiers else None
     return _render("exchanges/_tiers_dependents.html", **form_context(form))
 
@@ -99,7 +87,7 @@ def inline_tiers():
 def inline_contact():
     require(MANAGE_RECORDS)
     if request.method == "GET":
-        _tiers_from_args()  # another tenant's tiers: 404
+        from_query_or_404(Tiers, "tiers_id")  # another tenant's tiers: 404
         return _render("exchanges/_inline_contact.html",
                        new_contact_form=NewContactForm(formdata=None))
 

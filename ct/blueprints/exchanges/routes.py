@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, g, make_response, render_template, request, url_for
+from flask import flash, g, make_response, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ct.blueprints.exchanges import bp, link_for
@@ -29,6 +28,7 @@ from ct.blueprints.exchanges.views import (
 )
 from ct.extensions import db
 from ct.htmx import is_htmx_request, redirect_to, render, trigger
+from ct.lookups import from_query_or_404
 from ct.models import Contact, Document, Exchange, Project, Tiers
 from ct.models.exchange_access import can_see_confidential
 from ct.permissions import DELETE_EXCHANGES, WRITE_EXCHANGES, require_right
@@ -37,25 +37,12 @@ from ct.trash import trash_exchange
 SAVED_EVENT = "exchange-saved"
 
 
-def _from_query(model, name: str):
-    """The record named in the query string (?tiers=12); 404 for an unknown id."""
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or len(raw) > 18:
-        abort(404)
-    record = db.session.scalar(select(model).where(model.id == int(raw)))
-    if record is None:
-        abort(404)
-    return record
-
-
 def _prefill(form) -> None:
     """What the page the form was opened from is about: tiers, contact, document, project."""
-    tiers = _from_query(Tiers, "tiers")
-    contact = _from_query(Contact, "contact")
-    document = _from_query(Document, "document")
-    project = _from_query(Project, "project")
+    tiers = from_query_or_404(Tiers, "tiers")
+    contact = from_query_or_404(Contact, "contact")
+    document = from_query_or_404(Document, "document")
+    project = from_query_or_404(Project, "project")
     if tiers is None:
         tiers = next((r.tiers for r in (contact, document, project) if r and r.tiers), None)
     if tiers is not None:

@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import ValidationError
+from wtforms.validators import InputRequired, ValidationError
 
 from ct.forms import email_field
 from ct.models import Membership
@@ -20,7 +20,8 @@ def role_field():
     return SelectField(
         _l("Role"),
         choices=[SelectChoice(code, label) for code, label in ROLES.items()],
-        default="member",
+        default="member",  # shown first; a submitted form must name the role itself
+        validators=[InputRequired(_l("Choose a role."))],
     )
 
 
