@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask, g, has_request_context, request, session
 from flask_babel import get_locale
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter, IntegerConverter
 
 from ct import template_i18n
@@ -41,6 +42,9 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
     if config is None:
         config = Config
     app.config.from_object(config() if isinstance(config, type) else config)
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     logging.basicConfig(level=logging.INFO)

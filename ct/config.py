@@ -118,6 +118,9 @@ class Config:
     RATELIMIT_SWALLOW_ERRORS = True
     LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "30/minute")
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5/minute")
+    LOGIN_LIMIT_PER_ACCOUNT_NEW = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT_NEW", "30/hour")
+    # Proxies in front of the app (a TLS terminator: 1) whose X-Forwarded-For is trusted.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
     # The load benchmark's reference page and X-Query-Count header (bench/); off in production.
     BENCH_ROUTES = _bool("BENCH_ROUTES")
@@ -132,6 +135,9 @@ class Config:
 
     INVITATION_MAX_AGE = int(os.environ.get("INVITATION_MAX_AGE", str(7 * 24 * 3600)))
     PASSWORD_RESET_MAX_AGE = int(os.environ.get("PASSWORD_RESET_MAX_AGE", "3600"))
+    SIGNUP_MAX_AGE = int(os.environ.get("SIGNUP_MAX_AGE", str(24 * 3600)))
+    # Sign-up and password-reset emails to one address, at most, per hour.
+    ACCOUNT_EMAILS_PER_HOUR = int(os.environ.get("ACCOUNT_EMAILS_PER_HOUR", "3"))
 
     def __init__(self) -> None:
         self.INSTANCE_DIR = str(INSTANCE_DIR)  # the SQLite file, the key, the clock's lock

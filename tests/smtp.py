@@ -25,9 +25,10 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from rq import SimpleWorker
 from sqlalchemy import select, update
 
-from ct.extensions import db
+from ct.extensions import db, rq
 from ct.models import OutboxEmail
 from ct.models.base import utcnow
 from ct.tenancy import ALL_TENANTS
@@ -171,6 +172,12 @@ def run_worker(app, smtp):
         return WorkerRun(process.returncode, output, time.monotonic() - started)
 
     return run
+
+
+def run_queued_jobs(app) -> None:
+    """A real RQ worker, in burst mode, in this process: the queued jobs run now."""
+    with app.app_context():
+        SimpleWorker([rq.queue], connection=rq.queue.connection).work(burst=True)
 
 
 def outbox(app) -> list[OutboxEmail]:

@@ -3,6 +3,7 @@
 import pytest
 
 from tests.auth_support import PASSWORD, link_in, outbox
+from tests.smtp import run_queued_jobs
 
 ODD_VALUES = [
     "",
@@ -23,7 +24,8 @@ ODD_VALUES = [
 ]
 
 FORMS = {
-    "signup": ["company", "display_name", "email", "password"],
+    "signup": ["company", "display_name", "email"],
+    "signup_confirm": ["password"],
     "login": ["email", "password", "remember"],
     "forgot": ["email"],
     "reset": ["password", "confirm"],
@@ -32,18 +34,22 @@ FORMS = {
     "invite": ["email", "role"],
     "language": ["language"],
 }
-ANSWERS = {303, 204, 400, 403, 404, 422, 429}
+ANSWERS = {303, 204, 400, 403, 404, 409, 422, 429}  # 409: a sign-up link used already
 
 
 @pytest.fixture
 def urls(client, auth, app, tenants):
     """Each form's address; the client is logged in as the admin of company A."""
     client.post("/password/forgot", data={"email": tenants.b.member_email})
+    client.post("/signup", data={"company": "Atelier", "display_name": "Claire",
+                                 "email": "claire@atelier.fr"})
+    run_queued_jobs(app)
     auth.login(tenants.a.admin_email)
     client.post(f"/t/{tenants.a.slug}/members/invite", data={"email": "nina@example.org",
                                                              "role": "member"})
     return {
         "signup": "/signup",
+        "signup_confirm": link_in(outbox(app, kind="signup_confirm")[0]),
         "login": "/login",
         "forgot": "/password/forgot",
         "reset": link_in(outbox(app, kind="password_reset")[0]),

@@ -7,7 +7,6 @@ import io
 import re
 
 import pytest
-from rq import SimpleWorker
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
@@ -15,6 +14,7 @@ from werkzeug.test import encode_multipart
 from ct.extensions import db, rq
 from ct.models import ImportRun, Tiers
 from ct.tenancy import bound_tenant
+from tests.smtp import run_queued_jobs
 
 
 def csv_bytes(header: list[str], rows: list[list], delimiter: str = ";",
@@ -42,10 +42,7 @@ def rq_async(app, monkeypatch):
         monkeypatch.setattr(rq.queue, "_is_async", True)
 
 
-def run_worker(app) -> None:
-    """A real RQ worker, in burst mode, in this process."""
-    with app.app_context():
-        SimpleWorker([rq.queue], connection=rq.queue.connection).work(burst=True)
+run_worker = run_queued_jobs  # the import tests' name for it
 
 
 def upload(client, slug: str, kind: str, raw: bytes, filename: str = "file.csv"):

@@ -4,6 +4,7 @@ import pytest
 import redis
 
 from tests.auth_support import PASSWORD, is_logged_in, link_in, message, outbox
+from tests.smtp import run_queued_jobs
 
 TOO_MANY = "Too many attempts in a short time. Wait a minute and try again."
 
@@ -12,9 +13,10 @@ TOO_MANY = "Too many attempts in a short time. Wait a minute and try again."
 def limits(app, monkeypatch):
     """Small limits for the test; the routes read them at each request."""
 
-    def set_limits(per_account="100/minute", per_ip="100/minute"):
+    def set_limits(per_account="100/minute", per_ip="100/minute", new_browsers="100/minute"):
         monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ACCOUNT", per_account)
         monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_IP", per_ip)
+        monkeypatch.setitem(app.config, "LOGIN_LIMIT_PER_ACCOUNT_NEW", new_browsers)
 
     return set_limits
 
@@ -115,3 +117,75 @@ def test_login_still_works_when_redis_is_down(client, tenants, monkeypatch):
     client.post("/logout")
     wrong = client.post("/login", data={"email": tenants.a.admin_email, "password": "nope"})
     assert wrong.status_code == 422
+
+
+def test_guessing_from_many_addresses_never_locks_the_owner_s_browser_out(app, tenants,
+                                                                          limits):
+    """The owner logged in from this browser before; an attacker then spreads guesses
+    over many addresses until new browsers are refused: the owner's is not."""
+    limits(per_account="3/minute", new_browsers="5/minute")
+    owner = app.test_client()
+    assert login(owner, tenants.a.admin_email, PASSWORD, ip="198.51.100.7").status_code == 303
+    owner.post("/logout")
+    for n in range(8):  # a new address each time: the per-client limits never trip
+        login(app.test_client(), tenants.a.admin_email, "wrong password!", ip=f"192.0.2.{n}")
+    new_browser = login(app.test_client(), tenants.a.admin_email, PASSWORD, ip="192.0.2.200")
+    assert new_browser.status_code == 429  # the guessing is stopped for new browsers
+    assert login(owner, tenants.a.admin_email, PASSWORD, ip="198.51.100.7").status_code == 303
+    assert is_logged_in(owner)
+
+
+def test_a_forged_device_cookie_is_no_pass(app, tenants, limits):
+    limits(new_browsers="2/minute")
+    for n in range(3):
+        login(app.test_client(), tenants.a.admin_email, "wrong password!", ip=f"192.0.2.{n}")
+    forger = app.test_client()
+    forger.set_cookie("ct_device", "WyJhbGljZUBhbHBoYS5mciIsIngiXQ.forged")
+    assert login(forger, tenants.a.admin_email, PASSWORD).status_code == 429
+    other_account = app.test_client()  # a cookie of another account is no pass either
+    assert login(other_account, tenants.a.member_email, PASSWORD).status_code == 303
+    other_account.post("/logout")
+    assert login(other_account, tenants.a.admin_email, PASSWORD).status_code == 429
+
+
+def test_the_reset_link_trusts_the_browser_it_is_opened_in(app, tenants, limits):
+    """Locked out on a new browser: the password reset by email lets the owner in."""
+    limits(new_browsers="2/minute")
+    for n in range(3):
+        login(app.test_client(), tenants.a.admin_email, "wrong password!", ip=f"192.0.2.{n}")
+    owner = app.test_client()
+    assert login(owner, tenants.a.admin_email, PASSWORD).status_code == 429
+    owner.post("/password/forgot", data={"email": tenants.a.admin_email})
+    run_queued_jobs(app)
+    link = link_in(outbox(app, to=tenants.a.admin_email, kind="password_reset")[-1])
+    new_password = "un autre jardin sous la pluie"
+    changed = owner.post(link, data={"password": new_password, "confirm": new_password})
+    assert changed.status_code == 303
+    assert login(owner, tenants.a.admin_email, new_password).status_code == 303
+
+
+def test_behind_a_trusted_proxy_each_client_is_counted_apart(app, tenants, limits):
+    """Every request comes from the proxy's address; X-Forwarded-For names the client."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from ct import create_app
+
+    proxied = create_app(type("ProxiedConfig", (), {**app.config, "TRUSTED_PROXIES": 1}))
+    assert isinstance(proxied.wsgi_app, ProxyFix)
+    assert not isinstance(app.wsgi_app, ProxyFix)  # not trusted unless configured
+    limits(per_ip="2/minute")
+    proxied.config.update({k: app.config[k] for k in app.config if k.startswith("LOGIN_")})
+
+    def through_proxy(client, email, password, client_ip):
+        return client.post("/login", data={"email": email, "password": password},
+                           environ_base={"REMOTE_ADDR": "10.0.0.1"},
+                           headers={"X-Forwarded-For": client_ip})
+
+    attacker = proxied.test_client()
+    for _ in range(3):
+        through_proxy(attacker, "nobody@alpha.fr", "wrong password!", "203.0.113.9")
+    blocked = through_proxy(attacker, tenants.a.admin_email, PASSWORD, "203.0.113.9")
+    assert blocked.status_code == 429
+    colleague = through_proxy(proxied.test_client(), tenants.a.admin_email, PASSWORD,
+                              "203.0.113.10")
+    assert colleague.status_code == 303

@@ -143,11 +143,12 @@ def test_length_rules(password, problem):
 
 def test_signup_refuses_a_common_password_and_writes_nothing(client, app):
     from tests.auth_support import row_counts
+    from tests.test_signup import ask, confirmation_link
 
+    ask(client, company="Gamma", display_name="Gina", email="gina@gamma.fr")
+    link = confirmation_link(app, "gina@gamma.fr")
     before = row_counts(app)
-    response = client.post("/signup", data={
-        "company": "Gamma", "display_name": "Gina", "email": "gina@gamma.fr",
-        "password": "qwertyuiop", "confirm": "qwertyuiop"})
+    response = client.post(link, data={"password": "qwertyuiop"})
     assert response.status_code == 422
     assert "This password is too common" in response.get_data(as_text=True)
     assert row_counts(app) == before

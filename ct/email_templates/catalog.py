@@ -19,6 +19,8 @@ from ct.models.base import utcnow
 EXCHANGE_NOTIFICATION = "CONTACTRACKING_MAILINFO"
 INVITATION = "invitation"
 PASSWORD_RESET = "password_reset"
+SIGNUP_CONFIRM = "signup_confirm"
+ACCOUNT_EXISTS = "account_exists"
 EVENT_REMINDER = "event_reminder"
 TASK_ASSIGNED = "task_assigned"
 DAILY_DIGEST = "daily_digest"
@@ -131,6 +133,17 @@ KINDS: dict[str, EmailKind] = {
             Placeholder("name", _l("Name of the account holder"), "Camille Martin"),
             Placeholder("link", _l("Address to choose a new password"), _LINK),
             Placeholder("minutes", _l("Minutes the link stays valid"), 60),
+        ), editable=False),
+        EmailKind(SIGNUP_CONFIRM, _l("Sign-up confirmation"), (
+            Placeholder("name", _l("Name of the person signing up"), "Camille Martin"),
+            Placeholder("company", _l("Name of the company to create"), "Alpha Conseil"),
+            Placeholder("link", _l("Address to confirm and choose a password"), _LINK),
+            Placeholder("hours", _l("Hours the link stays valid"), 24),
+        ), editable=False),
+        EmailKind(ACCOUNT_EXISTS, _l("Sign-up with an email that has an account"), (
+            Placeholder("name", _l("Name of the account holder"), "Camille Martin"),
+            Placeholder("login_link", _l("Address of the login page"), _LINK),
+            Placeholder("reset_link", _l("Address to choose a new password"), _LINK),
         ), editable=False),
         EmailKind(EVENT_REMINDER, _l("Agenda event reminder"), (
             _RECIPIENT,

@@ -5,6 +5,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.auth_support import link_in, outbox
+from tests.smtp import run_queued_jobs
+
 pytestmark = pytest.mark.e2e
 
 COMPANY = "Atelier Lumière"
@@ -14,14 +17,22 @@ PASSWORD = "un jardin sous la pluie de mai"
 PHONE_WIDTH = 375
 
 
-def test_sign_up_log_out_log_in_and_switch_to_english(page, problems, screenshot):
+def test_sign_up_log_out_log_in_and_switch_to_english(app, page, problems, screenshot):
     page.goto("/signup")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     page.fill("#company", COMPANY)
     page.fill("#display_name", NAME)
     page.fill("#email", EMAIL)
-    page.fill("#password", PASSWORD)
     screenshot("signup-fr.png")
+    page.locator("main form button[type=submit]").click()
+    expect(page.locator("#signup-sent")).to_be_visible()
+
+    # The link of the confirmation email: the password, and the company is created.
+    run_queued_jobs(app)
+    [email] = outbox(app, to=EMAIL, kind="signup_confirm")
+    page.goto(link_in(email))
+    expect(page.locator("main")).to_contain_text(COMPANY)
+    page.fill("#password", PASSWORD)
     page.locator("main form button[type=submit]").click()
 
     # The new company's home page, in French (the browser asks for fr-FR).

@@ -2,24 +2,26 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from ct.forms import REQUIRED, email_field, name_field, new_password_field
 from ct.models.tenant import NAME_MAX as COMPANY_MAX
-from ct.models.user import NAME_MAX, PASSWORD_MAX, User
-
-EMAIL_TAKEN = _l("An account already uses this email. Log in, or reset your password.")
+from ct.models.user import NAME_MAX, PASSWORD_MAX
 
 
 class SignupForm(FlaskForm):
+    """The first step: what the company is and where to send the confirmation link.
+    Whether the email has an account is never said here (the job tells its owner)."""
+
     company = name_field(_l("Company name"), COMPANY_MAX)
     display_name = name_field(_l("Your name"), NAME_MAX)
     email = email_field()
-    password = new_password_field()
 
-    def validate_email(self, field):
-        if not field.errors and User.email_taken(field.data):
-            raise ValidationError(EMAIL_TAKEN)
+
+class ConfirmSignupForm(FlaskForm):
+    """The second step, from the link in the email: the password."""
+
+    password = new_password_field()
 
 
 class LoginForm(FlaskForm):

@@ -6,13 +6,13 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ct import accounts, browser_language
+from ct import accounts, browser_language, login_throttle
 from ct.blueprints.auth import bp
 from ct.blueprints.auth.forms import (
-    EMAIL_TAKEN,
     AcceptExistingAccountForm,
     AcceptNewAccountForm,
     ChangePasswordForm,
+    ConfirmSignupForm,
     ForgotPasswordForm,
     JoinForm,
     LanguageForm,
@@ -22,7 +22,7 @@ from ct.blueprints.auth.forms import (
 )
 from ct.extensions import db, limiter
 from ct.models import Invitation, Membership, User
-from ct.models.user import normalize_email, spend_a_password_check
+from ct.models.user import spend_a_password_check
 from ct.security import end_every_session
 from ct.tenancy import bound_tenant
 
@@ -31,10 +31,6 @@ INVALID = 422
 
 def _failed(response) -> bool:
     return response.status_code == INVALID
-
-
-def _account_key() -> str:
-    return "login:" + normalize_email(request.form.get("email", ""))[:254]
 
 
 def _same_site_path(target: str) -> bool:
@@ -76,23 +72,43 @@ def index():
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"])
 def signup():
+    """Step 1: the company, the name and the email. The answer is the same whether or not
+    the email has an account: a link to confirm it, or a word to its owner, by email."""
     form = SignupForm()
     if not form.validate_on_submit():
         return _form_page("auth/signup.html", form)
+    accounts.request_signup(accounts.PendingSignup(
+        form.email.data, form.company.data.strip(), form.display_name.data.strip(),
+        session.get("lang") or browser_language()))
+    return redirect(url_for("auth.signup_sent"), 303)
+
+
+@bp.get("/signup/sent")
+def signup_sent():
+    return render_template("auth/signup_sent.html")
+
+
+@bp.route("/signup/confirm/<token>", methods=["GET", "POST"])
+def confirm_signup(token):
+    """Step 2, from the emailed link: the password, then the company is created."""
+    pending = accounts.pending_signup(token)
+    if pending is None:
+        return render_template("auth/link_invalid.html"), 404
+    if User.email_taken(pending.email):  # the link was used, or an account came meanwhile
+        return render_template("auth/signup_done.html", pending=pending), 409
+    form = ConfirmSignupForm()
+    if not form.validate_on_submit():
+        return _form_page("auth/signup_confirm.html", form, pending=pending)
     try:
-        tenant = accounts.sign_up_and_commit(
-            form.company.data,
-            form.display_name.data,
-            form.email.data,
-            form.password.data,
-            language=session.get("lang") or browser_language(),
-        )
+        tenant = accounts.sign_up_and_commit(pending.company, pending.display_name,
+                                             pending.email, form.password.data,
+                                             language=pending.language)
     except accounts.EmailTaken:
-        form.email.errors.append(EMAIL_TAKEN)
-        return render_template("auth/signup.html", form=form), INVALID
-    user = User.by_email(form.email.data)
-    login_user(user)
+        return render_template("auth/signup_done.html", pending=pending), 409
+    login_user(User.by_email(pending.email))
+    session["lang"] = pending.language
     flash(_("Welcome to ct! Your company %(name)s is ready.", name=tenant.name), "success")
     return redirect(url_for("home.index", slug=tenant.slug), 303)
 
@@ -103,9 +119,16 @@ def signup():
 )
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=_account_key,
+    key_func=login_throttle.account_and_client,
     methods=["POST"],
     deduct_when=_failed,
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_NEW"],
+    key_func=login_throttle.account_from_new_browsers,
+    methods=["POST"],
+    deduct_when=_failed,
+    exempt_when=login_throttle.trusted_device,
 )
 def login():
     if current_user.is_authenticated and request.method == "GET":
@@ -123,7 +146,9 @@ def login():
     login_user(user, remember=form.remember.data)
     if user.language:
         session["lang"] = user.language
-    return redirect(_safe_next(_home_of(user)), 303)
+    response = redirect(_safe_next(_home_of(user)), 303)
+    login_throttle.trust_this_browser(response, user.email)
+    return response
 
 
 def _may_log_in(user: User) -> bool:
@@ -171,7 +196,6 @@ def forgot_password():
     if not form.validate_on_submit():
         return _form_page("auth/forgot.html", form)
     accounts.request_password_reset(form.email.data)
-    db.session.commit()
     # The same answer whether or not the account exists.
     flash(_("If an account uses this email, a link to reset its password is on its way."),
           "info")
@@ -190,7 +214,11 @@ def reset_password(token):
     db.session.commit()
     logout_user()
     flash(_("Your password is changed. Log in with the new one."), "success")
-    return redirect(url_for("auth.login"), 303)
+    response = redirect(url_for("auth.login"), 303)
+    # The emailed link proves the inbox: this browser logs in even if guessing elsewhere
+    # exhausted the account's limit for new browsers.
+    login_throttle.trust_this_browser(response, user.email)
+    return response
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
