@@ -34,6 +34,7 @@ from ct.models.base import utcnow
 from ct.tenancy import ALL_TENANTS
 
 ROOT = Path(__file__).resolve().parent.parent
+BUSY_MACHINE = ROOT / "tests" / "busy_machine"
 LINK = re.compile(r"http://ct\.test(/\S+)")
 
 
@@ -136,13 +137,18 @@ def worker_env(app, smtp_port: int | None = None) -> dict[str, str]:
     return env
 
 
-def start_worker(app, *args: str, smtp_port: int | None = None,
-                 own_group: bool = False) -> subprocess.Popen:
+def start_worker(app, *args: str, smtp_port: int | None = None, own_group: bool = False,
+                 busy: bool = False) -> subprocess.Popen:
     """``flask rq worker`` as the Procfile runs it, its output (both streams) in a pipe;
-    ``own_group``: in a process group of its own, to kill it whole."""
+    ``own_group``: in a process group of its own, to kill it whole; ``busy``: as on a
+    loaded machine at the worst moment of its exit (tests/busy_machine)."""
+    env = worker_env(app, smtp_port)
+    if busy:
+        env["PYTHONPATH"] = os.pathsep.join(
+            filter(None, [str(BUSY_MACHINE), env.get("PYTHONPATH")]))
     return subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "app", "rq", "worker", *args],
-        cwd=ROOT, env=worker_env(app, smtp_port), text=True,
+        cwd=ROOT, env=env, text=True,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=own_group,
     )
 

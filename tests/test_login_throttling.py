@@ -164,13 +164,22 @@ def test_the_reset_link_trusts_the_browser_it_is_opened_in(app, tenants, limits)
     assert login(owner, tenants.a.admin_email, new_password).status_code == 303
 
 
-def test_behind_a_trusted_proxy_each_client_is_counted_apart(app, tenants, limits):
+def _close(other_app) -> None:
+    from ct.extensions import db
+
+    with other_app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_behind_a_trusted_proxy_each_client_is_counted_apart(app, tenants, limits, request):
     """Every request comes from the proxy's address; X-Forwarded-For names the client."""
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from ct import create_app
 
     proxied = create_app(type("ProxiedConfig", (), {**app.config, "TRUSTED_PROXIES": 1}))
+    request.addfinalizer(lambda: _close(proxied))
     assert isinstance(proxied.wsgi_app, ProxyFix)
     assert not isinstance(app.wsgi_app, ProxyFix)  # not trusted unless configured
     limits(per_ip="2/minute")

@@ -286,7 +286,8 @@ def test_another_tenants_ids_in_fields_arerefused(app, client, tenants, probe):
 
 # Pages anyone may open: signing in and up, the password and invitation links, the
 # calendar feed (its token is the key), the language choice, static files.
-PUBLIC = {"auth.index", "auth.login", "auth.signup", "auth.forgot_password",
+PUBLIC = {"auth.index", "auth.login", "auth.signup", "auth.signup_sent", "auth.confirm_signup",
+          "auth.forgot_password",
           "auth.reset_password", "auth.accept_invitation", "auth.set_language",
           "calendar.feed", "static", "auth.logout"}
 GLOBAL_ARGS = {"token": "not-a-real-token", "filename": "css/app.css"}

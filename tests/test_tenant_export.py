@@ -278,7 +278,7 @@ def test_no_live_token_of_the_company_is_anywhere_in_the_zip(app, client, auth, 
     byte of the archive: none is there."""
     from ct import accounts
     from ct.models import CalendarToken, Membership
-    from tests.smtp import LINK, invite, outbox
+    from tests.smtp import LINK, invite, outbox, run_queued_jobs
 
     a = tenants.a
     invite(client, auth, a, "nina@alpha.fr")
@@ -288,7 +288,7 @@ def test_no_live_token_of_the_company_is_anywhere_in_the_zip(app, client, auth, 
         feed = CalendarToken.issue(admin)
         db.session.commit()
         accounts.request_password_reset(a.member_email)
-        db.session.commit()
+    run_queued_jobs(app)
     links = [LINK.search(row.body_text).group(1) for row in outbox(app)]
     tokens = [link.rsplit("/", 1)[1] for link in links] + [feed, feed.split("-", 1)[1]]
     assert len(links) == 2 and all(len(token) > 20 for token in tokens)
