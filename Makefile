@@ -21,7 +21,7 @@ TEST_SQLITE_REDIS_URL ?= redis://127.0.0.1:6379/12
 TEST_APP_ROLE ?= ct_app
 
 .PHONY: run test test-postgres test-sqlite setup check-install lock assets translations lint clean \
-	bench soak bench-smoke soak-smoke
+	bench soak bench-smoke soak-smoke profile
 
 # make run serves on PORT (default 5000); the links in emails follow it unless BASE_URL is set.
 PORT ?= 5000
@@ -79,10 +79,14 @@ soak: setup
 	$(BENCH_ENV) $(PY) -m bench.data --scale $(BENCH_SCALE)
 	$(BENCH_ENV) $(PY) -m bench.soak --seconds $(SOAK_SECONDS) --clients $(SOAK_CLIENTS)
 
+## Where the time of one page view goes (cProfile and its SQL), e.g. PAGE=/t/bench/tiers/
+profile: setup
+	$(BENCH_ENV) $(PY) -m bench.profile $(PAGE) $(PROFILE_ARGS)
+
 # The same code paths on tiny data, in seconds (CI).
 bench-smoke: setup
 	$(SMOKE_ENV) $(PY) -m bench.data --scale $(SMOKE_SCALE)
-	$(SMOKE_ENV) $(PY) -m bench.run --smoke --seconds 1 --export-runs 1
+	$(SMOKE_ENV) $(PY) -m bench.run --smoke --seconds 1 --concurrency 1 --export-runs 1
 
 soak-smoke: setup
 	$(SMOKE_ENV) $(PY) -m bench.data --scale $(SMOKE_SCALE)

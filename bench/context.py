@@ -57,6 +57,7 @@ class BenchData:
     tenant_id: int
     big_tiers_id: int
     members: list[int]  # membership ids, in login order (member_email 1, 2, …)
+    user_ids: list[int]  # their users' ids, in the same order (the bare stack's logins)
     modes: list[int]
     objects: list[int]
     tiers_with_contacts: list[tuple[int, list[int]]]
@@ -85,9 +86,10 @@ def load_bench_data(url: str | None = None, slug: str = BENCH_SLUG) -> BenchData
         big = conn.execute(
             "SELECT tiers_id FROM exchanges WHERE tenant_id = %s GROUP BY tiers_id "
             "ORDER BY count(*) DESC LIMIT 1", (tenant_id,)).fetchone()
-        members = [r[0] for r in conn.execute(
-            "SELECT m.id FROM memberships m JOIN users u ON u.id = m.user_id "
-            "WHERE m.tenant_id = %s ORDER BY u.email", (tenant_id,))]
+        people = conn.execute(
+            "SELECT m.id, u.id FROM memberships m JOIN users u ON u.id = m.user_id "
+            "WHERE m.tenant_id = %s ORDER BY u.email", (tenant_id,)).fetchall()
+        members, user_ids = [r[0] for r in people], [r[1] for r in people]
         choices = conn.execute(
             "SELECT kind, array_agg(id ORDER BY position) FROM choices "
             "WHERE tenant_id = %s GROUP BY kind", (tenant_id,)).fetchall()
@@ -106,7 +108,8 @@ def load_bench_data(url: str | None = None, slug: str = BENCH_SLUG) -> BenchData
         export_rows = conn.execute(
             "SELECT count(*) FROM exchanges WHERE tenant_id = %s AND occurred_at >= %s",
             (tenant_id, export_from)).fetchone()[0]
-    return BenchData(slug, tenant_id, big[0] if big else 0, members, by_kind.get("mode", []),
+    return BenchData(slug, tenant_id, big[0] if big else 0, members, user_ids,
+                     by_kind.get("mode", []),
                      by_kind.get("object", []), [(t, list(c)) for t, c in tiers],
                      export_from, export_rows)
 

@@ -24,8 +24,8 @@ class Result:
     p99_ms: float | None = None
     errors: int = 0
     queries_per_request: float | None = None
-    ratio_to_reference: float | None = None
-    reference_rps: float | None = None  # the reference's rate the ratio is taken against
+    ratio_to_bare: float | None = None
+    bare_rps: float | None = None  # the bare stack's rate the ratio is taken against
     requests: int = 0
     missing: bool = False
     note: str = ""

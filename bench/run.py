@@ -1,5 +1,5 @@
-"""``make bench``: every scenario at concurrency 1 and 8 against gunicorn, side by side
-with the reference page; prints a table and writes bench/results/<date>.json.
+"""``make bench``: every page view at concurrency 1 and 8 against gunicorn, each beside
+the bare stack (bench/bare); prints a table and writes bench/results/<date>.json.
 
     python -m bench.run [--seconds 10] [--concurrency 1,8] [--smoke]
 """
@@ -15,13 +15,19 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
+from bench import pageviews
 from bench.context import PASSWORD, app_database_url, load_bench_data, redis_url, user_email
 from bench.export import measure_export
 from bench.http import Session
 from bench.load import Result, drive
+from bench.pageviews import ViewLoad
 from bench.scenarios import build, export_url
 from bench.server import Gunicorn
 from bench.targets import verdict
+from bench.views import build_views
+
+BARE_APP = "bench.bare:app"
+BARE_PAGE = "/tiers"
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -36,8 +42,8 @@ def parse(argv):
                         help="a quick run that fails on any error (CI)")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--only", default="",
-                        help="comma-separated parts of scenario names (the reference always runs;"
-                             " 'export' selects the CSV export)")
+                        help="comma-separated parts of page view names (the reference always "
+                             "runs; 'create' and 'export' select the writes and the CSV export)")
     return parser.parse_args(argv)
 
 
@@ -51,48 +57,69 @@ def log_in(server: Gunicorn, count: int) -> list[Session]:
     return sessions
 
 
-def run_scenarios(args, server: Gunicorn, data) -> list[Result]:
+def cookie_header(session: Session) -> str:
+    return "; ".join(f"{name}={value}" for name, value in session.cookies.items())
+
+
+def bare_cookies(bare: Gunicorn, user_ids: list[int]) -> list[str]:
+    """The bare stack's sessions of the same users (it logs in without a password)."""
+    cookies = []
+    for user_id in user_ids:
+        session = Session("127.0.0.1", bare.port)
+        reply = session.get(f"/login/{user_id}")
+        if reply.status != 302:
+            raise RuntimeError(f"bare stack login of user {user_id}: HTTP {reply.status}")
+        cookies.append(cookie_header(session))
+        session.close()
+    return cookies
+
+
+def run_views(args, ct: Gunicorn, bare: Gunicorn, data) -> list[Result]:
+    """Every page view at each concurrency, the bare stack measured right before and
+    right after it (the machine's speed drifts within a run: a ratio compares two
+    measurements of the same minute)."""
     levels = [int(c) for c in args.concurrency.split(",")]
-    sessions = log_in(server, max(levels))
-    results: list[Result] = []
+    sessions = log_in(ct, max(levels))
+    cookies = [cookie_header(s) for s in sessions]
+    bare_load = ViewLoad([[(BARE_PAGE, False)]], bare_cookies(bare, data.user_ids[:max(levels)]))
     wanted = [part.strip() for part in args.only.split(",") if part.strip()]
-    scenarios = build(data, sessions[0])
-    reference = scenarios[0]
+    warmup = 0 if args.smoke else min(1.0, args.seconds / 5)
+    results: list[Result] = []
 
-    def reference_rps(level: int) -> float | None:
-        """The reference's rate measured again beside a scenario: the machine's speed
-        drifts during a run (the reference's own rate moved by 15 % between two runs of
-        one evening, from 66 to 220 req/s within one run), and a ratio should compare
-        two measurements of the same minute. Called right before and right after it."""
-        return drive(reference.name, sessions, reference.action, level,
-                     max(1.0, args.seconds / 4), warmup=min(1.0, args.seconds / 5),
-                     ok=reference.ok).rps
+    def bare_rps(level: int) -> float | None:
+        return pageviews.measure("bare stack", bare.port, bare_load, level,
+                                 max(1.0, args.seconds / 4), warmup=warmup).rps
 
-    for scenario in scenarios:
-        if wanted and scenario.name != "reference" and not any(w in scenario.name for w in wanted):
+    for view in build_views(data, sessions[0]):
+        if wanted and view.kind != "reference" and not any(w in view.name for w in wanted):
             continue
-        probe = sessions[0].get(scenario.probe, htmx=scenario.htmx_probe)
-        if probe.status == 404:
-            for level in levels:
-                results.append(Result(scenario.name, level, missing=True,
-                                      note="404: page not merged yet"))
-            print(f"  {scenario.name}: missing (404)", flush=True)
+        try:
+            requests = [pageviews.discover(sessions[0], doc, view.htmx) for doc in view.documents]
+        except RuntimeError as error:
+            results.extend(Result(view.name, level, missing=True, note=str(error))
+                           for level in levels)
+            print(f"  {view.name}: missing ({error})", flush=True)
             continue
+        statements = pageviews.statements(sessions[0], requests[0])
         for level in levels:
-            before = reference_rps(level) if scenario is not reference else None
-            result = drive(scenario.name, sessions, scenario.action, level, args.seconds,
-                           warmup=min(1.0, args.seconds / 5), ok=scenario.ok)
-            after = reference_rps(level) if scenario is not reference else None
-            result.reference_rps = result.rps if scenario is reference else mean_rps(
-                before, after)
-            if result.reference_rps and result.rps is not None:
-                result.ratio_to_reference = round(result.rps / result.reference_rps, 2)
-            result.target = verdict(result, scenario.kind)
+            before = bare_rps(level)
+            result = pageviews.measure(view.name, ct.port, ViewLoad(requests, cookies[:level]),
+                                       level, args.seconds, warmup=warmup)
+            after = bare_rps(level)
+            result.queries_per_request = statements
+            result.bare_rps = mean_rps(before, after)
+            if result.bare_rps and result.rps is not None:
+                result.ratio_to_bare = round(result.rps / result.bare_rps, 2)
+            result.target = verdict(result, view.kind)
             results.append(result)
-            print(f"  {scenario.name} ×{level}: {result.rps} req/s, p95 {result.p95_ms} ms,"
-                  f" {result.errors} errors", flush=True)
+            print(f"  {view.name} ×{level}: {result.rps} views/s "
+                  f"({result.extra['requests_per_view']} requests), bare {result.bare_rps},"
+                  f" ×{result.ratio_to_bare}, {statements} SQL, {result.errors} errors",
+                  flush=True)
+    if not wanted or "create" in wanted:
+        results.extend(run_writes(args, sessions, data, levels, warmup))
     if not wanted or "export" in wanted:
-        export = measure_export(sessions[0], export_url(data), server,
+        export = measure_export(sessions[0], export_url(data), ct,
                                 1 if args.smoke else args.export_runs)
         export.target = verdict(export, "export")
         results.append(export)
@@ -101,9 +128,24 @@ def run_scenarios(args, server: Gunicorn, data) -> list[Result]:
     return results
 
 
+def run_writes(args, sessions: list[Session], data, levels: list[int],
+               warmup: float) -> list[Result]:
+    """Saving an exchange: logic per request (a new form each time), so the Python client."""
+    create = next(s for s in build(data, sessions[0]) if s.kind == "write")
+    results = []
+    for level in levels:
+        result = drive(create.name, sessions, create.action, level, args.seconds,
+                       warmup=warmup, ok=create.ok)
+        result.target = verdict(result, "write")
+        results.append(result)
+        print(f"  {create.name} ×{level}: {result.rps} req/s, p95 {result.p95_ms} ms",
+              flush=True)
+    return results
+
+
 def table(results: list[Result]) -> str:
-    header = (f"{'scenario':28} {'c':>2} {'req/s':>7} {'p50':>7} {'p95':>7} {'p99':>7} "
-              f"{'err':>4} {'SQL/req':>7} {'ref/s':>7} {'×ref':>5}  target")
+    header = (f"{'page view':28} {'c':>2} {'views/s':>7} {'p50':>7} {'p95':>7} {'p99':>7} "
+              f"{'err':>4} {'SQL':>7} {'bare/s':>7} {'×bare':>5}  target")
     lines = [header, "-" * len(header)]
     for r in results:
         if r.missing:
@@ -114,8 +156,8 @@ def table(results: list[Result]) -> str:
             return f"{v:>{width}}" if v is not None else f"{'-':>{width}}"
         lines.append(f"{r.name:28} {r.concurrency:>2} {num(r.rps)} {num(r.p50_ms)} "
                      f"{num(r.p95_ms)} {num(r.p99_ms)} {r.errors:>4} "
-                     f"{num(r.queries_per_request)} {num(r.reference_rps)} "
-                     f"{num(r.ratio_to_reference, 5)}  {r.target}")
+                     f"{num(r.queries_per_request)} {num(r.bare_rps)} "
+                     f"{num(r.ratio_to_bare, 5)}  {r.target}")
         if r.extra:
             lines.append("    " + ", ".join(f"{k}={v}" for k, v in r.extra.items()))
         if r.note and r.errors:
@@ -135,14 +177,19 @@ def main(argv=None) -> int:
     print(f"{platform.node()}: {os.cpu_count()} cores, load average "
           f"{' '.join(f'{v:.2f}' for v in os.getloadavg())}; big tiers #{data.big_tiers_id},"
           f" export of {data.export_rows:,} exchanges", flush=True)
-    log_path = Path(tempfile.gettempdir()) / "ct-bench-gunicorn.log"
-    server = Gunicorn(app_database_url(), redis_url(), log_path)
+    if not pageviews.wrk_available():
+        raise SystemExit("wrk is needed to measure page views: apt-get install wrk")
+    logs = Path(tempfile.gettempdir())
+    server = Gunicorn(app_database_url(), redis_url(), logs / "ct-bench-gunicorn.log")
+    bare = Gunicorn(app_database_url(), redis_url(), logs / "ct-bench-bare.log", app=BARE_APP)
     server.start()
+    bare.start()
     try:
-        results = run_scenarios(args, server, data)
+        results = run_views(args, server, bare, data)
         memory = server.rss_mb()
     finally:
         server.stop()
+        bare.stop()
     print()
     print(table(results))
     print(f"\nworkers' memory at the end: {', '.join(f'{v:.0f} MB' for v in memory.values())};"
@@ -152,7 +199,7 @@ def main(argv=None) -> int:
     path = out / f"{date.today().isoformat()}.json"
     path.write_text(json.dumps([r.as_json() for r in results], indent=2, ensure_ascii=False))
     print(f"results written to {path}")
-    failed = [r for r in results if r.errors or (r.name == "reference" and r.missing)]
+    failed = [r for r in results if r.errors or (r.name.startswith("reference") and r.missing)]
     if failed:
         print("errors in: " + ", ".join(sorted({r.name for r in failed})), file=sys.stderr)
         if args.smoke:

@@ -40,11 +40,14 @@ def app_environment(database_url: str, redis_url: str) -> dict[str, str]:
 
 
 class Gunicorn:
-    """``gunicorn app:app`` with gthread workers on a loopback port."""
+    """``gunicorn app:app`` (or another WSGI ``app``, the bare stack's) with gthread
+    workers on a loopback port."""
 
-    def __init__(self, database_url: str, redis_url: str, log_path: Path, port: int = 0):
+    def __init__(self, database_url: str, redis_url: str, log_path: Path, port: int = 0,
+                 app: str = "app:app"):
         self.port = port or free_port()
         self.log_path = log_path
+        self.app = app
         self._env = app_environment(database_url, redis_url)
         self.process: subprocess.Popen | None = None
 
@@ -52,7 +55,7 @@ class Gunicorn:
         gunicorn = Path(sys.executable).with_name("gunicorn")
         command = [str(gunicorn), "--workers", str(WORKERS), "--threads", str(THREADS),
                    "--worker-class", "gthread", "--bind", f"127.0.0.1:{self.port}",
-                   "--timeout", "120", "--keep-alive", "30", "app:app"]
+                   "--timeout", "120", "--keep-alive", "30", self.app]
         self._log = open(self.log_path, "w")  # noqa: SIM115 — closed in stop()
         self.process = subprocess.Popen(command, cwd=ROOT, env=self._env, stdout=self._log,
                                         stderr=subprocess.STDOUT)

@@ -159,6 +159,13 @@ def _register_blueprints(app: Flask) -> None:
         init_bench(app)
 
 
+def nav_counters():
+    """The menu's counters of the member, counted only when a whole page renders them."""
+    from ct.home_widgets import counters
+
+    return counters(g.membership)
+
+
 def _register_hooks(app: Flask) -> None:
     from ct.current import forget_tenant
     from ct.htmx import add_vary_header
@@ -182,4 +189,5 @@ def _register_hooks(app: Flask) -> None:
             "current_locale": str(get_locale()),
             "tenant": g.get("tenant"),
             "membership": g.get("membership"),
+            "nav_counters": nav_counters,
         }

@@ -278,16 +278,19 @@ def test_counters_stop_at_99(client, auth, world, app):  # noqa: F811
     assert counts(client.get(f"/t/{w.slug}/counters").get_data(as_text=True)) == counts(html)
 
 
-def test_other_pages_load_the_counters_after_the_page(client, auth, world, app):  # noqa: F811
+def test_every_page_shows_the_counters_itself(client, auth, world, app):  # noqa: F811
+    """Counted as the page renders: no request of their own after it (a page view is
+    one request less); they reload only when an exchange is saved."""
     w = world
     make_task(app, w.tenant_id, "late", assignee_id=w.admin_id,
               due_date=paris_today() - timedelta(days=1))
     auth.login("alice@alpha.fr")
     html = client.get(f"/t/{w.slug}/tiers/").get_data(as_text=True)
-    assert f'hx-get="/t/{w.slug}/counters"\n    hx-trigger="load, exchange-saved from:body"' in html
-    assert counts(html) == (None, None)
-    assert counts(client.get(f"/t/{w.slug}/counters").get_data(as_text=True)) == (
-        "1 overdue", None)
+    assert f'hx-get="/t/{w.slug}/counters"\n    hx-trigger="exchange-saved from:body"' in html
+    assert counts(html) == ("1 overdue", None)
+    assert counts(client.get(f"/t/{w.slug}/counters").get_data(as_text=True)) == counts(html)
+    fragment = client.get(f"/t/{w.slug}/tiers/", headers={"HX-Request": "true"})
+    assert 'id="nav-counters"' not in fragment.get_data(as_text=True)  # only whole pages
 
 
 def test_no_counter_badge_when_nothing_is_due(client, auth, tenants):

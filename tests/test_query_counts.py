@@ -1,5 +1,7 @@
-"""SQL statements per request: at most 12 on every main page, and the same number
-whatever the size of the company's data.
+"""SQL statements per page view — the document and the fragments it loads as soon as it
+is shown (``hx-trigger="load"``), as a browser asks for them: the same number whatever the
+size of the company's data, and at most 12 for each request of the view. (The benchmark's
+target is 8 for a whole view: ``make bench`` reports each page against it.)
 
 The same pages are read twice: once on a small company, once after it grew ten times
 (tiers, contacts, exchanges with contacts, collaborators, documents). A page whose
@@ -15,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import event, select
 
+from bench.pageviews import load_fragments
 from ct.extensions import db
 from ct.models import (
     Choice,
@@ -37,7 +40,8 @@ MAX_QUERIES = 12
 # tables (one INSERT each), its audit entry, and queues an email: its bound is its own.
 MAX_QUERIES_CREATE = 21
 # On PostgreSQL, row-level security is told the tenant by one set_config statement per
-# transaction: a few bytes, no table read. It is counted apart, and bounded too.
+# transaction: a few bytes, no table read. It is counted apart, and bounded too (per
+# request of the view).
 MAX_SETTINGS = 1
 BASE = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 # Small company: 3 tiers, 2 contacts each, 150 exchanges (three pages of the list).
@@ -152,13 +156,21 @@ def measure(app, client, htmx, tenants, big_tiers: int, run: int) -> dict[str, l
     exchanges = f"/t/{slug}/exchanges/"
     filtered = f"{exchanges}?status=todo&date_from=2025-01-01&date_to={today:%Y-%m-%d}"
     deep = deep_page(client, exchanges)
-    pages = {
+    pages = {  # the save first: both runs then show an event and a task (agenda, tasks)
+        "create exchange": (client, "post", f"/t/{slug}/exchanges/new",
+                            create_form(tenants, big_tiers, contacts, run, mode, obj)),
         "home": (client, "get", f"/t/{slug}/", None),
         "exchanges: first page": (client, "get", exchanges, None),
         "exchanges: filtered": (client, "get", filtered, None),
         "exchanges: deep page": (client, "get", deep, None),
         "exchanges: sorted by tiers": (client, "get", f"{exchanges}?sort=tiers", None),
+        "tiers list": (client, "get", f"/t/{slug}/tiers/", None),
         "tiers card": (client, "get", f"/t/{slug}/tiers/{big_tiers}", None),
+        "contacts list": (client, "get", f"/t/{slug}/contacts/", None),
+        "contact card": (client, "get", f"/t/{slug}/contacts/{contacts[0]}", None),
+        "agenda list": (client, "get", f"/t/{slug}/agenda/", None),
+        "agenda week": (client, "get", f"/t/{slug}/agenda/week", None),
+        "my tasks": (client, "get", f"/t/{slug}/projects/tasks", None),
         "tiers card: history tab": (htmx, "get", f"/t/{slug}/exchanges/history?tiers={big_tiers}",
                                     None),
         "contact history tab": (htmx, "get",
@@ -168,18 +180,33 @@ def measure(app, client, htmx, tenants, big_tiers: int, run: int) -> dict[str, l
         "search tiers: 1 letter": (htmx, "get", f"/t/{slug}/search/tiers?q=d", None),
         "search tiers: word": (htmx, "get", f"/t/{slug}/search/tiers?q=negoce", None),
         "exchange pop-up": (htmx, "get", f"/t/{slug}/exchanges/new?tiers={big_tiers}", None),
-        "create exchange": (client, "post", f"/t/{slug}/exchanges/new",
-                            create_form(tenants, big_tiers, contacts, run, mode, obj)),
+
     }
     with app.app_context():
         engine = db.engine
     seen = {}
     for name, (who, method, url, data) in pages.items():
         with Statements(engine) as statements:
-            reply = getattr(who, method)(url, data=data) if data else getattr(who, method)(url)
+            if method == "post":
+                reply, requests = who.post(url, data=data), 1
+            else:
+                reply, requests = page_view(who, htmx, url)
         assert reply.status_code in (200, 303), (name, reply.status_code)
-        seen[name] = statements.sql
+        seen[name] = (statements.sql, requests)
     return seen
+
+
+def page_view(who, htmx, url: str):
+    """The document, then every fragment it (and they) load: the document's reply and
+    the number of requests."""
+    reply = who.get(url)
+    pending, requests = load_fragments(reply.get_data(as_text=True)), 1
+    while pending:
+        fragment = htmx.get(pending.pop(0))
+        assert fragment.status_code == 200, fragment.status_code
+        pending += load_fragments(fragment.get_data(as_text=True))
+        requests += 1
+    return reply, requests
 
 
 def test_every_main_page_runs_a_bounded_number_of_queries(app, client, htmx, tenants):
@@ -204,13 +231,14 @@ def test_every_main_page_runs_a_bounded_number_of_queries(app, client, htmx, ten
 
     report = []
     for name in small:
-        n_small, n_large = (sum(not s.startswith(SETTING_PREFIX) for s in run[name])
+        n_small, n_large = (sum(not s.startswith(SETTING_PREFIX) for s in run[name][0])
                             for run in (small, large))
-        settings = max(sum(s.startswith(SETTING_PREFIX) for s in run[name])
+        settings = max(sum(s.startswith(SETTING_PREFIX) for s in run[name][0])
                        for run in (small, large))
-        bound = MAX_QUERIES_CREATE if name == "create exchange" else MAX_QUERIES
-        if n_small != n_large or n_large > bound or settings > MAX_SETTINGS:
+        requests = large[name][1]
+        bound = MAX_QUERIES_CREATE if name == "create exchange" else MAX_QUERIES * requests
+        if n_small != n_large or n_large > bound or settings > MAX_SETTINGS * requests:
             report.append(f"{name}: {n_small} queries on small data, {n_large} on 10× data, "
-                          f"{settings} settings\n  "
-                          + "\n  ".join(s.split("\n")[0][:160] for s in large[name]))
+                          f"{settings} settings, {requests} requests\n  "
+                          + "\n  ".join(s.split("\n")[0][:160] for s in large[name][0]))
     assert not report, "\n".join(report)

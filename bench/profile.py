@@ -1,0 +1,103 @@
+"""``make profile PAGE=/t/bench/tiers/``: where the time of one page view goes.
+
+The app runs in this process on the bench database, as the application's role (row-level
+security on), logged in as the bench company's first member. The page view (the document
+and the fragments it loads, as ``make bench`` finds them) is requested a few times to
+warm up, then ``--views`` times under cProfile. Printed: the time of a view, its SQL
+statements with the time of each, and the functions that took the most time.
+
+    python -m bench.profile /t/bench/tiers/ [--views 50] [--htmx] [--sort cumulative]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import sys
+import time
+from collections import defaultdict
+
+from sqlalchemy import event
+
+from bench.context import PASSWORD, SECRET_KEY, app_database_url, user_email
+from bench.pageviews import load_fragments
+
+
+def parse(argv):
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("page", help="the document's path, e.g. /t/bench/tiers/")
+    parser.add_argument("--views", type=int, default=50)
+    parser.add_argument("--htmx", action="store_true", help="the document is a fragment")
+    parser.add_argument("--sort", default="cumulative", choices=("cumulative", "tottime"))
+    parser.add_argument("--top", type=int, default=35)
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse(argv)
+    os.environ.update({"DATABASE_URL": app_database_url(), "SECRET_KEY": SECRET_KEY,
+                       "RATELIMIT_ENABLED": "0", "BENCH_ROUTES": "1",
+                       "MAIL_SUPPRESS_SEND": "1", "EMBEDDED_CLOCK": "0"})
+    os.environ.pop("REDIS_URL", None)
+    from ct import create_app  # after the environment: the configuration reads it
+    from ct.extensions import db
+
+    app = create_app()
+    client = app.test_client()
+    login = client.get("/login")
+    token = login.text.split('name="csrf_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+    client.post("/login", data={"email": user_email(1), "password": PASSWORD,
+                                "csrf_token": token})
+
+    def view() -> list[tuple[str, int]]:
+        pending, seen = [(args.page, args.htmx)], []
+        while pending:
+            path, htmx = pending.pop(0)
+            reply = client.get(path, headers={"HX-Request": "true"} if htmx else {})
+            seen.append((path, reply.status_code))
+            pending += [(f, True) for f in load_fragments(reply.text)
+                        if f not in {p for p, _ in seen}]
+        return seen
+
+    statements: dict[str, list[float]] = defaultdict(list)
+    started_at: list[float] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        started_at.append(time.perf_counter())
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        statements[" ".join(statement.split())[:150]].append(
+            time.perf_counter() - started_at.pop())
+
+    for _ in range(5):
+        requests = view()
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", before)
+        event.listen(db.engine, "after_cursor_execute", after)
+    profiler = cProfile.Profile()
+    began = time.perf_counter()
+    profiler.enable()
+    for _ in range(args.views):
+        view()
+    profiler.disable()
+    per_view = (time.perf_counter() - began) / args.views * 1000
+    print(f"{args.page}: {len(requests)} requests a view "
+          f"({', '.join(f'{p} {s}' for p, s in requests)})")
+    print(f"{per_view:.1f} ms a view under the profiler (it adds its own cost)\n")
+    total_sql = sum(sum(times) for times in statements.values()) / args.views * 1000
+    count = sum(len(times) for times in statements.values()) / args.views
+    print(f"SQL: {count:.1f} statements, {total_sql:.1f} ms a view")
+    for statement, times in sorted(statements.items(), key=lambda i: -sum(i[1])):
+        print(f"  {len(times) / args.views:4.1f}× {sum(times) / len(times) * 1000:6.2f} ms  "
+              f"{statement}")
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
+    print(out.getvalue())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
