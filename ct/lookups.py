@@ -34,16 +34,23 @@ def get_or_404(model, record_id: int):
     return row
 
 
-def from_query_or_404(model, name: str):
-    """The record named in the query string (``?tiers_id=12``), None when it names none;
-    an id that is not one, or of no record of the bound tenant, is a 404."""
+def id_from_query_or_404(name: str) -> int | None:
+    """The id in the query string (``?tiers=12``), None when there is none; a value that
+    is not an id is a 404."""
     raw = request.args.get(name, "").strip()
     if not raw:
         return None
     record_id = parse_id(raw)
     if record_id is None:
         abort(404)
-    return get_or_404(model, record_id)
+    return record_id
+
+
+def from_query_or_404(model, name: str):
+    """The record named in the query string, None when it names none; an id that is not
+    one, or of no record of the bound tenant, is a 404."""
+    record_id = id_from_query_or_404(name)
+    return None if record_id is None else get_or_404(model, record_id)
 
 
 def find(model, record_id: int | None):

@@ -166,18 +166,24 @@ def test_reset_to_default_asks_then_deletes_the_company_wording(admin, app, tena
     assert 'value="Exchange with {{ tiers }}{% if object %}: {{ object }}{% endif %}"' in page
 
 
-def test_a_stored_template_that_reaches_for_the_app_falls_back_to_the_default(app, tenants):
-    """Written behind the editor's back: rendering still reveals nothing of the app."""
+def invitation_with_stored_template(app, tenant_id: int, subject: str, body_text: str,
+                                    body_html: str):
+    """An invitation email rendered after a template was stored behind the editor's back."""
     from ct.email_templates import render_email
 
-    with app.app_context(), bound_tenant(tenants.a.id):
-        db.session.add(EmailTemplate(
-            name="invitation", language="en", subject="{{ config }}",
-            body_text="{{ ''.__class__.__mro__[1].__subclasses__() }}",
-            body_html="{{ self._TemplateReference__context }}"))
+    with app.app_context(), bound_tenant(tenant_id):
+        db.session.add(EmailTemplate(name="invitation", language="en", subject=subject,
+                                     body_text=body_text, body_html=body_html))
         db.session.commit()
-        rendered = render_email("invitation", "en", {"inviter": "Ann", "tenant_name": "Alpha",
-                                                     "link": "http://x", "expires_at": None})
+        return render_email("invitation", "en", {"inviter": "Ann", "tenant_name": "Alpha",
+                                                 "link": "http://x", "expires_at": None})
+
+
+def test_a_stored_template_that_reaches_for_the_app_falls_back_to_the_default(app, tenants):
+    """Written behind the editor's back: rendering still reveals nothing of the app."""
+    rendered = invitation_with_stored_template(
+        app, tenants.a.id, "{{ config }}", "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ self._TemplateReference__context }}")
     assert rendered.subject == "Ann invites you to join Alpha on ct"
     for part in (rendered.subject, rendered.text, rendered.html):
         assert app.config["SECRET_KEY"] not in part and "subclasses" not in part

@@ -78,7 +78,10 @@ def create_app() -> Flask:
     def tiers():
         db.session.execute(text("SELECT set_config('app.tenant_id', :t, true)"),
                            {"t": str(tenant_id)})
-        rows = db.session.scalars(select(Tiers).order_by(Tiers.sort_key, Tiers.id).limit(ROWS))
+        # Filtered by tenant as any application would (row-level security alone, with its
+        # OR, would make PostgreSQL sort every company's tiers).
+        rows = db.session.scalars(select(Tiers).where(Tiers.tenant_id == tenant_id)
+                                  .order_by(Tiers.sort_key, Tiers.id).limit(ROWS))
         return render_template("tiers.html", rows=rows.all())
 
     return app

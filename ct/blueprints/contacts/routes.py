@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, request, url_for
+from flask import current_app, flash, g, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -12,7 +12,7 @@ from ct.blueprints.contacts.forms import ContactForm
 from ct.extensions import db
 from ct.htmx import redirect_to, render
 from ct.ids import parse_id
-from ct.lookups import get_or_404
+from ct.lookups import from_query_or_404, get_or_404
 from ct.models import Contact, EventContact, ExchangeContact, Tiers
 from ct.pagination import keyset_page
 from ct.permissions import DELETE_TIERS, MANAGE_RECORDS, require_right
@@ -37,17 +37,6 @@ def tiers_url(tiers_id: int) -> str:
     return url_for("contacts.index", tiers=tiers_id)
 
 
-def _tiers_in_url() -> Tiers | None:
-    """The ?tiers= filter: absent → None; unknown or another tenant's → 404."""
-    raw = request.args.get("tiers", "").strip()
-    if not raw:
-        return None
-    tiers_id = parse_id(raw)
-    if tiers_id is None:
-        abort(404)
-    return get_or_404(Tiers, tiers_id)
-
-
 def _matching_text(query, q: str):
     """Same rule as the autocomplete: short queries match the start of the name (sort
     index), longer ones anywhere in the folded text (trigram index on PostgreSQL)."""
@@ -62,7 +51,7 @@ def _matching_text(query, q: str):
 @bp.get("/")
 def index():
     q = (request.args.get("q") or "").strip()[:MAX_QUERY]
-    tiers = _tiers_in_url()
+    tiers = from_query_or_404(Tiers, "tiers")
     descending = request.args.get("sort") == "-name"
     query = select(Contact).options(joinedload(Contact.tiers))
     if tiers is not None:

@@ -14,7 +14,7 @@ from ct.exchange_links import exchanges_naming_document
 from ct.extensions import db
 from ct.htmx import is_htmx_request, redirect_to, render
 from ct.ids import parse_id
-from ct.lookups import get_or_404
+from ct.lookups import get_or_404, id_from_query_or_404
 from ct.models import Document, Tiers
 from ct.pagination import keyset_page
 from ct.permissions import DELETE_TIERS, MANAGE_RECORDS, require_right
@@ -38,17 +38,6 @@ def tiers_url(tiers_id: int) -> str:
     return url_for("documents.index", tiers=tiers_id)
 
 
-def _id_in_url(name: str) -> int | None:
-    """An id filter of the list: absent → None; not an id → 404."""
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    record_id = parse_id(raw)
-    if record_id is None:
-        abort(404)
-    return record_id
-
-
 def _contains(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -58,10 +47,10 @@ def _contains(text: str) -> str:
 def index():
     q = " ".join((request.args.get("q") or "").split())[:MAX_QUERY]
     kinds = document_kinds()
-    kind_id = _id_in_url("kind")
+    kind_id = id_from_query_or_404("kind")
     if kind_id is not None and kind_id not in {kind.id for kind in kinds}:
         abort(404)
-    tiers_id = _id_in_url("tiers")
+    tiers_id = id_from_query_or_404("tiers")
     tiers = get_or_404(Tiers, tiers_id) if tiers_id is not None else None
     status = request.args.get("status") if request.args.get("status") in STATUS_LABELS else None
     oldest_first = request.args.get("sort") == "date"
