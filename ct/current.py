@@ -7,7 +7,7 @@ that the tenant exists), and the tenant is bound for every query of the request.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, redirect, request, url_for
+from flask import Blueprint, abort, g, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -46,11 +46,10 @@ def _pull_slug(endpoint, values) -> None:
 
 
 def _add_slug(endpoint, values) -> None:
-    if "slug" in values or g.get("tenant") is None:
-        return
-    if endpoint in current_app.view_functions and current_app.url_map.is_endpoint_expecting(
-        endpoint, "slug"
-    ):
+    """The current company's slug for a link to a page of a tenant blueprint. Flask calls
+    a blueprint's url_defaults only for that blueprint's own endpoints, and every one of
+    them sits under /t/<slug>/: no need to ask the URL map (it cost 12 µs a link)."""
+    if "slug" not in values and g.get("tenant") is not None:
         values["slug"] = g.tenant.slug
 
 

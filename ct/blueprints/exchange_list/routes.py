@@ -3,12 +3,13 @@ project cards: filter → only what the member may see → one keyset page → r
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from flask import abort, current_app, g, request, url_for
 
 from ct import exchange_history
-from ct.blueprints.exchange_list import bp, rows
+from ct.blueprints.exchange_list import bp
 from ct.blueprints.exchange_list.forms import HistoryFilterForm, ListFilterForm
 from ct.exchange_history import count_text, history_count, history_record, record_label
 from ct.exchange_query import (
@@ -37,8 +38,25 @@ def current_filters(keys=FILTER_KEYS) -> dict[str, str]:
 
 def link_maker(endpoint: str, fixed: dict | None = None):
     """``link(**changes)``: the URL of this list with the current filters and
-    ``changes`` (None removes a filter); the cursor is dropped unless given."""
-    return rows.link_maker(endpoint, current_filters(), fixed)
+    ``changes`` (None removes a filter); the cursor is dropped unless given.
+    ``link(other_endpoint, …)``: the same filters on another page (the export)."""
+    current = current_filters()
+
+    def link(_endpoint: str = endpoint, **changes) -> str:
+        args = {**(fixed or {}), **current, **changes}
+        return url_for(_endpoint, **{k: v for k, v in args.items() if v not in (None, "")})
+
+    return link
+
+
+@dataclass(frozen=True)
+class RowOptions:
+    """How the rows of a page look: a checkbox each (bulk actions), links that filter
+    the list on their tiers and contacts, comments shortened to ``shorten`` (0: whole)."""
+
+    selectable: bool
+    filter_links: bool
+    shorten: int
 
 
 def card_endpoint() -> str | None:
@@ -50,13 +68,14 @@ def row_context(form: HistoryFilterForm, link, filter_links: bool,
                 selectable: bool = False) -> dict:
     """What the rows need: ``row(x)`` renders one (its tiers and contacts link to the
     list filtered on them when ``filter_links``, with a checkbox when ``selectable``)."""
-    endpoint = card_endpoint()
+    settings = TenantSettings.current()
     return {
-        "card_endpoint": endpoint,
+        "card_endpoint": card_endpoint(),
         "link": link,
-        "row": rows.ExchangeRows(link, TenantSettings.current(), form.status_names,
-                                 STATUS_ICONS, endpoint, filter_links, selectable),
+        "rows": RowOptions(selectable, filter_links,
+                           settings.shorten_length if settings.shorten_descriptions else 0),
         "status_labels": form.status_names,
+        "status_icons": STATUS_ICONS,
     }
 
 
