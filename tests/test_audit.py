@@ -125,6 +125,9 @@ def test_tiers_and_contacts_record_their_changes_on_their_cards(app, admin, tena
         assert text in history, text
     card = admin.get(f"/t/{a.slug}/contacts/{contact_id}").get_data(as_text=True)
     assert f"/audit/history/contact/{contact_id}" in card
+    # Read when the member opens it, not with every view of the card.
+    assert 'hx-trigger="toggle from:#contact-changes once"' in card
+    assert "Roux" not in card.split('id="contact-changes"', 1)[1]
 
 
 def test_deleted_records_are_named_in_the_history(app, admin, tenants, records):  # noqa: F811

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ct.blueprints.projects.planning import tenant_today
+from ct.blueprints.projects.planning import OPEN_TASKS_PAGE, tenant_today
 from tests.planning_data import counting_queries, make_project, make_task, paris_today, section
 
 # These tests read the messages of the feature, as written in the code.
@@ -105,7 +105,40 @@ def test_my_tasks_runs_a_bounded_number_of_queries(client, auth, app, a):
                       due_date=today + timedelta(days=i % 5 - 2))
         with counting_queries(app) as statements:
             html = client.get(f"/t/{a.slug}/projects/tasks").get_data(as_text=True)
-        assert html.count('class="task"') >= n
+        assert html.count('class="task"') == min(n + already, OPEN_TASKS_PAGE)
         return len(statements)
 
-    assert queries_for(5) == queries_for(60)
+    already = 0
+    small = queries_for(5)
+    already = 5
+    assert small == queries_for(60)
+
+
+def test_many_open_tasks_come_fifty_a_page_soonest_first(client, auth, app, a):
+    """A member with 60 open tasks: the 50 soonest due, then "Next page" for the rest
+    (those with no due date last); the tasks done recently on the first page only."""
+    import re
+
+    me, today = a.admin_membership_id, paris_today()
+    for n in range(55):
+        make_task(app, a.id, f"Dated {n:02d}", assignee_id=me,
+                  due_date=today + timedelta(days=n - 10))
+    for n in range(5):
+        make_task(app, a.id, f"Undated {n}", assignee_id=me)
+    make_task(app, a.id, "Finished", assignee_id=me, done=True,
+              done_at=datetime.now(UTC) - timedelta(days=1))
+    auth.login(a.admin_email)
+    first = client.get(f"/t/{a.slug}/projects/tasks").get_data(as_text=True)
+    def labels(html):  # each label once (the tick-off button names it too)
+        return list(dict.fromkeys(re.findall(r"(?:Dated|Undated) \d+", html)))
+
+    shown = labels(first)
+    assert shown == [f"Dated {n:02d}" for n in range(50)]
+    assert 'id="tasks-done"' in first and "Finished" in first
+    following = re.search(r'<a rel="next" href="([^"]+)"', first).group(1).replace("&amp;", "&")
+    second = client.get(following).get_data(as_text=True)
+    assert labels(second) == (
+        [f"Dated {n:02d}" for n in range(50, 55)] + [f"Undated {n}" for n in range(5)])
+    assert 'id="tasks-done"' not in second and 'rel="next"' not in second
+    assert "First page" in second
+    assert client.get(f"/t/{a.slug}/projects/tasks?cursor=garbage").status_code == 200

@@ -7,16 +7,17 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ct.extensions import db
 from ct.models import Task
 from ct.models.base import utcnow
+from ct.pagination import keyset_page
 
-# A member with more open tasks than this sees the first ones and a note; the page
-# stays fast and the note says why some are missing.
-OPEN_TASKS_SHOWN = 300
+# Open tasks a page shows, soonest due first; "Next page" shows the following ones.
+OPEN_TASKS_PAGE = 50
+NO_DUE_DATE = date(9999, 12, 31)  # sorts tasks with no due date last
 RECENTLY_DONE_DAYS = 14
 RECENTLY_DONE_SHOWN = 30
 
@@ -35,7 +36,8 @@ class MyTasks:
     upcoming: list[Task] = field(default_factory=list)
     no_date: list[Task] = field(default_factory=list)
     done_recently: list[Task] = field(default_factory=list)
-    truncated: bool = False
+    next_cursor: str | None = None
+    has_previous: bool = False
 
     @property
     def open_count(self) -> int:
@@ -50,15 +52,15 @@ def _mine(membership_id: int):
     )
 
 
-def my_tasks(membership_id: int, today: date) -> MyTasks:
+def my_tasks(membership_id: int, today: date, cursor: str | None = None) -> MyTasks:
+    """One page of the member's open tasks, grouped; the tasks done recently on the
+    first page only."""
     loading = (selectinload(Task.project), selectinload(Task.assignee))
-    open_rows = list(db.session.scalars(
-        select(Task).where(_mine(membership_id), Task.done.is_(False))
-        .order_by(Task.due_date.is_(None), Task.due_date, Task.id)
-        .limit(OPEN_TASKS_SHOWN + 1).options(*loading)
-    ))
-    result = MyTasks(truncated=len(open_rows) > OPEN_TASKS_SHOWN)
-    for task in open_rows[:OPEN_TASKS_SHOWN]:
+    page = keyset_page(
+        select(Task).where(_mine(membership_id), Task.done.is_(False)).options(*loading),
+        [func.coalesce(Task.due_date, NO_DUE_DATE), Task.id], cursor, OPEN_TASKS_PAGE)
+    result = MyTasks(next_cursor=page.next_cursor, has_previous=page.has_previous)
+    for task in page.items:
         if task.due_date is None:
             result.no_date.append(task)
         elif task.due_date < today:
@@ -67,6 +69,8 @@ def my_tasks(membership_id: int, today: date) -> MyTasks:
             result.today.append(task)
         else:
             result.upcoming.append(task)
+    if result.has_previous:
+        return result
     since = utcnow() - timedelta(days=RECENTLY_DONE_DAYS)
     result.done_recently = list(db.session.scalars(
         select(Task).where(_mine(membership_id), Task.done.is_(True), Task.done_at >= since)

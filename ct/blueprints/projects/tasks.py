@@ -35,8 +35,8 @@ def safe_next(default: str) -> str:
 @bp.get("/tasks")
 def my_tasks():
     today = tenant_today()
-    return render("projects/my_tasks.html", tasks=load_my_tasks(g.membership.id, today),
-                  today=today)
+    tasks = load_my_tasks(g.membership.id, today, request.args.get("cursor"))
+    return render("projects/my_tasks.html", tasks=tasks, today=today)
 
 
 def apply_task(form: TaskForm, task: Task) -> None:
