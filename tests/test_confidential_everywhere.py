@@ -45,12 +45,18 @@ def shared(app, tenants):
 
 
 def test_the_rule(app, tenants):
-    reader = ConfidentialReader(member_id=7, group_ids=frozenset({3}))
+    reader = ConfidentialReader(7, lambda: {3})
     assert reader.may_read(author_id=7, group_id=None)  # the author
     assert reader.may_read(author_id=1, group_id=3)  # a member of the group
     assert not reader.may_read(author_id=1, group_id=4)
     assert not reader.may_read(author_id=1, group_id=None)
     assert not ConfidentialReader.of(None).may_read(author_id=None, group_id=None)
+    asked = []
+    lazy = ConfidentialReader(7, lambda: asked.append(1) or {3})
+    assert lazy.may_read(author_id=7, group_id=3) and not lazy.may_read(author_id=1, group_id=None)
+    assert asked == []  # the groups are read only when the answer depends on them
+    assert lazy.may_read(author_id=1, group_id=3) and lazy.may_read(author_id=2, group_id=3)
+    assert asked == [1]  # and once
 
 
 def test_the_email_log_hides_the_email_from_an_admin_outside_the_audience(

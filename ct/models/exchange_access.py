@@ -11,7 +11,8 @@ questions, so the answers live here and nowhere else.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from functools import cached_property
 
 from sqlalchemy import (
     ColumnElement,
@@ -68,29 +69,35 @@ def visible_to(seen: str, member_id) -> ColumnElement[bool]:
     )
 
 
-@dataclass(frozen=True)
 class ConfidentialReader:
     """The one rule for a confidential comment: its author and the members of the group
     it is shared with read it — nobody else, administrators included.
 
-    Built once per member (one statement for their groups), then asked for any number
-    of rows: the card, the email log, the export, the trash. ``confidential_clause`` is
-    the same rule in SQL, for lists."""
+    Built once per member, then asked for any number of rows: the card, the notifications,
+    the email log, the export, the trash. The member's groups are read (one statement)
+    only when a row's answer depends on them. ``confidential_clause`` is the same rule in
+    SQL, for lists."""
 
-    member_id: int | None
-    group_ids: frozenset[int]
+    def __init__(self, member_id: int | None, groups: Callable[[], Iterable[int]]):
+        self.member_id = member_id
+        self._groups = groups
 
     @classmethod
     def of(cls, membership: Membership | None) -> ConfidentialReader:
         if membership is None or not membership.active:
-            return cls(None, frozenset())
-        return cls(membership.id, frozenset(confidential_groups_of(membership)))
+            return cls(None, frozenset)
+        return cls(membership.id, lambda: confidential_groups_of(membership))
+
+    @cached_property
+    def group_ids(self) -> frozenset[int]:
+        return frozenset(self._groups())
 
     def may_read(self, author_id: int | None, group_id: int | None) -> bool:
         if self.member_id is None:
             return False
-        return author_id == self.member_id or (group_id is not None
-                                               and group_id in self.group_ids)
+        if author_id == self.member_id:
+            return True
+        return group_id is not None and group_id in self.group_ids
 
 
 def can_see_confidential(exchange: Exchange, membership: Membership | None) -> bool:
