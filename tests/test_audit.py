@@ -13,6 +13,7 @@ from ct.extensions import db
 from ct.models import AuditEntry, Exchange
 from ct.tenancy import bound_tenant
 from tests.exchange_records import exchange_data, records, set_settings  # noqa: F401
+from tests.planning_data import paris_today
 
 pytestmark = pytest.mark.usefixtures("english_messages")
 
@@ -163,7 +164,7 @@ def test_the_log_is_filtered_by_type_member_action_and_dates(app, client, auth, 
     only_member = log(member=a.member)
     assert "By the member" in only_member and "By the admin" not in only_member
     assert "By the admin" in log(action="create") and "By the admin" not in log(action="delete")
-    today = datetime.now(UTC).date()
+    today = paris_today()  # the filter's days are the company's (Europe/Paris), not UTC's
     assert "By the admin" in log(**{"from": today.isoformat(), "to": today.isoformat()})
     assert "No change matches these filters." in log(
         **{"from": (today + timedelta(days=2)).isoformat()})
