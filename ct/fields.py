@@ -24,7 +24,7 @@ INVALID_ID = 0
 YEAR_MIN, YEAR_MAX = 1900, 2999
 
 
-def parse_id(raw) -> int | None:
+def submitted_id(raw) -> int | None:
     """``None`` for an empty value, ``INVALID_ID`` for anything but an id (ct.ids)."""
     if not str(raw if raw is not None else "").strip():
         return None
@@ -32,7 +32,7 @@ def parse_id(raw) -> int | None:
 
 
 def _coerce_id(value):
-    return parse_id(value)
+    return submitted_id(value)
 
 
 class QuickSelect(Select):
@@ -61,7 +61,7 @@ class IdSelectField(SelectField):
         super().__init__(label, validators, coerce=_coerce_id, validate_choice=False, **kwargs)
 
     def process_formdata(self, valuelist):
-        self.data = parse_id(valuelist[0]) if valuelist else None
+        self.data = submitted_id(valuelist[0]) if valuelist else None
 
 
 class IdMultipleField(SelectMultipleField):
@@ -71,9 +71,9 @@ class IdMultipleField(SelectMultipleField):
         super().__init__(label, validators, coerce=_coerce_id, validate_choice=False, **kwargs)
 
     def process_formdata(self, valuelist):
-        ids = [parse_id(raw) for raw in valuelist]
+        chosen = [submitted_id(raw) for raw in valuelist]
         # Unreadable values stay in the list as INVALID_ID so the form can refuse them.
-        self.data = list(dict.fromkeys(i for i in ids if i is not None))
+        self.data = list(dict.fromkeys(i for i in chosen if i is not None))
 
     def process_data(self, value):
         self.data = list(value) if value else []

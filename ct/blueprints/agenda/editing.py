@@ -16,7 +16,7 @@ from ct.blueprints.agenda import bp
 from ct.blueprints.agenda.forms import DEFAULT_LENGTH, EventForm
 from ct.blueprints.agenda.times import form_times, now_utc, split_reminder, to_local
 from ct.extensions import db
-from ct.fields import YEAR_MAX, YEAR_MIN, parse_id
+from ct.fields import YEAR_MAX, YEAR_MIN, submitted_id
 from ct.htmx import redirect_to, render
 from ct.lookups import find, get_or_404
 from ct.models import Event, Tiers
@@ -40,7 +40,7 @@ def new_event_data() -> dict:
         start = datetime.combine(day, time(DEFAULT_START_HOUR))
     else:
         start = to_local(now_utc()).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
-    tiers = find(Tiers, parse_id(request.args.get("tiers")))
+    tiers = find(Tiers, submitted_id(request.args.get("tiers")))
     return {"starts_at": start, "ends_at": start + DEFAULT_LENGTH, "assignees": [g.membership.id],
             "tiers": tiers.id if tiers else None, "reminder_unit": ""}
 

@@ -15,7 +15,7 @@ from ct.blueprints.agenda import bp
 from ct.blueprints.agenda.times import local_today, start_of_day
 from ct.exchange_links import exchanges_following_event, unlink_event
 from ct.extensions import db
-from ct.fields import parse_id
+from ct.fields import submitted_id
 from ct.htmx import redirect_to, render
 from ct.lookups import contact_choices, find, get_or_404, tiers_choices
 from ct.models import Contact, Event, EventAssignee, EventContact, Tiers
@@ -44,7 +44,7 @@ def assigned_to(membership_id: int):
 def list_filters() -> dict:
     when = request.args.get("when", "upcoming")
     who = request.args.get("who", "mine")
-    tiers = find(Tiers, parse_id(request.args.get("tiers")))
+    tiers = find(Tiers, submitted_id(request.args.get("tiers")))
     return {"when": when if when in WHEN else "upcoming", "who": who if who in WHO else "mine",
             "tiers": tiers.id if tiers else None}
 
@@ -92,7 +92,7 @@ def delete_event(event_id: int):
 @bp.get("/tiers-options")
 def tiers_options():
     """The <option>s of the third-party select, narrowed by the search box beside it."""
-    selected = parse_id(request.args.get("tiers"))
+    selected = submitted_id(request.args.get("tiers"))
     q = (request.args.get("tiers_q") or "")[:MAX_QUERY]
     return render("projects/_options.html", choices=tiers_choices(selected, q),
                   selected=[selected])
@@ -102,8 +102,8 @@ def tiers_options():
 def contact_options():
     """The contacts select for the chosen third party; chosen contacts of another third
     party are let go, so changing the third party does not leave strangers selected."""
-    tiers_id = parse_id(request.args.get("tiers")) or None
-    chosen = [i for i in map(parse_id, request.args.getlist("contacts")) if i]
+    tiers_id = submitted_id(request.args.get("tiers")) or None
+    chosen = [i for i in map(submitted_id, request.args.getlist("contacts")) if i]
     if tiers_id and chosen:
         chosen = list(db.session.scalars(select(Contact.id).where(
             Contact.id.in_(chosen),

@@ -19,7 +19,7 @@ from ct.exchange_links import (
     unlink_tasks,
 )
 from ct.extensions import db
-from ct.fields import parse_id
+from ct.fields import submitted_id
 from ct.htmx import redirect_to, render
 from ct.lookups import find, get_or_404, project_search_options, tiers_choices
 from ct.models import Project, Task, Tiers
@@ -59,7 +59,7 @@ def index():
     sort = request.args.get("sort", "reference")
     sort = sort if sort in SORTS else "reference"
     q = (request.args.get("q") or "").strip()[:MAX_QUERY]
-    tiers = find(Tiers, parse_id(request.args.get("tiers")))
+    tiers = find(Tiers, submitted_id(request.args.get("tiers")))
 
     query = select(Project).options(selectinload(Project.tiers))
     if status != "all":
@@ -115,7 +115,7 @@ def render_form(form: ProjectForm, project: Project | None, status: int = 200):
 @bp.route("/new", methods=["GET", "POST"])
 @require_right(MANAGE_RECORDS)
 def create():
-    form = ProjectForm(prefill_tiers=parse_id(request.args.get("tiers")))
+    form = ProjectForm(prefill_tiers=submitted_id(request.args.get("tiers")))
     if form.validate_on_submit():
         project = Project(status=PROJECT_OPEN, created_by_id=g.membership.id)
         form.apply_to(project)
@@ -189,7 +189,7 @@ def delete_project(project_id: int):
 @bp.get("/tiers-options")
 def tiers_options():
     """The <option>s of the third-party select, narrowed by the search box beside it."""
-    selected = parse_id(request.args.get("tiers"))
+    selected = submitted_id(request.args.get("tiers"))
     q = (request.args.get("tiers_q") or "")[:MAX_QUERY]
     return render("projects/_options.html", choices=tiers_choices(selected, q), selected=[selected])
 
@@ -208,5 +208,5 @@ def project_options():
         q = request.args.get(f"{name}_q")
         if q is not None:
             break
-    options, selected = project_search_options(q or "", parse_id(request.args.get(name)))
+    options, selected = project_search_options(q or "", submitted_id(request.args.get(name)))
     return render("projects/_project_options.html", options=options, selected=selected)

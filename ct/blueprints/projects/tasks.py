@@ -16,7 +16,7 @@ from ct.blueprints.projects.planning import set_done, tenant_today
 from ct.blueprints.projects.routes import render_card
 from ct.exchange_links import exchanges_following_tasks, unlink_tasks
 from ct.extensions import db
-from ct.fields import parse_id
+from ct.fields import submitted_id
 from ct.htmx import is_htmx_request, redirect_to, render
 from ct.lookups import get_or_404
 from ct.models import Project, Task
@@ -55,7 +55,7 @@ def render_task_form(form: TaskForm, task: Task | None, status: int = 200):
 @bp.route("/tasks/new", methods=["GET", "POST"])
 @require_any_right(*PLAN_RIGHTS)
 def create_task():
-    project_id = parse_id(request.args.get("project"))
+    project_id = submitted_id(request.args.get("project"))
     form = TaskForm(data={"assignee": g.membership.id, "project": project_id})
     if form.validate_on_submit():
         task = Task(created_by_id=g.membership.id, done=False)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from ct.blueprints.search import bp, query_text, results
 from ct.extensions import db
-from ct.fields import INVALID_ID, parse_id
+from ct.fields import INVALID_ID, submitted_id
 from ct.lookups import matching_projects
 from ct.models import Project, Tiers
 from ct.models.project import project_label
@@ -14,7 +14,7 @@ from ct.models.project import project_label
 
 @bp.get("/projects")
 def projects():
-    tiers_id = parse_id(request.args.get("tiers"))
+    tiers_id = submitted_id(request.args.get("tiers"))
     if tiers_id == INVALID_ID:
         return results("projects", [])
     conditions = [Project.tiers_id == tiers_id] if tiers_id is not None else []

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ct.extensions import db
-from ct.fields import parse_id
+from ct.fields import submitted_id
 from ct.models import Tiers
 from ct.models.tiers import KINDS, coalesced
 from ct.pagination import Page, keyset_page
@@ -50,7 +50,7 @@ class ListFilters:
     @classmethod
     def from_args(cls, args, member_ids: set[int]) -> ListFilters:
         """Read the query string; anything unknown falls back to the default, never an error."""
-        rep = parse_id(args.get("rep"))
+        rep = submitted_id(args.get("rep"))
         return cls(
             q=args.get("q", "").strip()[:MAX_QUERY],
             kind=_one_of(args.get("kind"), KINDS, ""),
