@@ -23,6 +23,7 @@ from sqlalchemy import select
 from bench.context import SECRET_KEY as BENCH_SECRET_KEY
 from ct import accounts, create_app
 from ct.config import Config, _database_url
+from ct.db_setup import drop_everything
 from ct.exchange_query import (
     SORTS,
     ExchangeFilters,
@@ -167,11 +168,7 @@ def main() -> None:
     app = create_app(BenchConfig)
     with app.app_context():
         if not args.keep:
-            meta = sa.MetaData()
-            meta.reflect(db.engine)
-            meta.drop_all(db.engine)
-            with db.engine.begin() as conn:
-                conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+            drop_everything(db.engine)
             upgrade()
             print(f"filling {args.rows} exchanges…")
             tenant_id, reader_id = fill(args.rows)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
-from sqlalchemy import event, make_url, text
+from sqlalchemy import MetaData, event, make_url, text
 from sqlalchemy.engine import Connection, Engine
 
 log = logging.getLogger(__name__)
@@ -108,6 +108,19 @@ def keep_search_on_its_indexes(conn: Connection) -> bool:
     for function in missing:
         conn.exec_driver_sql(f"ALTER FUNCTION {function} LEAKPROOF")
     return True
+
+
+def drop_everything(engine: Engine) -> None:
+    """Every table, and the function whose result is a table's row type (migration
+    0017), which would otherwise keep the memberships table: a blank database."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.exec_driver_sql("DROP FUNCTION IF EXISTS ct_enter_tenant(integer, text)")
+    meta = MetaData()
+    meta.reflect(engine)
+    meta.drop_all(engine)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
 
 
 def unprotect_tenant_tables(conn: Connection) -> None:

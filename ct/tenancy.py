@@ -74,6 +74,20 @@ def unbind_tenant(token: contextvars.Token) -> None:
     _bound_tenant.reset(token)
 
 
+def bind_entered_tenant(session: Session, tenant_id: int) -> contextvars.Token:
+    """Bind the tenant that the statement entering it already told the database
+    (ct.current): no second set_config for it."""
+    if _on_postgresql(session):
+        session.info[_APPLIED] = str(tenant_id)
+    return bind_tenant(tenant_id)
+
+
+def scoped_by_hand(statement):
+    """``statement`` limits its tenant rows itself: the statement that enters a company
+    reads a membership before any tenant is bound."""
+    return statement.execution_options(**{_SCOPED: True})
+
+
 class TenantScoped:
     """Mixin of every tenant-owned model.
 

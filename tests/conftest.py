@@ -24,6 +24,7 @@ from flask_migrate import upgrade
 
 from ct import create_app
 from ct.config import TestConfig, _database_url
+from ct.db_setup import drop_everything
 from ct.extensions import db, limiter
 from ct.session_cache import shared_lists
 
@@ -84,12 +85,6 @@ def set_connection_tenant(conn: sa.Connection, tenant_id: int | None) -> None:
                      {"t": "" if tenant_id is None else str(tenant_id)})
 
 
-def _drop_everything(engine: sa.Engine) -> None:
-    meta = sa.MetaData()
-    meta.reflect(engine)
-    meta.drop_all(engine)
-
-
 @pytest.fixture(scope="session")
 def tmp_dir():
     with tempfile.TemporaryDirectory(prefix="ct-tests-") as path:
@@ -113,7 +108,7 @@ def app(tmp_dir):
     app = create_app(Config)
     with app.app_context():
         _owner_engine = db.engine if uri.startswith("sqlite") else sa.create_engine(uri)
-        _drop_everything(_owner_engine)
+        drop_everything(_owner_engine)
         upgrade(directory=str(ROOT / "migrations"))  # the suite runs on the real migrations
     yield app
     with app.app_context():

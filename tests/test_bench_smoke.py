@@ -206,7 +206,8 @@ def test_derived_columns_are_what_the_models_compute(loaded, session):
 
 @needs_postgres
 @pytest.mark.postgres_only
-def test_members_log_in_and_new_rows_get_fresh_ids(session, client):
+def test_members_log_in_and_new_rows_get_fresh_ids(loaded, client):
+    # No app context held around the requests: each gets its own, as in production.
     reply = client.post("/login", data={"email": member_email(BENCH_SLUG, 1),
                                         "password": PASSWORD})
     assert reply.status_code == 303
@@ -216,7 +217,6 @@ def test_members_log_in_and_new_rows_get_fresh_ids(session, client):
     new_id = _scalar("INSERT INTO groups (tenant_id, name, created_at, updated_at) "
                      "VALUES (:t, 'Nouveau groupe', now(), now()) RETURNING id", t=tenant)
     assert new_id > _scalar("SELECT max(id) FROM groups WHERE name <> 'Nouveau groupe'")
-    db.session.rollback()
 
 
 @needs_postgres
