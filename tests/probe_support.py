@@ -17,6 +17,7 @@ from flask import Request
 from werkzeug.datastructures import ImmutableMultiDict
 
 from ct import accounts
+from ct.blueprints.settings.options import editable_settings
 from ct.extensions import db
 from ct.models import (
     AuditEntry,
@@ -41,7 +42,6 @@ from ct.models import (
     Product,
     Project,
     Task,
-    TenantSettings,
     Tiers,
     TrashItem,
 )
@@ -145,9 +145,8 @@ def populate(app, tenant, first_id: int = FIRST_ID, secret: str = SECRET) -> Com
         add("trash_item", TrashItem(kind="contact", record_id=999_999, label=f"{SECRET} gone",
                                     payload={"last_name": SECRET}, deleted_by_id=member.id))
         add("calendar_token", CalendarToken(membership_id=member.id, token_hash="0" * 64))
-        settings = TenantSettings.current()
+        settings = editable_settings()
         settings.product_ids = [product.id]
-        db.session.add(settings)
         db.session.commit()
     return Company(tenant.slug, tenant.id, made, (template.name, "fr"))
 
@@ -477,9 +476,8 @@ def every_part_on(app, company):
     """The optional parts of the forms shown (made by, collaborators, confidential
     comments), so that their fields are probed as a person would fill them."""
     with app.app_context(), bound_tenant(company.tenant_id):
-        settings = TenantSettings.current()
+        settings = editable_settings()
         settings.choose_user = settings.collaborators = settings.confidential_comments = True
-        db.session.add(settings)
         db.session.commit()
 
 

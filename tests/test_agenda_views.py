@@ -101,6 +101,7 @@ def test_htmx_list_returns_the_results_only(htmx, app, a):
 
 def test_list_runs_a_bounded_number_of_queries(client, auth, app, a):
     auth.login(a.admin_email)
+    client.get(f"/t/{a.slug}/agenda/")  # the company's settings: kept from now on
     start = datetime.now(UTC) + timedelta(days=1)
 
     def queries_for(n: int) -> int:
@@ -201,6 +202,7 @@ def test_week_runs_a_bounded_number_of_queries(client, auth, app, a):
         assert html.count('class="event"') == n
         return len(statements)
 
+    client.get(f"/t/{a.slug}/agenda/week")  # the company's settings: kept from now on
     assert queries_for(5, "2033-01-03", 4) == queries_for(60, "2033-01-10", 12)
 
 

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from ct.blueprints.settings.options import editable_settings
 from ct.extensions import db
 from ct.models import TenantSettings
 from ct.tenancy import bound_tenant
@@ -189,9 +190,8 @@ def test_past_events_five_latest_within_the_window(client, auth, world, app):  #
     assert "Not mine" not in widget(html, "past_events")
     assert "Coming" not in widget(html, "past_events")
     with app.app_context(), bound_tenant(w.tenant_id):
-        settings = TenantSettings.current()
+        settings = editable_settings()
         settings.widget_days = 3
-        db.session.add(settings)
         db.session.commit()
     assert past_titles(home(client, w)) == ["Past 0", "Past 1"]
 

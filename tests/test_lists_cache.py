@@ -1,4 +1,5 @@
-"""The tenant's lists (modes, objects, statuses, members' names) kept between requests.
+"""The tenant's lists (modes, objects, statuses, members' names) and settings kept
+between requests.
 
 A web worker keeps them under the tenant's ``lists_version``, which the database bumps
 whenever they change: every change shows on the next page, whoever made it and however,
@@ -11,7 +12,7 @@ import pytest
 from sqlalchemy import select, text, update
 
 from ct.extensions import db
-from ct.models import Choice, Membership, Tenant, User
+from ct.models import Choice, Membership, Tenant, TenantSettings, User
 from ct.models.choices import KIND_MODE
 from ct.session_cache import note_lists_version, shared_lists
 from ct.tenancy import bound_tenant
@@ -91,10 +92,32 @@ def test_a_list_page_reads_the_lists_once_then_keeps_them(app, client, tenants):
         list_page(client, tenants)
     with QueryCounter(engine) as second:
         list_page(client, tenants)
-    assert reading(first, "choices") and reading(first, "memberships JOIN users")
-    assert not reading(second, "choices")
-    assert not reading(second, "memberships JOIN users")
-    assert second.count == first.count - 2
+    kept = ("choices", "memberships JOIN users", "tenant_settings")
+    assert all(reading(first, table) for table in kept)
+    assert not any(reading(second, table) for table in kept)
+    assert second.count == first.count - len(kept)
+
+
+def test_saved_settings_show_on_the_next_page_of_every_worker(app, client, tenants):
+    """The settings are kept like the lists: a change, through the settings page or
+    straight in the database, bumps the version."""
+    log_in(client, tenants.a.admin_email)
+    new_button = f'hx-get="/t/{tenants.a.slug}/exchanges/new'
+    assert new_button in list_page(client, tenants)
+    before = version(tenants.a.id)
+    with app.app_context(), bound_tenant(tenants.a.id):
+        db.session.add(TenantSettings(hidden_button_pages=["exchanges"]))
+        db.session.commit()
+    assert version(tenants.a.id) == before + 1
+    assert new_button not in list_page(client, tenants)
+    with owner_engine().begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT set_config('app.tenant_id', :t, true)"),
+                         {"t": str(tenants.a.id)})
+        conn.execute(text("UPDATE tenant_settings SET hidden_button_pages = '[]' "
+                          "WHERE tenant_id = :t"), {"t": tenants.a.id})
+    assert version(tenants.a.id) == before + 2
+    assert new_button in list_page(client, tenants)
 
 
 def test_a_renamed_entry_shows_on_the_next_page(app, client, tenants):

@@ -7,7 +7,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ct.extensions import db
 from ct.models.base import Timestamps
-from ct.tenancy import TenantScoped, current_tenant_id
+from ct.session_cache import cached
+from ct.tenancy import TenantScoped
 
 BUTTON_INTEGRATED = "integrated"
 BUTTON_FLOATING = "floating"
@@ -50,15 +51,14 @@ class TenantSettings(TenantScoped, Timestamps, db.Model):
 
     @staticmethod
     def current() -> TenantSettings:
-        """The bound tenant's settings; an unsaved object with the defaults if none yet.
-
-        Read once per session (a request): the list, the buttons and the form all ask."""
-        cache = db.session.info.setdefault("ct_tenant_settings", {})
-        tenant_id = current_tenant_id()
-        if tenant_id not in cache:
-            found = db.session.scalar(select(TenantSettings))
-            cache[tenant_id] = found if found is not None else TenantSettings(**_fresh_defaults())
-        return cache[tenant_id]
+        """The bound tenant's settings, to read (an unsaved object: the settings page
+        edits the row itself, ct/blueprints/settings/options.py); the defaults if none
+        were saved yet. Every page reads them (buttons, lists, the form) and they change
+        rarely: kept like the tenant's lists (ct/session_cache.py)."""
+        values = cached("tenant_settings", (TenantSettings,), _saved_values, shared=True)
+        # Copies of the lists: a change to this object must not reach the kept values.
+        return TenantSettings(**{name: list(value) if isinstance(value, list) else value
+                                 for name, value in values.items()})
 
     def shows_integrated_button(self, page: str) -> bool:
         hidden = self.hidden_button_pages or []
@@ -69,5 +69,9 @@ class TenantSettings(TenantScoped, Timestamps, db.Model):
         return self.button_mode == BUTTON_FLOATING
 
 
-def _fresh_defaults() -> dict:
-    return {k: (list(v) if isinstance(v, list) else v) for k, v in DEFAULTS.items()}
+def _saved_values() -> dict:
+    """The saved settings as plain values, or the defaults."""
+    found = db.session.scalar(select(TenantSettings))
+    if found is None:
+        return dict(DEFAULTS)
+    return {name: getattr(found, name) for name in DEFAULTS}

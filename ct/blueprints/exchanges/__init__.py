@@ -8,13 +8,12 @@ Template globals defined here (usable in every template, fragments included):
 - ``floating_exchange_button()``: the floating button of base.html (floating mode only).
 - ``link_for(endpoint, **values)``: the URL of an endpoint, or None when that page does
   not exist (yet): cards link to records whose pages other areas provide.
-- ``option_tags(options, selected)``: the ``<option>`` tags of (id, label) pairs.
 """
 
 from __future__ import annotations
 
 from flask import current_app, g, render_template, url_for
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from werkzeug.routing import BuildError
 
 from ct.current import tenant_blueprint
@@ -26,13 +25,6 @@ bp = tenant_blueprint("exchanges", __name__, "/exchanges")
 PREFILL_KEYS = ("tiers", "contact", "document", "project")
 
 
-def exchange_settings() -> TenantSettings:
-    """The bound tenant's settings, read once per request."""
-    if "exchange_settings" not in g:
-        g.exchange_settings = TenantSettings.current()
-    return g.exchange_settings
-
-
 @bp.app_template_global()
 def link_for(endpoint: str, **values) -> str | None:
     if endpoint not in current_app.view_functions:
@@ -41,17 +33,6 @@ def link_for(endpoint: str, **values) -> str | None:
         return url_for(endpoint, **values)
     except BuildError:
         return None
-
-
-@bp.app_template_global()
-def option_tags(options, selected) -> Markup:
-    """The options of a select of ids, built in Python: the pop-up's selects hold up to
-    a hundred projects each, and a template loop spent more time on them than the
-    rest of the form."""
-    return Markup("\n".join(
-        f'<option value="{escape(value)}"{" selected" if value == selected else ""}>'
-        f"{escape(label)}</option>"
-        for value, label in options))
 
 
 def _may_open_form() -> bool:
@@ -65,7 +46,7 @@ def new_exchange_url(**prefill) -> str:
 
 @bp.app_template_global()
 def new_exchange_button(page: str, **prefill) -> Markup:
-    if not _may_open_form() or not exchange_settings().shows_integrated_button(page):
+    if not _may_open_form() or not TenantSettings.current().shows_integrated_button(page):
         return Markup("")
     return Markup(render_template("exchanges/_button.html", url=new_exchange_url(**prefill),
                                   floating=False))
@@ -73,7 +54,7 @@ def new_exchange_button(page: str, **prefill) -> Markup:
 
 @bp.app_template_global()
 def floating_exchange_button() -> Markup:
-    if not _may_open_form() or not exchange_settings().shows_floating_button:
+    if not _may_open_form() or not TenantSettings.current().shows_floating_button:
         return Markup("")
     return Markup(render_template("exchanges/_button.html", url=new_exchange_url(),
                                   floating=True))

@@ -6,14 +6,14 @@ from __future__ import annotations
 from flask import abort, g, make_response, render_template, request
 from sqlalchemy import select
 
-from ct.blueprints.exchanges import bp, exchange_settings
+from ct.blueprints.exchanges import bp
 from ct.blueprints.exchanges.forms import ExchangeForm
 from ct.blueprints.exchanges.options import form_choices, tiers_choices
 from ct.blueprints.exchanges.timeutil import to_local
 from ct.extensions import db
 from ct.htmx import is_htmx_request
 from ct.lookups import find
-from ct.models import Exchange, Tiers
+from ct.models import Exchange, TenantSettings, Tiers
 from ct.models.exchange_access import can_see_confidential, visible_clause
 from ct.permissions import DELETE_EXCHANGES, MANAGE_RECORDS, WRITE_EXCHANGES, can
 
@@ -45,7 +45,7 @@ def form_for(exchange: Exchange | None = None) -> ExchangeForm:
     """The exchange form with the fields this tenant and this member use (filled from the
     posted data on POST, empty on GET)."""
     return ExchangeForm().configure(
-        exchange_settings(),
+        TenantSettings.current(),
         can_confidential=exchange is None or can_see_confidential(exchange, g.membership),
         task=exchange is None or exchange.task_id is None,
         event=exchange is None or exchange.event_id is None,
@@ -83,7 +83,7 @@ def chosen_tiers(form: ExchangeForm) -> Tiers | None:
 
 
 def form_context(form: ExchangeForm, exchange: Exchange | None = None, **extra) -> dict:
-    settings = exchange_settings()
+    settings = TenantSettings.current()
     tiers = chosen_tiers(form)
     keep = [form.project_id.data] + ([form.task_project_id.data] if "task_project_id" in form
                                       else [])
