@@ -10,7 +10,6 @@ from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter, IntegerConverter
 
-from ct import template_i18n
 from ct.config import Config
 from ct.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, rq
 from ct.ids import ID_MAX, ID_PATTERN
@@ -81,7 +80,6 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     mail.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
-    template_i18n.install(app)
     rq.init_app(app)
     limiter.init_app(app)
 

@@ -9,8 +9,6 @@ Both count and list only what the current member may see.
 
 from __future__ import annotations
 
-from functools import cache
-
 from flask import g
 from sqlalchemy import Integer, Select, bindparam, case, func, select
 
@@ -49,10 +47,9 @@ def history_count(kind: str, record_id: int, membership=None) -> int:
 RECORD = bindparam("record_id", type_=Integer)
 
 
-@cache
 def _count_statement(kind: str, seen: str):
-    """The count of one record's history for members of visibility ``seen``: built once
-    (it took longer to build than to run), the record, member and tenant bound."""
+    """The count of one record's history for members of visibility ``seen``; the
+    record, member and tenant are parameters."""
     visible = select(Exchange).where(visible_to(seen, MEMBER))
     total = _count_of(history_ids(visible, kind, RECORD, COUNT_CAP + 1, distinct=True))
     sources = history_sources(kind, RECORD)

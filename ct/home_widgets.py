@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
 from typing import ClassVar
 from zoneinfo import ZoneInfo
 
@@ -176,7 +175,6 @@ def latest_exchanges(membership: Membership, limit: int = LATEST_SHOWN) -> list[
             for exchange_id, occurred_at, status, tiers_name, mode_id, object_id in rows]
 
 
-@cache
 def _latest_statement(seen: str, limit: int):
     return scoped_to_tenant_param(
         select(Exchange.id, Exchange.occurred_at, Exchange.status, Tiers.name,
@@ -238,7 +236,6 @@ def next_contacts(membership: Membership, day: Day,
 NEXT_COLUMNS = ("kind", "id", "at", "title", "detail", "all_day", "due", "object_id")
 
 
-@cache
 def _next_statement(seen: str, limit: int):
     return scoped_to_tenant_param(select(union_all(
         *(select(source.subquery()) for source in _next_sources(seen, limit))
@@ -300,7 +297,6 @@ def past_events(membership_id: int, day: Day, window_days: int | None,
     return [PastEvent(*row) for row in rows]
 
 
-@cache
 def _past_statement(windowed: bool, limit: int):
     query = (
         # starts_at bounds the index scan; ends_at says the event is over.
@@ -395,7 +391,6 @@ def _checklist_of(row) -> Checklist:
                      bool(row.invited) or row.members > 1, bool(row.lists_edited), row.members)
 
 
-@cache
 def _counters_statement(seen: str | None, counters: bool, checklist: bool):
     """One row: the counters of a member of visibility ``seen``, the checklist, or both
     (each column named, read by name)."""

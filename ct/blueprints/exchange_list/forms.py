@@ -18,7 +18,6 @@ from wtforms.widgets import HiddenInput
 from ct.exchange_query import TEXT_MAX, ExchangeFilters
 from ct.exchange_status import STATUS_LABELS, status_names
 from ct.extensions import db
-from ct.fields import QuickSelect
 from ct.ids import ID_MAX, parse_id
 from ct.models import Choice, Contact, Membership, Tiers
 from ct.models.choices import KIND_MODE, KIND_OBJECT
@@ -45,10 +44,10 @@ class HistoryFilterForm(FlaskForm):
         csrf = False
 
     q = SearchField(_l("Text"))
-    status = SelectField(_l("Status"), validate_choice=False, widget=QuickSelect())
-    mode = SelectField(_l("Contact mode"), validate_choice=False, widget=QuickSelect())
-    object = SelectField(_l("Object"), validate_choice=False, widget=QuickSelect())
-    member = SelectField(_l("Member"), validate_choice=False, widget=QuickSelect())
+    status = SelectField(_l("Status"), validate_choice=False)
+    mode = SelectField(_l("Contact mode"), validate_choice=False)
+    object = SelectField(_l("Object"), validate_choice=False)
+    member = SelectField(_l("Member"), validate_choice=False)
     date_from = _date(_l("From"))
     date_to = _date(_l("To"))
 
