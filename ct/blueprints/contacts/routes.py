@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from ct.blueprints.contacts import bp
 from ct.blueprints.contacts.forms import ContactForm
+from ct.blueprints.exchange_list.routes import NO_FILTERS, history_context
 from ct.extensions import db
 from ct.htmx import redirect_to, render
 from ct.ids import parse_id
@@ -69,7 +70,8 @@ def index():
 @bp.get("/<int:contact_id>")
 def show(contact_id: int):
     contact = get_or_404(Contact, contact_id)
-    return render("contacts/show.html", contact=contact)
+    return render("contacts/show.html", contact=contact,
+                  **history_context("contact", contact, NO_FILTERS))
 
 
 def _form_page(form: ContactForm, contact: Contact | None, status: int = 200):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from ct.blueprints.documents import bp
 from ct.blueprints.documents.forms import DUPLICATE, STATUS_LABELS, DocumentForm, document_kinds
+from ct.blueprints.exchange_list.routes import NO_FILTERS, history_context
 from ct.exchange_links import exchanges_naming_document
 from ct.extensions import db
 from ct.htmx import is_htmx_request, redirect_to, render
@@ -28,7 +29,7 @@ PER_PAGE = 25
 def _template_helpers():
     return {"MANAGE_RECORDS": MANAGE_RECORDS, "DELETE_TIERS": DELETE_TIERS,
             "tiers_url": tiers_url, "format_amount": format_amount,
-            "status_labels": STATUS_LABELS}
+            "document_status_labels": STATUS_LABELS}
 
 
 def tiers_url(tiers_id: int) -> str:
@@ -81,7 +82,8 @@ def index():
 @bp.get("/<int:document_id>")
 def show(document_id: int):
     document = get_or_404(Document, document_id)
-    return render("documents/show.html", document=document)
+    return render("documents/show.html", document=document,
+                  **history_context("document", document, NO_FILTERS))
 
 
 def _form_page(form: DocumentForm, status: int = 200):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from flask import abort, current_app, g, request, url_for
+from werkzeug.datastructures import ImmutableMultiDict
 
 from ct import exchange_history
 from ct.blueprints.exchange_list import bp
@@ -127,16 +128,25 @@ def history_target() -> tuple[str, object]:
 @bp.get("/history")
 def history():
     kind, record = history_target()
-    form = HistoryFilterForm(request.args)
+    context = history_context(kind, record, request.args)
+    return render("exchange_list/history.html", block="history",
+                  status=200 if context["page"] is not None else 422,
+                  htmx=is_htmx_request(), **context)
+
+
+NO_FILTERS = ImmutableMultiDict()  # a card shows its history unfiltered, first page
+
+
+def history_context(kind: str, record, args) -> dict:
+    """What the exchange history of ``record`` needs (``_history.html``), filtered and
+    paged by ``args``: on its own page, as a fragment, or inside the record's card."""
+    form = HistoryFilterForm(args)
     page = None
     if form.validate():
         query = apply_filters(visible_exchanges(g.membership), form.filters())
-        page = history_page(query, kind, record.id, request.args.get("cursor"))
+        page = history_page(query, kind, record.id, args.get("cursor"))
     count = history_count(kind, record.id)
-    return render(
-        "exchange_list/history.html",
-        block="history",
-        status=200 if page is not None else 422,
+    return dict(
         kind=kind,
         record=record,
         label=record_label(kind, record),
@@ -146,7 +156,6 @@ def history():
         form=form,
         page=page,
         refresh_url=url_for("exchange_list.history", **{kind: record.id}),
-        htmx=is_htmx_request(),
         **row_context(form, link_maker("exchange_list.history", {kind: record.id}),
                       filter_links=False),
     )

@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from ct.blueprints.exchange_list.routes import NO_FILTERS, history_context
 from ct.blueprints.projects import bp
 from ct.blueprints.projects.forms import ProjectForm, TaskForm
 from ct.blueprints.projects.planning import tenant_today
@@ -20,7 +21,7 @@ from ct.exchange_links import (
 )
 from ct.extensions import db
 from ct.fields import submitted_id
-from ct.htmx import redirect_to, render
+from ct.htmx import is_htmx_request, redirect_to, render
 from ct.lookups import find, get_or_404, project_search_options, tiers_choices
 from ct.models import Project, Task, Tiers
 from ct.models.project import PROJECT_CLOSED, PROJECT_OPEN
@@ -87,8 +88,10 @@ def card_tasks(project: Project) -> list[Task]:
 def render_card(project: Project, task_form: TaskForm | None = None, status: int = 200):
     task_form = task_form or TaskForm(formdata=None, data={"assignee": g.membership.id})
     task_form.fill_choices(with_project=False)
+    history = {} if is_htmx_request() else history_context("project", project, NO_FILTERS)
     return render("projects/card.html", block="tasks_section", status=status, project=project,
-                  tasks=card_tasks(project), task_form=task_form, today=tenant_today())
+                  tasks=card_tasks(project), task_form=task_form, today=tenant_today(),
+                  **history)
 
 
 @bp.get("/<int:project_id>")

@@ -6,6 +6,7 @@ from flask import flash, g, request, url_for
 from flask_babel import gettext as _
 
 from ct.audit_view import history_of
+from ct.blueprints.exchange_list.routes import NO_FILTERS, history_context
 from ct.blueprints.tiers import bp
 from ct.blueprints.tiers.forms import KIND_LABELS
 from ct.blueprints.tiers.records import (
@@ -47,7 +48,8 @@ def contacts(tiers_id: int):
 
 @bp.get("/<int:tiers_id>/exchanges")
 def exchanges(tiers_id: int):
-    return _card(get_or_404(Tiers, tiers_id), "exchanges")
+    tiers = get_or_404(Tiers, tiers_id)
+    return _card(tiers, "exchanges", **history_context("tiers", tiers, NO_FILTERS))
 
 
 @bp.get("/<int:tiers_id>/agenda")
