@@ -34,3 +34,6 @@ def test_row_links_and_names_are_escaped(client, auth, world):
     assert f'href="/t/{w.slug}/exchanges/?q={SEARCHED}&amp;contact={contact_id}"' in row
     assert "&lt;i&gt;Zoé&lt;/i&gt; O&#39;Neil" in row
     assert f'href="/t/{w.slug}/exchanges/' in row and 'aria-label="Voir l’échange du' in row
+    # The sentences are translated once a page; each row's names are escaped in them.
+    assert 'title="Seulement les échanges avec &lt;b&gt;Gras&lt;/b&gt; &amp; &#34;Cie&#34;"' in row
+    assert re.search(r'aria-label="Sélectionner[^"]*&lt;b&gt;Gras', row)

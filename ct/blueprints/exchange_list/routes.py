@@ -3,10 +3,11 @@ project cards: filter → only what the member may see → one keyset page → r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from flask import abort, current_app, g, request, url_for
+from flask_babel import gettext
 from werkzeug.datastructures import ImmutableMultiDict
 
 from ct import exchange_history
@@ -58,6 +59,20 @@ class RowOptions:
     selectable: bool
     filter_links: bool
     shorten: int
+    texts: RowTexts
+
+
+@dataclass(frozen=True)
+class RowTexts:
+    """The rows' sentences, translated once for the page; each row fills in its own
+    date and names (``%(date)s``, ``%(name)s``) in the template."""
+
+    select: str = field(default_factory=lambda: gettext(
+        "Select the exchange of %(date)s with %(name)s"))
+    only_with: str = field(default_factory=lambda: gettext("Only the exchanges with %(name)s"))
+    view_label: str = field(default_factory=lambda: gettext(
+        "View the exchange of %(date)s with %(name)s"))
+    view: str = field(default_factory=lambda: gettext("View"))
 
 
 def card_endpoint() -> str | None:
@@ -74,7 +89,8 @@ def row_context(form: HistoryFilterForm, link, filter_links: bool,
         "card_endpoint": card_endpoint(),
         "link": link,
         "rows": RowOptions(selectable, filter_links,
-                           settings.shorten_length if settings.shorten_descriptions else 0),
+                           settings.shorten_length if settings.shorten_descriptions else 0,
+                           RowTexts()),
         "status_labels": form.status_names,
         "status_icons": STATUS_ICONS,
     }
