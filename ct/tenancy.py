@@ -140,7 +140,9 @@ def _scope_to_tenant(state: ORMExecuteState):
         return None
     if not (state.is_select or state.is_update or state.is_delete):
         return None
-    if not _touches_tenant_data(state):
+    # A statement whose top names no tenant model may still read one below it (a count
+    # over a subquery): with a tenant bound it is scoped all the same.
+    if not _touches_tenant_data(state) and _bound_tenant.get() is None:
         return None
     state.statement = scoped_to_tenant(state.statement)
     return None
@@ -153,8 +155,8 @@ _SCOPED = "ct_scoped_to_tenant"
 
 def scoped_to_tenant(statement):
     """``statement`` reading only the bound tenant's rows of every tenant model in it,
-    subqueries included. Applied to every ORM statement that names a tenant model at its
-    top; call it for one that names none there (a count over a union of subqueries)."""
+    subqueries included. Applied to every statement the session runs while a tenant is
+    bound (and to any naming a tenant model, which then needs one)."""
     tenant_id = _bound_tenant.get()
     if tenant_id is None:
         raise TenantNotBound(
