@@ -15,6 +15,7 @@ from ct.blueprints.tiers.records import (
     events_of,
     linked_counts,
     projects_of,
+    tab_counts,
 )
 from ct.exchange_history import history_count_text
 from ct.extensions import db
@@ -29,7 +30,7 @@ from ct.trash import trash_tiers
 def _card(tiers, tab: str, **panel):
     """The card with ``tab`` open; an htmx request gets the tabs and their panel only."""
     return render("tiers/card.html", block="tabs", tiers=tiers, tab=tab,
-                  counts=linked_counts(tiers), kind_labels=KIND_LABELS,
+                  counts=tab_counts(tiers), kind_labels=KIND_LABELS,
                   exchange_count=history_count_text("tiers", tiers.id),
                   format_amount=format_amount,
                   may_manage=can(MANAGE_RECORDS), may_delete=can(DELETE_TIERS), **panel)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from ct.exchange_history import COUNT_CAP, count_text
 from ct.extensions import db
 from ct.models import Contact, Document, Event, Exchange, Project, Tiers
 from ct.models.base import utcnow
@@ -29,10 +30,9 @@ class LinkedCounts:
 
 
 def linked_counts(tiers: Tiers) -> LinkedCounts:
-    """How many records point at ``tiers`` — one query, whatever the card shows."""
+    """How many records point at ``tiers``, exactly — one query (the delete page)."""
 
     def count(model):
-        # Correlated through the outer scoped statement; tenant criteria apply to each.
         return (select(func.count(model.id)).where(model.tiers_id == tiers.id)
                 .scalar_subquery())
 
@@ -40,6 +40,30 @@ def linked_counts(tiers: Tiers) -> LinkedCounts:
         select(count(Contact), count(Document), count(Project), count(Event), count(Exchange))
     ).one()
     return LinkedCounts(*row)
+
+
+@dataclass(frozen=True)
+class TabCounts:
+    """The card's tab labels: "12", or "1000+" past COUNT_CAP."""
+
+    contacts: str
+    documents: str
+    projects: str
+    events: str
+
+
+def tab_counts(tiers: Tiers) -> TabCounts:
+    """The counts of the card's tabs, each read up to COUNT_CAP + 1 rows of its index:
+    a third party with a hundred thousand records costs what one with a thousand does.
+    (The exchanges tab counts what the member may see: ct.exchange_history.)"""
+
+    def count(model):
+        first = select(model.id).where(model.tiers_id == tiers.id).limit(COUNT_CAP + 1)
+        return select(func.count()).select_from(first.subquery()).scalar_subquery()
+
+    row = db.session.execute(
+        select(count(Contact), count(Document), count(Project), count(Event))).one()
+    return TabCounts(*(count_text(n) for n in row))
 
 
 def contacts_of(tiers: Tiers, after: str | None) -> Page:
