@@ -7,6 +7,7 @@ warm up, then ``--views`` times under cProfile. Printed: the time of a view, its
 statements with the time of each, and the functions that took the most time.
 
     python -m bench.profile /t/bench/tiers/ [--views 50] [--htmx] [--sort cumulative]
+                                            [--no-profiler] [--explain]
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ def parse(argv):
     parser.add_argument("--top", type=int, default=35)
     parser.add_argument("--no-profiler", action="store_true",
                         help="time the views without cProfile (its own cost left out)")
+    parser.add_argument("--explain", action="store_true",
+                        help="then print the plan of the view's slowest statement "
+                             "(EXPLAIN ANALYZE, in the request's own transaction)")
     return parser.parse_args(argv)
 
 
@@ -117,7 +121,29 @@ def main(argv=None) -> int:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
         print(out.getvalue())
+    if args.explain:
+        slowest = max(statements, key=lambda s: sum(statements[s]) / len(statements[s]))
+        print(f"Plan of: {slowest}\n{explained(app, replay, slowest)}")
     return 0
+
+
+def explained(app, replay, wanted: str) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of the statement starting with ``wanted``, run right
+    after it on the same connection: same tenant setting, same parameters."""
+    from ct.extensions import db
+
+    plans: list[str] = []
+
+    def explain(conn, cursor, statement, parameters, context, executemany):
+        if not plans and " ".join(statement.split())[:150] == wanted:
+            with cursor.connection.cursor() as plan:
+                plan.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters)
+                plans.append("\n".join(row[0] for row in plan.fetchall()))
+
+    with app.app_context():
+        event.listen(db.engine, "after_cursor_execute", explain)
+    replay()
+    return plans[0] if plans else "(not seen again)"
 
 
 if __name__ == "__main__":
