@@ -24,6 +24,8 @@ class Event(TenantScoped, Timestamps, db.Model):
     __tenant_refs__ = {"tiers_id": "tiers", "created_by_id": "memberships"}
     __extra_args__ = (
         Index("ix_events_tenant_start", "tenant_id", "starts_at", "id"),
+        # The week: events begun before it and not over yet (migration 0018).
+        Index("ix_events_tenant_end", "tenant_id", "ends_at"),
         Index("ix_events_tenant_tiers", "tenant_id", "tiers_id", "starts_at"),
         # The clock's question: which reminders are due and not sent yet?
         Index("ix_events_reminder_due", "reminder_sent_at", "reminder_at"),
