@@ -16,7 +16,6 @@ from ct.exchange_query import history_ids, history_sources, newest_ids
 from ct.extensions import db
 from ct.models import Contact, Document, Exchange, Project, Tiers
 from ct.models.exchange_access import MEMBER, visibility, visible_to
-from ct.tenancy import scoped_to_tenant_param, tenant_params
 
 MODELS = {"tiers": Tiers, "contact": Contact, "document": Document, "project": Project}
 
@@ -39,7 +38,7 @@ def history_count(kind: str, record_id: int, membership=None) -> int:
     """How many exchanges of that record the member (default: the current one) sees,
     counted up to ``COUNT_CAP + 1`` (more reads as "more than COUNT_CAP")."""
     membership = membership if membership is not None else g.get("membership")
-    found = db.session.scalar(_count_statement(kind, visibility(membership)), tenant_params(
+    found = db.session.scalar(_count_statement(kind, visibility(membership)), dict(
         member_id=membership.id if membership is not None else None, record_id=record_id))
     return min(found, COUNT_CAP + 1)  # sources capped one by one may add up past it
 
@@ -58,8 +57,7 @@ def _count_statement(kind: str, seen: str):
         # sources need not be read to say so (the database skips that branch).
         own = _count_of(newest_ids(visible, sources[0], COUNT_CAP + 1))
         total = case((own > COUNT_CAP, COUNT_CAP + 1), else_=total)
-    # Its top names no tenant model, so the tenant scoping is asked for.
-    return scoped_to_tenant_param(select(total))
+    return select(total)
 
 
 def _count_of(ids: Select):

@@ -55,7 +55,6 @@ from ct.models.base import UTCDateTime
 from ct.models.choices import choice_labels
 from ct.models.exchange import STATUS_TODO
 from ct.models.exchange_access import MEMBER, visibility, visible_to
-from ct.tenancy import scoped_to_tenant_param, tenant_params
 
 LATEST_SHOWN = 10
 NEXT_SHOWN = 10
@@ -95,7 +94,7 @@ def _midnight(day: date) -> datetime:
 
 
 # -- who does what ---------------------------------------------------------------------
-# Each takes the member as an id or as the MEMBER parameter of a statement built once.
+# Each takes the member as an id or as the MEMBER parameter of a statement.
 
 def assigned_events(membership_id):
     return Event.id.in_(
@@ -126,11 +125,9 @@ def upcoming_events(membership_id, day_start):
                 Event.starts_at >= day_start)
 
 
-# -- statements built once -------------------------------------------------------------
-# Building the counters' and the next contacts' statements (some forty clauses each) and
-# their cache keys took longer than the database took to answer them. So each widget's
-# statement is built once for each shape (what the member may see, how many rows), with
-# the member, the day and the tenant as parameters given at every execution.
+# -- the statements' parameters --------------------------------------------------------
+# The member and the day are bound parameters: every member's statement has the same
+# SQL, which SQLAlchemy compiles once and PostgreSQL can keep prepared.
 
 TODAY = bindparam("today", type_=Date)
 DAY_START = bindparam("day_start", type_=UTCDateTime)
@@ -140,7 +137,7 @@ SINCE = bindparam("since", type_=UTCDateTime)  # the oldest past event shown
 
 
 def _params(membership: Membership, day: Day) -> dict:
-    return tenant_params(member_id=membership.id, today=day.today, day_start=day.start,
+    return dict(member_id=membership.id, today=day.today, day_start=day.start,
                          day_end=day.end)
 
 
@@ -167,7 +164,7 @@ def latest_exchanges(membership: Membership, limit: int = LATEST_SHOWN) -> list[
     """The most recent exchanges ``membership`` may see, newest first, with the name of
     their tiers; the confidential comment never comes at all."""
     rows = db.session.execute(_latest_statement(visibility(membership), limit),
-                              tenant_params(member_id=membership.id)).all()
+                              dict(member_id=membership.id)).all()
     labels = choice_labels({r.mode_id for r in rows} | {r.object_id for r in rows})
     statuses = status_names()
     return [LatestExchange(exchange_id, occurred_at, status, statuses.get(status, status),
@@ -176,7 +173,7 @@ def latest_exchanges(membership: Membership, limit: int = LATEST_SHOWN) -> list[
 
 
 def _latest_statement(seen: str, limit: int):
-    return scoped_to_tenant_param(
+    return (
         select(Exchange.id, Exchange.occurred_at, Exchange.status, Tiers.name,
                Exchange.mode_id, Exchange.object_id)
         .join(Tiers, Tiers.id == Exchange.tiers_id)
@@ -237,9 +234,9 @@ NEXT_COLUMNS = ("kind", "id", "at", "title", "detail", "all_day", "due", "object
 
 
 def _next_statement(seen: str, limit: int):
-    return scoped_to_tenant_param(select(union_all(
+    return select(union_all(
         *(select(source.subquery()) for source in _next_sources(seen, limit))
-    ).subquery()))
+    ).subquery())
 
 
 def _next_sources(seen: str, limit: int) -> list:
@@ -292,7 +289,7 @@ def past_events(membership_id: int, day: Day, window_days: int | None,
     """The member's latest events already over, newest first; none older than the
     tenant's widget window (in days; None: no limit)."""
     since = day.now - timedelta(days=window_days) if window_days else None
-    rows = db.session.execute(_past_statement(since is not None, limit), tenant_params(
+    rows = db.session.execute(_past_statement(since is not None, limit), dict(
         member_id=membership_id, now=day.now, since=since))
     return [PastEvent(*row) for row in rows]
 
@@ -305,7 +302,7 @@ def _past_statement(windowed: bool, limit: int):
         .where(assigned_events(MEMBER), Event.starts_at <= NOW, Event.ends_at <= NOW)
         .order_by(Event.starts_at.desc(), Event.id.desc()).limit(limit)
     )
-    return scoped_to_tenant_param(query.where(Event.starts_at >= SINCE) if windowed else query)
+    return query.where(Event.starts_at >= SINCE) if windowed else query
 
 
 # -- counters and checklist ------------------------------------------------------------
@@ -396,7 +393,7 @@ def _counters_statement(seen: str | None, counters: bool, checklist: bool):
     (each column named, read by name)."""
     columns = (_counter_columns(seen) if counters else []) + (
         _checklist_columns() if checklist else [])
-    return scoped_to_tenant_param(_anchored(*columns))
+    return _anchored(*columns)
 
 
 def counters(membership: Membership, day: Day | None = None) -> Counters:
@@ -416,4 +413,4 @@ def counters_and_checklist(membership: Membership, day: Day) -> tuple[Counters, 
 
 def checklist(membership: Membership) -> Checklist:
     return _checklist_of(db.session.execute(_counters_statement(None, False, True),
-                                            tenant_params(member_id=membership.id)).one())
+                                            dict(member_id=membership.id)).one())

@@ -18,9 +18,7 @@ from contextlib import contextmanager
 from sqlalchemy import (
     ForeignKey,
     ForeignKeyConstraint,
-    Integer,
     UniqueConstraint,
-    bindparam,
     event,
     text,
 )
@@ -166,18 +164,6 @@ def scoped_to_tenant(statement):
     return _with_tenant_criteria(statement, lambda cls: cls.tenant_id == tenant_id)
 
 
-# A statement built once and run for every tenant (the home page's counters) is scoped
-# to this parameter instead of the tenant bound when it was built; tenant_params() gives
-# it the bound tenant at each execution.
-TENANT_PARAM = bindparam("ct_tenant_id", type_=Integer)
-
-
-def scoped_to_tenant_param(statement):
-    """``statement`` reading only the rows of the tenant passed as TENANT_PARAM, for
-    every tenant model in it, subqueries included (as scoped_to_tenant)."""
-    return _with_tenant_criteria(statement, lambda cls: cls.tenant_id == TENANT_PARAM)
-
-
 def _with_tenant_criteria(statement, criteria):
     """``criteria`` on every tenant model of ``statement`` (aliases and subqueries
     included), and the mark that spares it the listener's search."""
@@ -185,14 +171,6 @@ def _with_tenant_criteria(statement, criteria):
         with_loader_criteria(TenantScoped, criteria, include_aliases=True,
                              track_closure_variables=False)
     ).execution_options(**{_SCOPED: True})
-
-
-def tenant_params(**params) -> dict:
-    """``params`` and the bound tenant, for a statement of scoped_to_tenant_param()."""
-    tenant_id = _bound_tenant.get()
-    if tenant_id is None:
-        raise TenantNotBound("a statement scoped to the tenant parameter ran with none bound")
-    return {TENANT_PARAM.key: tenant_id, **params}
 
 
 @event.listens_for(Session, "before_flush")

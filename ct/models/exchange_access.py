@@ -31,7 +31,7 @@ from ct.models.exchange import Exchange, ExchangeCollaborator
 from ct.models.membership import GroupMember, Membership
 from ct.permissions import READ_ALL_EXCHANGES, READ_OWN_EXCHANGES, has_right
 
-# The member, in a statement built once for every member (visible_to(seen, MEMBER)).
+# The member as a bound parameter: one SQL text for every member (visible_to(seen, MEMBER)).
 MEMBER = bindparam("member_id", type_=Integer)
 
 SEES_ALL = "all"
@@ -53,7 +53,7 @@ def visible_clause(membership: Membership | None) -> ColumnElement[bool]:
 
 def visible_to(seen: str, member_id) -> ColumnElement[bool]:
     """The exchanges a member of visibility ``seen`` may see; ``member_id`` is their id
-    or a bound parameter standing for it (a statement built once for every member)."""
+    or a bound parameter standing for it (one SQL text for every member)."""
     if seen == SEES_ALL:
         return true()
     if seen == SEES_NONE:
