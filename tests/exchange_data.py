@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from ct import accounts
 from ct.extensions import db
@@ -161,27 +161,3 @@ def tokens(html: str) -> set[str]:
     return set(re.findall(r"\bEX\d+\b", html))
 
 
-# The statements that only hand the tenant to PostgreSQL's row-level security.
-SETTING_PREFIX = "SELECT set_config("
-
-
-class QueryCounter:
-    """Counts the SQL statements sent while active (``with QueryCounter(engine) as q``);
-    ``settings`` counts those of them that only hand the tenant to PostgreSQL's
-    row-level security (``set_config``): no table read."""
-
-    def __init__(self, engine):
-        self.engine, self.count, self.settings = engine, 0, 0
-        self.statements: list[str] = []
-
-    def _seen(self, conn, cursor, statement, *args):
-        self.count += 1
-        self.settings += statement.startswith(SETTING_PREFIX)
-        self.statements.append(statement)
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._seen)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._seen)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from ct.extensions import db
 from ct.models import Contact, Event, EventAssignee, EventContact, Project, Task, Tiers
@@ -74,23 +73,6 @@ def get(app, tenant_id: int, model, row_id: int):
 def count(app, tenant_id: int, model, *where) -> int:
     with app.app_context(), bound_tenant(tenant_id):
         return db.session.scalar(select(func.count(model.id)).where(*where))
-
-
-@contextmanager
-def counting_queries(app):
-    """Counts the SQL statements sent while the block runs."""
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
 
 
 def set_rights(app, tenant_id: int, membership_id: int, rights: list[str], active: bool = True):

@@ -6,7 +6,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.planning_data import (
-    counting_queries,
     make_contact,
     make_event,
     make_tiers,
@@ -14,6 +13,7 @@ from tests.planning_data import (
     paris_today,
     section,
 )
+from tests.sql_count import counting_queries
 
 # These tests read the messages of the feature, as written in the code.
 pytestmark = pytest.mark.usefixtures("english_messages")

@@ -4,14 +4,13 @@ autocomplete of the exchange form."""
 import base64
 import json
 import re
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
 
 from ct.extensions import db
 from ct.models import Contact, Tiers
 from ct.tenancy import bound_tenant
+from tests.sql_count import counting_queries
 
 # These tests read the messages of the feature, as written in the code.
 pytestmark = pytest.mark.usefixtures("english_messages")
@@ -26,22 +25,6 @@ def add(app, tenant, *rows):
 def contact_links(html: str) -> list[str]:
     """The names in the list, in order."""
     return re.findall(r'<td><a href="/t/[^"]+/contacts/\d+">([^<]*)</a></td>', html)
-
-
-@contextmanager
-def counted_queries(app):
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 @pytest.fixture
@@ -148,7 +131,7 @@ def _list_queries(app, client, alpha, rows: int) -> int:
     tiers_ids = add(app, alpha, *[Tiers(name=f"Société {i}") for i in range(rows)])
     add(app, alpha, *[Contact(last_name=f"Nom{i:03d}", tiers_id=tiers_ids[i])
                       for i in range(rows)])
-    with counted_queries(app) as statements:
+    with counting_queries(app) as statements:
         html = client.get(f"/t/{alpha.slug}/contacts/").get_data(as_text=True)
     assert len(contact_links(html)) == min(rows, 25)
     assert "Société 0" in html
@@ -216,7 +199,7 @@ def test_autocomplete_returns_at_most_20_with_a_bounded_query_count(app, client,
     tiers_ids = add(app, alpha, *[Tiers(name=f"Société {i}") for i in range(30)])
     add(app, alpha, *[Contact(first_name="Jean", last_name=f"Nom{i:03d}", tiers_id=tiers_ids[i])
                       for i in range(30)])
-    with counted_queries(app) as statements:
+    with counting_queries(app) as statements:
         html = client.get(f"/t/{alpha.slug}/search/contacts?q=jean").get_data(as_text=True)
     assert len(options(html)) == 20
     # Login check, tenant, membership, (PostgreSQL: tenant setting), the search itself.

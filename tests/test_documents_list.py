@@ -4,16 +4,16 @@ documents of one third party."""
 import base64
 import json
 import re
-from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from ct.extensions import db
 from ct.models import Choice, Document, Tiers
 from ct.tenancy import bound_tenant
+from tests.sql_count import counting_queries
 
 # These tests read the messages of the feature, as written in the code.
 pytestmark = pytest.mark.usefixtures("english_messages")
@@ -27,22 +27,6 @@ def add(app, tenant, *rows):
 
 def references(html: str) -> list[str]:
     return re.findall(r'<td><a href="/t/[^"]+/documents/\d+">([^<]*)</a>', html)
-
-
-@contextmanager
-def counted_queries(app):
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 @pytest.fixture
@@ -135,7 +119,7 @@ def _list_queries(app, client, alpha, rows: int) -> int:
     tiers_ids = add(app, alpha, *[Tiers(name=f"Société {i}") for i in range(rows)])
     add(app, alpha, *[doc(alpha, f"D-{i:03d}", tiers=tiers_ids[i]) for i in range(rows)])
     client.get(f"/t/{alpha.slug}/documents/")  # the company's lists, kept from then on
-    with counted_queries(app) as statements:
+    with counting_queries(app) as statements:
         html = client.get(f"/t/{alpha.slug}/documents/").get_data(as_text=True)
     assert len(references(html)) == min(rows, 25)
     return len(statements)
@@ -183,7 +167,7 @@ def test_autocomplete_of_documents_needs_a_tiers_of_the_tenant(app, client, alph
 def test_autocomplete_of_documents_returns_at_most_20_in_one_query(app, client, alpha):
     add(app, alpha, *[doc(alpha, f"D-{i:03d}", day=date(2024, 1, 1) + timedelta(days=i))
                       for i in range(30)])
-    with counted_queries(app) as statements:
+    with counting_queries(app) as statements:
         html = client.get(f"/t/{alpha.slug}/search/documents?tiers={alpha.dupont}&q=d-"
                           ).get_data(as_text=True)
     labels = [label for label, _ in options(html)]

@@ -10,8 +10,8 @@ from ct.extensions import db, rq
 from ct.models import OutboxEmail
 from ct.models.outbox import FAILED, PENDING, SENT
 from ct.tenancy import bound_tenant
-from tests.planning_data import counting_queries
 from tests.smtp import outbox
+from tests.sql_count import counting_queries
 
 pytestmark = pytest.mark.usefixtures("english")
 

@@ -11,7 +11,6 @@ from ct.models import TenantSettings
 from ct.tenancy import bound_tenant
 from tests.exchange_data import (
     RESTRICTED_EMAIL,
-    QueryCounter,
     add,
     add_many,
     world,  # noqa: F401 — fixture
@@ -22,6 +21,7 @@ from tests.planning_data import (
     make_task,
     paris_today,
 )
+from tests.sql_count import counting_queries
 
 pytestmark = pytest.mark.usefixtures("english_messages")
 
@@ -247,10 +247,10 @@ def test_home_page_queries_are_few_and_do_not_grow(client, auth, world, app):  #
             make_event(app, w.tenant_id, f"E{n}-{i}", starts_at=NOW + timedelta(hours=i - n),
                        assignees=[w.admin_id], tiers_id=w.tiers["martin"])
 
-    def queries() -> tuple[int, int]:
-        with app.app_context(), QueryCounter(db.engine) as counter:
+    def queries() -> int:
+        with counting_queries(app) as statements:
             assert client.get(f"/t/{w.slug}/").status_code == 200
-        return counter.count - counter.settings, counter.settings
+        return len(statements)
 
     auth.login("alice@alpha.fr")
     client.get(f"/t/{w.slug}/")  # warm-up
@@ -258,8 +258,7 @@ def test_home_page_queries_are_few_and_do_not_grow(client, auth, world, app):  #
     few = queries()
     fill(30)
     many = queries()
-    # At most 12 reads; on PostgreSQL up to 3 settings for row-level security.
-    assert many == few and few[0] <= 12 and few[1] <= 3
+    assert many == few and few <= 8
 
 
 def test_database_scoping_covers_the_counter_subqueries(app, world):  # noqa: F811
@@ -305,9 +304,9 @@ def test_database_scoping_covers_the_next_contacts_union(app, world):  # noqa: F
     w = world
     with app.test_request_context(), bound_tenant(w.tenant_id):
         me = db.session.scalar(select(Membership).where(Membership.id == w.admin_id))
-        with QueryCounter(db.engine) as counter:
+        with counting_queries(app) as statements:
             home_widgets.next_contacts(me, home_widgets.Day.current())
-    [union] = [sql for sql in counter.statements if "UNION ALL" in sql]
+    [union] = [sql for sql in statements if "UNION ALL" in sql]
     # events, event_assignees, tiers twice, exchanges, tasks, projects
     assert union.count(".tenant_id = ") >= 7, union
 

@@ -300,13 +300,13 @@ def test_no_counter_badge_when_nothing_is_due(client, auth, tenants):
 
 
 def test_counters_cost_one_statement(client, auth, world, app):  # noqa: F811
-    from tests.exchange_data import QueryCounter
+    from tests.sql_count import counting_queries
 
     w = world
     auth.login("alice@alpha.fr")
     client.get(f"/t/{w.slug}/counters")
-    with app.app_context(), QueryCounter(db.engine) as with_counters:
+    with counting_queries(app) as with_counters:
         client.get(f"/t/{w.slug}/counters")
-    with app.app_context(), QueryCounter(db.engine) as bare:
+    with counting_queries(app) as bare:
         client.get(f"/t/{w.slug}/widgets/team")  # one statement too (the members count)
-    assert with_counters.count == bare.count
+    assert len(with_counters) == len(bare)

@@ -18,7 +18,7 @@ from ct.session_cache import note_lists_version, shared_lists
 from ct.tenancy import bound_tenant
 from tests.admin_support import choice_id, log_in
 from tests.conftest import owner_engine
-from tests.exchange_data import QueryCounter
+from tests.sql_count import counting_queries
 
 
 def version(tenant_id: int) -> int:
@@ -33,8 +33,8 @@ def list_page(client, tenants, slug=None) -> str:
     return reply.get_data(as_text=True)
 
 
-def reading(counter: QueryCounter, table: str) -> list[str]:
-    return [sql for sql in counter.statements if f"FROM {table}" in sql]
+def reading(statements: list[str], table: str) -> list[str]:
+    return [sql for sql in statements if f"FROM {table}" in sql]
 
 
 def test_the_database_bumps_the_version_whenever_the_lists_change(app, tenants):
@@ -86,16 +86,14 @@ def test_a_renamed_user_bumps_every_company_of_theirs(app, tenants):
 
 def test_a_list_page_reads_the_lists_once_then_keeps_them(app, client, tenants):
     log_in(client, tenants.a.admin_email)
-    with app.app_context():
-        engine = db.engine
-    with QueryCounter(engine) as first:
+    with counting_queries(app) as first:
         list_page(client, tenants)
-    with QueryCounter(engine) as second:
+    with counting_queries(app) as second:
         list_page(client, tenants)
     kept = ("choices", "memberships JOIN users", "tenant_settings")
     assert all(reading(first, table) for table in kept)
     assert not any(reading(second, table) for table in kept)
-    assert second.count == first.count - len(kept)
+    assert len(second) == len(first) - len(kept)
 
 
 def test_saved_settings_show_on_the_next_page_of_every_worker(app, client, tenants):

@@ -1,17 +1,17 @@
 """Products: list, search, active filter, pages, CRUD, bad input, rights, isolation."""
 
 import re
-from contextlib import contextmanager
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from ct.blueprints.products.forms import ProductForm
 from ct.extensions import db
 from ct.models import Membership, Product
 from ct.permissions import PRESETS
 from ct.tenancy import bound_tenant
+from tests.sql_count import counting_queries
 
 # These tests read the messages of the feature, as written in the code.
 pytestmark = pytest.mark.usefixtures("english_messages")
@@ -184,29 +184,13 @@ def test_every_product_route_is_404_for_another_tenants_product(app, client, alp
     assert [p.label for p in products_of(app, tenants.b)] == ["Beta secret"]
 
 
-@contextmanager
-def counted_queries(app):
-    statements = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 def test_list_runs_the_same_queries_for_5_or_60_products(app, client, alpha):
     client.get(f"/t/{alpha.slug}/products/")  # the company's settings: kept from now on
     counts = []
     for rows in (5, 60):
         add(app, alpha, *[Product(reference=f"P{rows}-{i:03d}", label=f"Produit {i:03d}")
                           for i in range(rows)])
-        with counted_queries(app) as statements:
+        with counting_queries(app) as statements:
             html = client.get(f"/t/{alpha.slug}/products/").get_data(as_text=True)
         assert len(listed(html)) == min(rows + (5 if rows == 60 else 0), 25)
         counts.append(len(statements))

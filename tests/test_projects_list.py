@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from tests.planning_data import counting_queries, make_project, make_tiers
+from tests.planning_data import make_project, make_tiers
+from tests.sql_count import counting_queries
 
 # These tests read the messages of the feature, as written in the code.
 pytestmark = pytest.mark.usefixtures("english_messages")

@@ -15,7 +15,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from bench.pageviews import load_fragments
 from ct.extensions import db
@@ -31,6 +31,7 @@ from ct.models import (
 from ct.models.choices import KIND_DOCUMENT, KIND_MODE, KIND_OBJECT
 from ct.tenancy import bound_tenant
 from tests.conftest import AuthActions
+from tests.sql_count import counting_queries
 
 pytestmark = pytest.mark.usefixtures("english_messages")
 
@@ -42,23 +43,6 @@ BASE = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 # Small company: 3 tiers, 2 contacts each, 150 exchanges (three pages of the list).
 TIERS, EXCHANGES = 3, 150
 GROWTH = 10
-
-
-class Statements:
-    """The SQL statements sent while active, for the count and for the failure message."""
-
-    def __init__(self, engine):
-        self.engine, self.sql = engine, []
-
-    def _seen(self, conn, cursor, statement, *args):
-        self.sql.append(statement)
-
-    def __enter__(self):
-        event.listen(self.engine, "before_cursor_execute", self._seen)
-        return self
-
-    def __exit__(self, *exc):
-        event.remove(self.engine, "before_cursor_execute", self._seen)
 
 
 def grow(tenant_id: int, tiers: int, exchanges: int, start: int, members: list[int]) -> int:
@@ -179,17 +163,15 @@ def measure(app, client, htmx, tenants, big_tiers: int, run: int) -> dict[str, l
         "exchange pop-up": (htmx, "get", f"/t/{slug}/exchanges/new?tiers={big_tiers}", None),
 
     }
-    with app.app_context():
-        engine = db.engine
     seen = {}
     for name, (who, method, url, data) in pages.items():
-        with Statements(engine) as statements:
+        with counting_queries(app) as statements:
             if method == "post":
                 reply, requests = who.post(url, data=data), 1
             else:
                 reply, requests = page_view(who, htmx, url)
         assert reply.status_code in (200, 303), (name, reply.status_code)
-        seen[name] = (statements.sql, requests)
+        seen[name] = (statements, requests)
     return seen
 
 

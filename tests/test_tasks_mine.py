@@ -5,7 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from ct.blueprints.projects.planning import OPEN_TASKS_PAGE, tenant_today
-from tests.planning_data import counting_queries, make_project, make_task, paris_today, section
+from tests.planning_data import make_project, make_task, paris_today, section
+from tests.sql_count import counting_queries
 
 # These tests read the messages of the feature, as written in the code.
 pytestmark = pytest.mark.usefixtures("english_messages")

@@ -12,7 +12,7 @@ from ct.current import load_user
 from ct.extensions import db
 from ct.models import Membership, User
 from ct.tenancy import bound_tenant, current_tenant_id
-from tests.planning_data import counting_queries
+from tests.sql_count import counting_queries
 
 
 def session_id(email: str) -> str:
