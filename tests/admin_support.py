@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from ct.extensions import db
 from ct.models import AuditEntry, Choice, Exchange, Membership, Product, TenantSettings, Tiers
-from ct.permissions import ROLE_MEMBER
 from ct.tenancy import bound_tenant
 from tests.auth_support import PASSWORD
 from tests.conftest import owner_engine
@@ -33,11 +32,17 @@ def log_in(client, email: str):
     return client
 
 
-def set_rights(app, tenant_id: int, membership_id: int, rights, role: str = ROLE_MEMBER) -> None:
+def set_rights(app, tenant_id: int, membership_id: int, rights, *, role: str | None = None,
+               active: bool | None = None) -> None:
+    """Give a member exactly ``rights``; its role and whether it is active change only
+    when given. The one way the tests set rights."""
     with app.app_context(), bound_tenant(tenant_id):
         member = db.session.scalar(select(Membership).where(Membership.id == membership_id))
-        member.role = role
         member.rights = list(rights)
+        if role is not None:
+            member.role = role
+        if active is not None:
+            member.active = active
         db.session.commit()
 
 

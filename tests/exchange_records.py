@@ -18,7 +18,6 @@ from ct.models import (
     Document,
     Event,
     Exchange,
-    Membership,
     Product,
     Project,
     Task,
@@ -101,13 +100,6 @@ def set_settings(app, tenant_id: int, **values) -> None:
             db.session.add(settings)
         for name, value in values.items():
             setattr(settings, name, value)
-        db.session.commit()
-
-
-def set_rights(app, tenant_id: int, membership_id: int, rights: list[str]) -> None:
-    with app.app_context(), bound_tenant(tenant_id):
-        member = db.session.scalar(select(Membership).where(Membership.id == membership_id))
-        member.rights = list(rights)
         db.session.commit()
 
 

@@ -75,17 +75,6 @@ def count(app, tenant_id: int, model, *where) -> int:
         return db.session.scalar(select(func.count(model.id)).where(*where))
 
 
-def set_rights(app, tenant_id: int, membership_id: int, rights: list[str], active: bool = True):
-    """Give a member exactly these rights (the member role, not admin)."""
-    from ct.models import Membership
-
-    with app.app_context(), bound_tenant(tenant_id):
-        member = db.session.scalar(select(Membership).where(Membership.id == membership_id))
-        member.rights = list(rights)
-        member.active = active
-        db.session.commit()
-
-
 def section(html: str, element_id: str) -> str:
     """The HTML of the element with this id, up to its closing tag (no nesting of the
     same tag inside, which holds for the sections and rows tested)."""

@@ -10,6 +10,7 @@ from ct.extensions import db
 from ct.models import Event, EventAssignee, EventContact
 from ct.permissions import READ_ALL_EXCHANGES, WRITE_EXCHANGES
 from ct.tenancy import bound_tenant
+from tests.admin_support import set_rights
 from tests.planning_data import (
     PARIS,
     count,
@@ -18,7 +19,6 @@ from tests.planning_data import (
     make_event,
     make_tiers,
     paris,
-    set_rights,
 )
 
 # These tests read the messages of the feature, as written in the code.

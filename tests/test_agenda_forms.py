@@ -5,7 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from ct.models import Event, EventAssignee, EventContact
-from tests.planning_data import PARIS, count, make_contact, make_tiers, set_rights
+from tests.admin_support import set_rights
+from tests.planning_data import PARIS, count, make_contact, make_tiers
 
 # These tests read the messages of the feature, as written in the code.
 pytestmark = pytest.mark.usefixtures("english_messages")

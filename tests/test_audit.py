@@ -12,6 +12,7 @@ from ct.audit import HIDDEN, audit_rows
 from ct.extensions import db
 from ct.models import AuditEntry, Exchange
 from ct.tenancy import bound_tenant
+from tests.admin_support import set_rights
 from tests.exchange_records import exchange_data, records, set_settings  # noqa: F401
 from tests.planning_data import paris_today
 
@@ -219,7 +220,7 @@ def test_another_tenant_sees_nothing(app, client, auth, tenants, records):  # no
 
 def test_a_member_who_cannot_see_the_exchange_cannot_see_its_history(
         app, client, auth, tenants, records):
-    from tests.exchange_records import RESTRICTED, set_rights
+    from tests.exchange_records import RESTRICTED
 
     auth.login(tenants.a.admin_email)
     exchange_id = new_exchange(client, records.a)

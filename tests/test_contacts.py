@@ -4,10 +4,11 @@ import pytest
 from sqlalchemy import func, select
 
 from ct.extensions import db
-from ct.models import Contact, Event, EventContact, Membership, Tiers
+from ct.models import Contact, Event, EventContact, Tiers
 from ct.models.base import utcnow
 from ct.permissions import PRESETS
 from ct.tenancy import bound_tenant
+from tests.admin_support import set_rights
 
 # These tests read the messages of the feature, as written in the code.
 pytestmark = pytest.mark.usefixtures("english_messages")
@@ -23,14 +24,6 @@ def add(app, tenant, *rows):
 def contacts_of(app, tenant):
     with app.app_context(), bound_tenant(tenant.id):
         return db.session.scalars(select(Contact).order_by(Contact.id)).all()
-
-
-def set_rights(app, tenant, rights):
-    with app.app_context(), bound_tenant(tenant.id):
-        member = db.session.scalar(
-            select(Membership).where(Membership.id == tenant.member_membership_id))
-        member.rights = list(rights)
-        db.session.commit()
 
 
 @pytest.fixture
@@ -205,7 +198,7 @@ def test_member_may_create_and_edit_but_not_delete(app, client, auth, tenants):
 
 def test_member_without_manage_records_reads_only(app, client, auth, tenants):
     (contact_id,) = add(app, tenants.a, Contact(first_name="Jean"))
-    set_rights(app, tenants.a, PRESETS["restricted"])
+    set_rights(app, tenants.a.id, tenants.a.member_membership_id, PRESETS["restricted"])
     auth.login(tenants.a.member_email)
     base = f"/t/{tenants.a.slug}/contacts"
     assert client.get(f"{base}/").status_code == 200
@@ -221,7 +214,7 @@ def test_member_without_manage_records_reads_only(app, client, auth, tenants):
 
 def test_member_granted_delete_may_delete(app, client, auth, tenants):
     (contact_id,) = add(app, tenants.a, Contact(first_name="Jean"))
-    set_rights(app, tenants.a, ["tiers.delete"])
+    set_rights(app, tenants.a.id, tenants.a.member_membership_id, ["tiers.delete"])
     auth.login(tenants.a.member_email)
     assert client.post(f"/t/{tenants.a.slug}/contacts/{contact_id}/delete").status_code == 303
     assert contacts_of(app, tenants.a) == []

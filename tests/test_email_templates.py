@@ -10,7 +10,7 @@ from ct.extensions import db
 from ct.models import EmailTemplate
 from ct.permissions import MANAGE_TEMPLATES, READ_ALL_EXCHANGES
 from ct.tenancy import ALL_TENANTS, bound_tenant
-from tests.planning_data import set_rights
+from tests.admin_support import set_rights
 from tests.smtp import invite, outbox
 
 pytestmark = pytest.mark.usefixtures("english")  # asserts the English messages

@@ -16,7 +16,8 @@ from ct.models.exchange_access import (
 )
 from ct.permissions import READ_ALL_EXCHANGES, READ_OWN_EXCHANGES
 from ct.tenancy import bound_tenant
-from tests.exchange_records import records, set_rights, set_settings  # noqa: F401
+from tests.admin_support import set_rights
+from tests.exchange_records import records, set_settings  # noqa: F401
 
 # Messages are asserted in English (the users of the fixtures are French).
 pytestmark = pytest.mark.usefixtures("english")

@@ -5,9 +5,10 @@ import pytest
 from sqlalchemy import select
 
 from ct.extensions import db
-from ct.models import ExchangeContact, Membership
-from ct.permissions import DELETE_EXCHANGES, WRITE_EXCHANGES
+from ct.models import ExchangeContact
+from ct.permissions import DELETE_EXCHANGES, PRESETS, WRITE_EXCHANGES
 from ct.tenancy import bound_tenant
+from tests.admin_support import set_rights
 from tests.exchange_data import (
     RESTRICTED_EMAIL,
     add,
@@ -32,13 +33,6 @@ def four(world):  # noqa: F811
         add(w, w.tiers["dupont"], w.restricted_id, minutes=2, comment="EX3"),
     ]
     return w
-
-
-def set_rights(w, membership_id, add_rights=(), remove_rights=()):
-    with w.app.app_context(), bound_tenant(w.tenant_id):
-        member = db.session.scalar(select(Membership).where(Membership.id == membership_id))
-        member.rights = sorted((set(member.rights) | set(add_rights)) - set(remove_rights))
-        db.session.commit()
 
 
 def test_set_status_touches_only_visible_ids_of_this_tenant(client, auth, four):
@@ -90,7 +84,8 @@ def test_delete_without_the_right_is_refused_at_each_step(client, auth, four):
 
 def test_set_status_without_the_write_right_is_refused(client, auth, four):
     w = four
-    set_rights(w, w.member_id, remove_rights=[WRITE_EXCHANGES])
+    set_rights(w.app, w.tenant_id, w.member_id,
+               [r for r in PRESETS["member"] if r != WRITE_EXCHANGES])
     auth.login("arthur@alpha.fr")
     response = client.post(bulk_url(w), data={"action": "status", "status": "todo",
                                               "ids": w.ids})
@@ -102,7 +97,7 @@ def test_set_status_without_the_write_right_is_refused(client, auth, four):
 
 def test_read_own_member_cannot_reach_other_exchanges(client, auth, four):
     w = four
-    set_rights(w, w.restricted_id, add_rights=[DELETE_EXCHANGES])
+    set_rights(w.app, w.tenant_id, w.restricted_id, [*PRESETS["restricted"], DELETE_EXCHANGES])
     auth.login(RESTRICTED_EMAIL)
     client.post(bulk_url(w), data={"action": "status", "status": "todo", "ids": w.ids})
     assert statuses(w, w.ids) == {w.ids[0]: "closed", w.ids[1]: "closed", w.ids[2]: "todo"}

@@ -13,13 +13,13 @@ from ct.extensions import db
 from ct.models import GroupMember, Membership
 from ct.permissions import DELETE_EXCHANGES, READ_OWN_EXCHANGES, ROLE_ADMIN, WRITE_EXCHANGES
 from ct.tenancy import bound_tenant
+from tests.admin_support import set_rights
 from tests.exchange_records import (  # noqa: F401
     RESTRICTED,
     counts,
     exchange_data,
     only_exchange,
     records,
-    set_rights,
     set_settings,
 )
 from tests.test_exchange_validation import error_of

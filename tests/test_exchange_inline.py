@@ -12,7 +12,8 @@ from ct.extensions import db
 from ct.models import Contact, Tiers
 from ct.permissions import READ_ALL_EXCHANGES, WRITE_EXCHANGES
 from ct.tenancy import bound_tenant
-from tests.exchange_records import counts, exchange_data, records, set_rights  # noqa: F401
+from tests.admin_support import set_rights
+from tests.exchange_records import counts, exchange_data, records  # noqa: F401
 from tests.test_exchange_validation import error_of
 
 # Messages are asserted in English (the users of the fixtures are French).

@@ -8,13 +8,13 @@ from ct.extensions import db
 from ct.models import Product
 from ct.models.exchange import COMMENT_MAX
 from ct.tenancy import bound_tenant
+from tests.admin_support import set_rights
 from tests.exchange_records import (  # noqa: F401
     RESTRICTED,
     counts,
     exchange_data,
     only_exchange,
     records,
-    set_rights,
     set_settings,
 )
 

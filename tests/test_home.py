@@ -9,6 +9,7 @@ from ct.blueprints.settings.options import editable_settings
 from ct.extensions import db
 from ct.models import TenantSettings
 from ct.tenancy import bound_tenant
+from tests.admin_support import set_rights
 from tests.exchange_data import (
     RESTRICTED_EMAIL,
     add,
@@ -89,7 +90,7 @@ def test_confidential_comments_and_other_tenants_never_show(client, auth, world)
 
 
 def test_a_member_without_read_rights_sees_no_exchange(client, auth, world, app):  # noqa: F811
-    from tests.planning_data import set_rights
+
 
     w = world
     add(w, w.tiers["dupont"], w.member_id)
@@ -157,7 +158,7 @@ def test_next_contacts_are_capped_with_links_to_the_full_lists(client, auth, wor
 
 
 def test_todo_exchanges_the_member_may_no_longer_read_are_left_out(client, auth, world, app):  # noqa: F811
-    from tests.planning_data import set_rights
+
 
     w = world
     add(w, w.tiers["martin"], w.admin_id, made_by_id=w.member_id, status="todo",

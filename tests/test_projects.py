@@ -4,13 +4,13 @@ import pytest
 
 from ct.models import Project, Task
 from ct.permissions import MANAGE_RECORDS, READ_ALL_EXCHANGES, WRITE_EXCHANGES
+from tests.admin_support import set_rights
 from tests.planning_data import (
     count,
     get,
     make_project,
     make_task,
     make_tiers,
-    set_rights,
 )
 
 # These tests read the messages of the feature, as written in the code.

@@ -6,13 +6,13 @@ import pytest
 
 from ct.models import Task
 from ct.permissions import READ_ALL_EXCHANGES, WRITE_EXCHANGES
+from tests.admin_support import set_rights
 from tests.planning_data import (
     count,
     get,
     make_project,
     make_task,
     paris_today,
-    set_rights,
 )
 
 # These tests read the messages of the feature, as written in the code.

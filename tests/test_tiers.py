@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from ct.extensions import db
-from ct.models import Membership, Tiers
+from ct.models import Tiers
 from ct.tenancy import bound_tenant
 from tests.sql_count import counting_queries
 
@@ -30,13 +30,6 @@ def add_tiers(app, tenant_id: int, name: str, **fields) -> int:
 def add_many(app, tenant_id: int, count: int, prefix: str = "Tiers") -> None:
     with app.app_context(), bound_tenant(tenant_id):
         db.session.add_all([Tiers(name=f"{prefix} {i:03d}") for i in range(count)])
-        db.session.commit()
-
-
-def set_rights(app, tenant_id: int, membership_id: int, rights: list[str]) -> None:
-    with app.app_context(), bound_tenant(tenant_id):
-        member = db.session.scalar(select(Membership).where(Membership.id == membership_id))
-        member.rights = rights
         db.session.commit()
 
 

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from ct.extensions import db
 from ct.models import Tiers
 from ct.tenancy import bound_tenant
-from tests.test_tiers import add_tiers, set_rights, tiers_named
+from tests.admin_support import set_rights
+from tests.test_tiers import add_tiers, tiers_named
 
 VALID = {
     "name": "Garage Martin", "kinds": ["prospect", "customer"], "customer_code": "C-001",
