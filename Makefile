@@ -28,7 +28,7 @@ PORT ?= 5000
 RUN_BASE_URL = $(or $(BASE_URL),http://127.0.0.1:$(PORT))
 
 ## Set up everything, migrate the embedded SQLite database, seed the demo company, serve.
-## Without REDIS_URL, jobs run inline and the serving process runs the clock (ct/clock.py).
+## Without REDIS_URL, jobs run inline and the serving process runs the clock (ct/core/clock.py).
 run: setup
 	@mkdir -p instance
 	$(FLASK) db upgrade

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import psycopg
 from sqlalchemy import make_url
 
-from ct.benchdata.accounts import BENCH_SLUG, PASSWORD, member_email, small_slug
+from bench.dataset.accounts import BENCH_SLUG, PASSWORD, member_email, small_slug
 
 DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/ct_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/2"
@@ -81,7 +81,7 @@ def load_bench_data(url: str | None = None, slug: str = BENCH_SLUG) -> BenchData
     with psycopg.connect(libpq_dsn(url or database_url())) as conn:
         row = conn.execute("SELECT id FROM tenants WHERE slug = %s", (slug,)).fetchone()
         if row is None:
-            raise SystemExit(f"no tenant {slug!r}: load the data first (flask ct bench-data)")
+            raise SystemExit(f"no tenant {slug!r}: load the data first: python -m bench.data")
         tenant_id = row[0]
         big = conn.execute(
             "SELECT tiers_id FROM exchanges WHERE tenant_id = %s GROUP BY tiers_id "

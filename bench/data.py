@@ -16,9 +16,9 @@ import psycopg
 from psycopg import sql
 
 from bench.context import app_environment_urls, database_url, libpq_dsn
+from bench.dataset import bench_size
+from bench.dataset.accounts import BENCH_SLUG
 from bench.server import ROOT
-from ct.benchdata import bench_size
-from ct.benchdata.accounts import BENCH_SLUG
 
 
 def ensure_database(url: str) -> None:
@@ -44,11 +44,14 @@ def generated_exchanges(url: str, expected: int) -> int:
         return row[0] if row[0] == total[0] else -1
 
 
-def flask(url: str, *args: str) -> None:
+def run_in_app(url: str, *command: str) -> None:
     # As in production: the owner migrates (and grants the app's role), the owner loads.
     env = dict(os.environ, **app_environment_urls(url))
-    command = [os.path.join(os.path.dirname(sys.executable), "flask"), "--app", "app", *args]
     subprocess.run(command, cwd=ROOT, env=env, check=True)
+
+
+def flask(url: str, *args: str) -> None:
+    run_in_app(url, os.path.join(os.path.dirname(sys.executable), "flask"), "--app", "app", *args)
 
 
 def main(argv=None) -> int:
@@ -65,7 +68,8 @@ def main(argv=None) -> int:
         print(f"benchmark data already loaded ({expected:,} exchanges in '{BENCH_SLUG}')")
         return 0
     started = time.monotonic()
-    flask(url, "ct", "bench-data", "--scale", str(args.scale), "--seed", str(args.seed), "--yes")
+    run_in_app(url, sys.executable, "-m", "bench.dataset", "--scale", str(args.scale),
+               "--seed", str(args.seed), "--yes")
     print(f"data load: {time.monotonic() - started:.0f} s (scale {args.scale})")
     vacuum(url)
     return 0

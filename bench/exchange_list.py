@@ -21,10 +21,13 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from bench.context import SECRET_KEY as BENCH_SECRET_KEY
-from ct import accounts, create_app
+from ct import create_app
+from ct.auth import accounts
 from ct.config import Config, _database_url
-from ct.db_setup import drop_everything
-from ct.exchange_query import (
+from ct.core.db_setup import drop_everything
+from ct.core.permissions import PRESETS, ROLE_MEMBER
+from ct.core.tenancy import bound_tenant
+from ct.exchanges.query import (
     SORTS,
     ExchangeFilters,
     apply_filters,
@@ -34,8 +37,6 @@ from ct.exchange_query import (
 )
 from ct.extensions import db
 from ct.models import Choice, Contact, Exchange, Membership
-from ct.permissions import PRESETS, ROLE_MEMBER
-from ct.tenancy import bound_tenant
 
 BUDGET_MS = 50.0
 

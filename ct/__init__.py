@@ -11,9 +11,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter, IntegerConverter
 
 from ct.config import Config
+from ct.core import moved_jobs
+from ct.core.ids import ID_MAX, ID_PATTERN
 from ct.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, rq
-from ct.ids import ID_MAX, ID_PATTERN
 from ct.models.tenant import SLUG_MAX
+
+moved_jobs.install()
 
 
 class RowIdConverter(IntegerConverter):
@@ -53,23 +56,23 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
     _register_hooks(app)
 
     from ct.cli import register_cli
-    from ct.errors import register_error_handlers
+    from ct.web.errors import register_error_handlers
 
     register_error_handlers(app)
     register_cli(app)
     if app.config["EMBEDDED_CLOCK"]:
-        from ct.clock import install_embedded_clock
+        from ct.core.clock import install_embedded_clock
 
         install_embedded_clock(app)
     return app
 
 
 def _init_extensions(app: Flask) -> None:
-    import ct.audit  # noqa: F401 — records the changes of exchanges, tiers and contacts
+    import ct.emails.notify  # noqa: F401 — registers the clock's reminder job
     import ct.models  # noqa: F401 — every table known to the metadata and Alembic
-    import ct.notify  # noqa: F401 — registers the clock's reminder job
-    import ct.trash  # noqa: F401 — registers the clock's trash purge
-    from ct.db_setup import configure_engine
+    import ct.records.audit  # noqa: F401 — records the changes of exchanges, tiers and contacts
+    import ct.records.trash  # noqa: F401 — registers the clock's trash purge
+    from ct.core.db_setup import configure_engine
 
     db.init_app(app)
     with app.app_context():
@@ -83,7 +86,7 @@ def _init_extensions(app: Flask) -> None:
     rq.init_app(app)
     limiter.init_app(app)
 
-    from ct.jobs import run_inline_jobs
+    from ct.core.jobs import run_inline_jobs
 
     # Registered after Flask-SQLAlchemy: teardown functions run in reverse order, so
     # inline jobs run before the request's session is removed.
@@ -159,16 +162,16 @@ def _register_blueprints(app: Flask) -> None:
 
 def nav_counters():
     """The menu's counters of the member, counted only when a whole page renders them."""
-    from ct.home_widgets import counters
+    from ct.home.widgets import counters
 
     return counters(g.membership)
 
 
 def _register_hooks(app: Flask) -> None:
-    from ct.current import forget_tenant
-    from ct.htmx import add_vary_header
-    from ct.permissions import can
-    from ct.security import add_security_headers, refuse_nul_in_query
+    from ct.core.permissions import can
+    from ct.web.current import forget_tenant
+    from ct.web.htmx import add_vary_header
+    from ct.web.security import add_security_headers, refuse_nul_in_query
 
     app.after_request(add_vary_header)
     app.before_request(refuse_nul_in_query)

@@ -77,7 +77,7 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
     # Without Redis nothing runs `flask rq cron`: the serving process runs the periodic
-    # jobs itself (ct/clock.py). Off when Redis is there: the clock process does it.
+    # jobs itself (ct/core/clock.py). Off when Redis is there: the clock process does it.
     EMBEDDED_CLOCK = _bool("EMBEDDED_CLOCK", default=not REDIS_URL)
 
     # Public address used in links inside emails (no request is around in a job).
@@ -111,7 +111,7 @@ class Config:
     RQ_QUEUES = ["default"]
     # A safety net for every route; the CSV import sets its own, smaller limit.
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
-    RQ_CONNECTION_CLASS = "ct.jobs.QueueRedis"  # fails fast when Redis is down
+    RQ_CONNECTION_CLASS = "ct.core.jobs.QueueRedis"  # fails fast when Redis is down
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", default=True)
     # Redis down must not take logins down: count in memory until it is back.
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True

@@ -122,7 +122,7 @@ def run_migrations_online():
 def _keep_tenant_tables_protected(connection):
     """Once row-level security is on, tables added by any later migration get it too,
     and the application's role their grants: nobody has to remember."""
-    from ct.db_setup import (app_role, grant_app_role, is_protected,
+    from ct.core.db_setup import (app_role, grant_app_role, is_protected,
                              keep_search_on_its_indexes, protect_tenant_tables)
 
     if connection.dialect.name != 'postgresql' or not is_protected(connection):

@@ -6,9 +6,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy import select
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import AuditEntry, Choice, Exchange, Membership, Product, TenantSettings, Tiers
-from ct.tenancy import bound_tenant
 from tests.auth_support import PASSWORD
 from tests.conftest import owner_engine
 

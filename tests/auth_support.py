@@ -11,9 +11,9 @@ from markupsafe import escape
 from sqlalchemy import select
 from wtforms.i18n import get_translations
 
+from ct.core.tenancy import ALL_TENANTS
 from ct.extensions import db
 from ct.models import OutboxEmail
-from ct.tenancy import ALL_TENANTS
 from tests.conftest import owner_engine
 
 PASSWORD = "correct horse battery"  # the password of the users made by the conftest fixtures

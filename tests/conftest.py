@@ -24,9 +24,9 @@ from flask_migrate import upgrade
 
 from ct import create_app
 from ct.config import TestConfig, _database_url
-from ct.db_setup import drop_everything
+from ct.core.db_setup import drop_everything
+from ct.core.session_cache import shared_lists
 from ct.extensions import db, limiter
-from ct.session_cache import shared_lists
 
 ROOT = Path(__file__).resolve().parent.parent
 # The SMTP server, the burst worker and the outbox helpers of the email tests.
@@ -203,10 +203,10 @@ class Tenants:
 
 def make_tenant(name: str, admin_email: str, member_email: str) -> TenantData:
     """A company with an admin, a member, and a group holding the member."""
-    from ct import accounts
+    from ct.auth import accounts
+    from ct.core.permissions import ROLE_MEMBER
+    from ct.core.tenancy import bound_tenant
     from ct.models import Group, GroupMember, Membership
-    from ct.permissions import ROLE_MEMBER
-    from ct.tenancy import bound_tenant
 
     tenant = accounts.sign_up(name, f"Admin {name}", admin_email, PASSWORD, "fr")
     with bound_tenant(tenant.id):

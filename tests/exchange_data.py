@@ -14,7 +14,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from ct import accounts
+from ct.auth import accounts
+from ct.core.permissions import PRESETS, ROLE_MEMBER
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import (
     Choice,
@@ -28,8 +30,6 @@ from ct.models import (
     Tiers,
     User,
 )
-from ct.permissions import PRESETS, ROLE_MEMBER
-from ct.tenancy import bound_tenant
 from tests.conftest import PASSWORD
 
 BASE = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)

@@ -11,6 +11,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from ct.core.permissions import READ_OWN_EXCHANGES, WRITE_EXCHANGES
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import (
     Choice,
@@ -25,8 +27,6 @@ from ct.models import (
     Tiers,
 )
 from ct.models.choices import KIND_DOCUMENT, KIND_MODE, KIND_OBJECT
-from ct.permissions import READ_OWN_EXCHANGES, WRITE_EXCHANGES
-from ct.tenancy import bound_tenant
 
 
 @dataclass

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Contact, Event, EventAssignee, EventContact, Project, Task, Tiers
-from ct.tenancy import bound_tenant
 
 PARIS = ZoneInfo("Europe/Paris")
 

@@ -16,8 +16,10 @@ import sqlalchemy as sa
 from flask import Request
 from werkzeug.datastructures import ImmutableMultiDict
 
-from ct import accounts
+from ct.auth import accounts
 from ct.blueprints.settings.options import editable_settings
+from ct.core.permissions import ROLE_MEMBER
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import (
     AuditEntry,
@@ -45,8 +47,6 @@ from ct.models import (
     Tiers,
     TrashItem,
 )
-from ct.permissions import ROLE_MEMBER
-from ct.tenancy import bound_tenant
 from tests.conftest import PASSWORD
 
 # Written in every text column of company B: a page of company A showing it leaks.
@@ -71,7 +71,7 @@ class Company:
 def populate(app, tenant, first_id: int = FIRST_ID, secret: str = SECRET) -> Company:
     """One row of every tenant table in ``tenant`` (a conftest TenantData), each with an
     id of its own from ``first_id`` on, every text naming ``secret``."""
-    from ct.email_templates import EDITABLE
+    from ct.emails.templates import EDITABLE
 
     SECRET = secret  # noqa: N806 - the same word as the module's, for this company
     mail = secret.lower()

@@ -28,10 +28,10 @@ from aiosmtpd.controller import Controller
 from rq import SimpleWorker
 from sqlalchemy import select, update
 
+from ct.core.tenancy import ALL_TENANTS
 from ct.extensions import db, rq
 from ct.models import OutboxEmail
 from ct.models.base import utcnow
-from ct.tenancy import ALL_TENANTS
 
 ROOT = Path(__file__).resolve().parent.parent
 BUSY_MACHINE = ROOT / "tests" / "busy_machine"

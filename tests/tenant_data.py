@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import (
     AuditEntry,
@@ -33,8 +34,7 @@ from ct.models import (
     TrashItem,
 )
 from ct.models.base import utcnow
-from ct.tenancy import bound_tenant
-from ct.tenant_export import tenant_tables
+from ct.records.export import tenant_tables
 from tests.conftest import owner_engine
 from tests.exchange_records import Side, _side
 

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select, update
 
 from ct.blueprints.agenda.times import describe_reminder, split_reminder
+from ct.core.permissions import READ_ALL_EXCHANGES, WRITE_EXCHANGES
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Event, EventAssignee, EventContact
-from ct.permissions import READ_ALL_EXCHANGES, WRITE_EXCHANGES
-from ct.tenancy import bound_tenant
 from tests.admin_support import set_rights
 from tests.planning_data import (
     PARIS,

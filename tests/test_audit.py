@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from ct.audit import HIDDEN, audit_rows
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import AuditEntry, Exchange
-from ct.tenancy import bound_tenant
+from ct.records.audit import HIDDEN, audit_rows
 from tests.admin_support import set_rights
 from tests.exchange_records import exchange_data, records, set_settings  # noqa: F401
 from tests.planning_data import paris_today

@@ -13,9 +13,8 @@ import pytest
 import redis
 import sqlalchemy as sa
 
-from ct import config, create_app
-from ct.benchdata import bench_size, generate, small_size
-from ct.benchdata.accounts import (
+from bench.dataset import bench_size, generate, small_size
+from bench.dataset.accounts import (
     BENCH_MEMBERS,
     BENCH_SLUG,
     PASSWORD,
@@ -23,6 +22,7 @@ from ct.benchdata.accounts import (
     member_email,
     small_slug,
 )
+from ct import config, create_app
 from ct.extensions import db, limiter
 from tests.conftest import PASSWORD as TEST_PASSWORD
 from tests.conftest import owner_engine
@@ -180,11 +180,11 @@ def test_every_link_stays_inside_its_tenant(loaded, session):
 @needs_postgres
 @pytest.mark.postgres_only
 def test_derived_columns_are_what_the_models_compute(loaded, session):
+    from ct.core.tenancy import bound_tenant
     from ct.models import Contact, Exchange, Tiers
     from ct.models.contact import _derive_keys as contact_keys
     from ct.models.exchange import _derive_search_text
     from ct.models.tiers import _derive_keys as tiers_keys
-    from ct.tenancy import bound_tenant
 
     bench = _scalar("SELECT id FROM tenants WHERE slug = :s", s=BENCH_SLUG)
     with bound_tenant(bench):

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select, update
 
 from ct.blueprints.calendar_feed.ics import escape, fold
+from ct.core.tenancy import ALL_TENANTS, bound_tenant
 from ct.extensions import db
 from ct.models import CalendarToken, Event, Membership
-from ct.tenancy import ALL_TENANTS, bound_tenant
 from tests.planning_data import make_event, make_tiers, paris
 
 pytestmark = pytest.mark.usefixtures("english", "english_messages")

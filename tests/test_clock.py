@@ -14,21 +14,21 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from ct.clock import PERIODIC_JOBS, EmbeddedClock, PeriodicJob, _try_lock, lock_path
+from ct.core.clock import PERIODIC_JOBS, EmbeddedClock, PeriodicJob, _try_lock, lock_path
+from ct.core.tenancy import ALL_TENANTS, bound_tenant
 from ct.extensions import db, rq
 from ct.models import Event, OutboxEmail
-from ct.tenancy import ALL_TENANTS, bound_tenant
 from tests.planning_data import make_event
 from tests.smtp import ROOT, free_port, worker_env
 
 EXPECTED = {
-    "ct.mailer.relay_outbox": 60,
-    "ct.notify.reminders.send_due_reminders": 60,
-    "ct.notify.digest.send_daily_digests": 900,
-    "ct.trash.purge_expired_trash": 3600,
-    "ct.tenant_export.remove_expired_exports": 3600,
-    "ct.tenant_export.retry_stalled_exports": 600,
-    "ct.tenant_closing.purge_closed_tenants": 3600,
+    "ct.emails.mailer.relay_outbox": 60,
+    "ct.emails.notify.reminders.send_due_reminders": 60,
+    "ct.emails.notify.digest.send_daily_digests": 900,
+    "ct.records.trash.purge_expired_trash": 3600,
+    "ct.records.export.remove_expired_exports": 3600,
+    "ct.records.export.retry_stalled_exports": 600,
+    "ct.records.closing.purge_closed_tenants": 3600,
 }
 
 

@@ -3,11 +3,11 @@
 import pytest
 from sqlalchemy import func, select
 
+from ct.core.permissions import PRESETS
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Contact, Event, EventContact, Tiers
 from ct.models.base import utcnow
-from ct.permissions import PRESETS
-from ct.tenancy import bound_tenant
 from tests.admin_support import set_rights
 
 # These tests read the messages of the feature, as written in the code.

@@ -7,9 +7,9 @@ import re
 
 import pytest
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Contact, Tiers
-from ct.tenancy import bound_tenant
 from tests.sql_count import counting_queries
 
 # These tests read the messages of the feature, as written in the code.

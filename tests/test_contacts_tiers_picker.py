@@ -6,10 +6,10 @@ import re
 
 import pytest
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Tiers
-from ct.record_fields import FEW_TIERS
-from ct.tenancy import bound_tenant
+from ct.web.record_fields import FEW_TIERS
 
 # These tests read the messages of the feature, as written in the code.
 pytestmark = pytest.mark.usefixtures("english_messages")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ct.csvio import CsvError, csv_chunks, read_csv, safe_cell, write_csv
+from ct.core.csvio import CsvError, csv_chunks, read_csv, safe_cell, write_csv
 
 FRENCH = "Raison sociale;Ville;Téléphone\r\nÉtablissements Lefèvre;Orléans;01 23 45 67 89\r\n"
 

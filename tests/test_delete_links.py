@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import (
     AuditEntry,
@@ -24,7 +25,6 @@ from ct.models import (
     Task,
     TenantSettings,
 )
-from ct.tenancy import bound_tenant
 from tests.exchange_records import records, set_settings  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("english_messages")

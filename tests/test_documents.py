@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from ct.blueprints.documents.forms import DocumentForm
+from ct.core.permissions import PRESETS
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Choice, Document, Membership, Tiers
-from ct.permissions import PRESETS
-from ct.record_fields import AmountError, parse_amount
-from ct.tenancy import bound_tenant
+from ct.web.record_fields import AmountError, parse_amount
 
 # These tests read the messages of the feature, as written in the code.
 pytestmark = pytest.mark.usefixtures("english_messages")

@@ -10,9 +10,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Choice, Document, Tiers
-from ct.tenancy import bound_tenant
 from tests.sql_count import counting_queries
 
 # These tests read the messages of the feature, as written in the code.

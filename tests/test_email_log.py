@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db, rq
 from ct.models import OutboxEmail
 from ct.models.outbox import FAILED, PENDING, SENT
-from ct.tenancy import bound_tenant
 from tests.smtp import outbox
 from tests.sql_count import counting_queries
 
@@ -65,7 +65,7 @@ def test_filters_by_status_and_recipient(admin, app, tenants):
     assert listed(to="example", status="pending") == ["paul@example.org"]
     assert listed(status="bogus") == ["jean.dupont@example.org", "marie@example.org",
                                       "paul@example.org"]
-    # A NUL is refused before any page runs (ct/security.py): PostgreSQL cannot search it.
+    # A NUL is refused before any page runs (ct/web/security.py): PostgreSQL cannot search it.
     assert admin.get(url(tenants.a), query_string={"to": "\x00"}).status_code == 400
     for odd in ("%", "_", "x" * 10_000, "<script>"):
         response = admin.get(url(tenants.a), query_string={"to": odd})

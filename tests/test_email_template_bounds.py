@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ct.email_templates import sandbox
+from ct.emails.templates import sandbox
 from tests.test_email_templates import GOOD, MAILINFO, invitation_with_stored_template, url
 
 pytestmark = pytest.mark.usefixtures("english")

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from ct.core.permissions import MANAGE_TEMPLATES, READ_ALL_EXCHANGES
+from ct.core.tenancy import ALL_TENANTS, bound_tenant
 from ct.extensions import db
 from ct.models import EmailTemplate
-from ct.permissions import MANAGE_TEMPLATES, READ_ALL_EXCHANGES
-from ct.tenancy import ALL_TENANTS, bound_tenant
 from tests.admin_support import set_rights
 from tests.smtp import invite, outbox
 
@@ -169,7 +169,7 @@ def test_reset_to_default_asks_then_deletes_the_company_wording(admin, app, tena
 def invitation_with_stored_template(app, tenant_id: int, subject: str, body_text: str,
                                     body_html: str):
     """An invitation email rendered after a template was stored behind the editor's back."""
-    from ct.email_templates import render_email
+    from ct.emails.templates import render_email
 
     with app.app_context(), bound_tenant(tenant_id):
         db.session.add(EmailTemplate(name="invitation", language="en", subject=subject,

@@ -7,6 +7,8 @@ import re
 import pytest
 from sqlalchemy import select
 
+from ct.core.permissions import READ_ALL_EXCHANGES, READ_OWN_EXCHANGES
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Exchange, ExchangeCollaborator, GroupMember, Membership
 from ct.models.exchange_access import (
@@ -14,8 +16,6 @@ from ct.models.exchange_access import (
     confidential_clause,
     visible_clause,
 )
-from ct.permissions import READ_ALL_EXCHANGES, READ_OWN_EXCHANGES
-from ct.tenancy import bound_tenant
 from tests.admin_support import set_rights
 from tests.exchange_records import records, set_settings  # noqa: F401
 

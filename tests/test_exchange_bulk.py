@@ -4,10 +4,10 @@ ids of other members or other tenants ignored."""
 import pytest
 from sqlalchemy import select
 
+from ct.core.permissions import DELETE_EXCHANGES, PRESETS, WRITE_EXCHANGES
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import ExchangeContact
-from ct.permissions import DELETE_EXCHANGES, PRESETS, WRITE_EXCHANGES
-from ct.tenancy import bound_tenant
 from tests.admin_support import set_rights
 from tests.exchange_data import (
     RESTRICTED_EMAIL,

@@ -8,11 +8,11 @@ import json
 import pytest
 from sqlalchemy import delete
 
-from ct import accounts
+from ct.auth import accounts
+from ct.core.permissions import DELETE_EXCHANGES, READ_OWN_EXCHANGES, ROLE_ADMIN, WRITE_EXCHANGES
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import GroupMember, Membership
-from ct.permissions import DELETE_EXCHANGES, READ_OWN_EXCHANGES, ROLE_ADMIN, WRITE_EXCHANGES
-from ct.tenancy import bound_tenant
 from tests.admin_support import set_rights
 from tests.exchange_records import (  # noqa: F401
     RESTRICTED,

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import event, select
 
 from ct.blueprints.exchange_list import export as export_module
+from ct.core.permissions import EXPORT
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Membership, Tiers
-from ct.permissions import EXPORT
-from ct.tenancy import bound_tenant
 from tests.exchange_data import (
     RESTRICTED_EMAIL,
     add,

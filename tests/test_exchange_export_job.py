@@ -8,11 +8,11 @@ import re
 import pytest
 from sqlalchemy import select, update
 
-from ct.exchange_export import build_exchanges_export
+from ct.core.tenancy import bound_tenant
+from ct.exchanges.export import build_exchanges_export
 from ct.extensions import db
 from ct.models import ExportRun
 from ct.models.export_run import DONE, FAILED, KIND_EXCHANGES, RUNNING
-from ct.tenancy import bound_tenant
 from tests.exchange_data import add, add_many, in_english, world  # noqa: F401 — fixture
 
 THRESHOLD = 5

@@ -8,9 +8,9 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Event, Exchange
-from ct.tenancy import bound_tenant
 from tests.exchange_records import counts, exchange_data, in_the_future, records  # noqa: F401
 from tests.test_exchange_validation import error_of
 

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Exchange
-from ct.tenancy import bound_tenant
 from tests.exchange_records import exchange_data, only_exchange, records, set_settings  # noqa: F401
 
 # Messages are asserted in English (the users of the fixtures are French).

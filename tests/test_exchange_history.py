@@ -3,10 +3,10 @@
 import pytest
 from sqlalchemy import select
 
-from ct.exchange_history import history_count
+from ct.core.tenancy import bound_tenant
+from ct.exchanges.history import history_count
 from ct.extensions import db
 from ct.models import Contact, Exchange, ExchangeContact, Membership
-from ct.tenancy import bound_tenant
 from tests.exchange_data import (
     RESTRICTED_EMAIL,
     add,

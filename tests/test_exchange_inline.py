@@ -8,10 +8,10 @@ import re
 import pytest
 from sqlalchemy import select
 
+from ct.core.permissions import READ_ALL_EXCHANGES, WRITE_EXCHANGES
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Contact, Tiers
-from ct.permissions import READ_ALL_EXCHANGES, WRITE_EXCHANGES
-from ct.tenancy import bound_tenant
 from tests.admin_support import set_rights
 from tests.exchange_records import counts, exchange_data, records  # noqa: F401
 from tests.test_exchange_validation import error_of

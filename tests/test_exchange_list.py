@@ -7,10 +7,10 @@ import pytest
 from flask import url_for
 
 from ct import create_app
-from ct.current import tenant_blueprint
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Choice, Membership, TenantSettings
-from ct.tenancy import bound_tenant
+from ct.web.current import tenant_blueprint
 from tests.exchange_data import (
     RESTRICTED_EMAIL,
     add,

@@ -5,9 +5,9 @@ of its follow-up task."""
 import pytest
 from sqlalchemy import select
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import OutboxEmail
-from ct.tenancy import bound_tenant
 from tests.exchange_records import exchange_data, records  # noqa: F401 — fixture
 
 pytestmark = pytest.mark.usefixtures("english_messages")

@@ -9,10 +9,10 @@ import re
 import pytest
 from sqlalchemy import select
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
-from ct.lookups import OPTIONS_MAX
 from ct.models import Project, Task
-from ct.tenancy import bound_tenant
+from ct.web.lookups import OPTIONS_MAX
 from tests.exchange_records import exchange_data, only_exchange, records  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("english")

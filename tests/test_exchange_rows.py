@@ -6,9 +6,9 @@ contact, every value escaped."""
 
 import re
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Contact, Tiers
-from ct.tenancy import bound_tenant
 from tests.exchange_data import add, world  # noqa: F401
 
 SEARCHED = "987654321"  # a searched text kept in every link of the page

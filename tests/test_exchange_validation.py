@@ -4,10 +4,10 @@
 
 import pytest
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Product
 from ct.models.exchange import COMMENT_MAX
-from ct.tenancy import bound_tenant
 from tests.admin_support import set_rights
 from tests.exchange_records import (  # noqa: F401
     RESTRICTED,

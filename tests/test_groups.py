@@ -5,9 +5,9 @@ from flask_babel import force_locale, ngettext
 from markupsafe import escape
 from sqlalchemy import select
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Group, GroupMember
-from ct.tenancy import bound_tenant
 from tests.admin_support import exchange, log_in, make_exchange, snapshot
 from tests.auth_support import field_error, message
 

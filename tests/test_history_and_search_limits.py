@@ -9,11 +9,11 @@ import re
 import pytest
 from sqlalchemy import select
 
-from ct import exchange_history
+from ct.core.search import LIMIT
+from ct.core.tenancy import bound_tenant
+from ct.exchanges import history as exchange_history
 from ct.extensions import db
 from ct.models import Contact, Membership, Tiers
-from ct.search import LIMIT
-from ct.tenancy import bound_tenant
 from tests.exchange_data import add, add_many, world  # noqa: F401 — fixture
 
 pytestmark = pytest.mark.usefixtures("english_messages")

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from ct.blueprints.settings.options import editable_settings
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import TenantSettings
-from ct.tenancy import bound_tenant
 from tests.admin_support import set_rights
 from tests.exchange_data import (
     RESTRICTED_EMAIL,
@@ -264,7 +264,7 @@ def test_home_page_queries_are_few_and_do_not_grow(client, auth, world, app):  #
 
 def test_database_scoping_covers_the_counter_subqueries(app, world):  # noqa: F811
     """The one-row statements of scalar subqueries are scoped to the tenant too."""
-    from ct import home_widgets
+    from ct.home import widgets as home_widgets
     from ct.models import Membership
 
     w = world
@@ -276,7 +276,7 @@ def test_database_scoping_covers_the_counter_subqueries(app, world):  # noqa: F8
 def test_statements_built_once_serve_each_company_its_own_rows(app, world):  # noqa: F811
     """The counters, checklist and next contacts are built once per process and run for
     every company: each run reads the rows of the company bound then."""
-    from ct import home_widgets
+    from ct.home import widgets as home_widgets
     from ct.models import Membership
 
     w = world
@@ -299,7 +299,7 @@ def test_statements_built_once_serve_each_company_its_own_rows(app, world):  # n
 def test_database_scoping_covers_the_next_contacts_union(app, world):  # noqa: F811
     """The next contacts are one union of three sources: each table in it is scoped to
     the tenant, though no tenant model names the statement's top."""
-    from ct import home_widgets
+    from ct.home import widgets as home_widgets
     from ct.models import Membership
 
     w = world
@@ -313,7 +313,7 @@ def test_database_scoping_covers_the_next_contacts_union(app, world):  # noqa: F
 
 
 def test_the_day_follows_the_company_clock(app):
-    from ct.home_widgets import Day
+    from ct.home.widgets import Day
 
     with app.app_context():
         # 23:30 UTC on 30 June is already 1 July in Paris.

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.usefixtures("english_messages")
 
 
 def test_the_demo_home_page_has_every_widget_filled(app, client, auth):
-    from ct.demo import DEMO_EMAIL, DEMO_PASSWORD, DEMO_SLUG, seed
+    from ct.demo.seed import DEMO_EMAIL, DEMO_PASSWORD, DEMO_SLUG, seed
 
     with app.app_context():
         assert seed() is True
@@ -36,9 +36,9 @@ def test_the_demo_home_page_has_every_widget_filled(app, client, auth):
 
 
 def test_the_demo_fills_every_list_with_months_of_history(app, client, auth):
-    from ct.demo import DEMO_EMAIL, DEMO_PASSWORD, DEMO_SLUG, seed
+    from ct.core.tenancy import bound_tenant
+    from ct.demo.seed import DEMO_EMAIL, DEMO_PASSWORD, DEMO_SLUG, seed
     from ct.models import Contact, Document, Exchange, Product, Tiers
-    from ct.tenancy import bound_tenant
 
     with app.app_context():
         seed()

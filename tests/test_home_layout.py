@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import AuditEntry, Invitation, Membership
-from ct.tenancy import bound_tenant
 from tests.exchange_data import BASE, add, world  # noqa: F401 — fixture
 from tests.planning_data import make_event, make_task, make_tiers, paris_today
 
@@ -137,7 +137,7 @@ def test_another_company_is_not_found(client, auth, tenants, app):
 
 
 def test_a_saved_layout_survives_widgets_unknown_to_this_version(app, tenants):
-    from ct.home_layout import layout_of
+    from ct.home.layout import layout_of
 
     member = Membership(home_layout={"order": ["gone", "team", "team"],
                                      "hidden": ["gone", "past_events"]})
@@ -156,7 +156,7 @@ def steps(html: str) -> dict[str, str]:
 
 
 def test_first_steps_tick_themselves_then_go(client, auth, app):
-    from ct import accounts
+    from ct.auth import accounts
 
     with app.app_context():
         tenant = accounts.sign_up_and_commit("Gamma", "Gaston", "gaston@gamma.fr",

@@ -7,10 +7,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import func, select
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
-from ct.importing import runner
 from ct.models import Contact, ImportRun, Tiers
-from ct.tenancy import bound_tenant
+from ct.records.importing import runner
 from tests.conftest import set_connection_tenant
 from tests.test_import_support import (
     add_tiers,

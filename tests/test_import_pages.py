@@ -4,10 +4,10 @@
 import pytest
 from sqlalchemy import func, select
 
-from ct.csvio import read_csv, write_csv
+from ct.core.csvio import read_csv, write_csv
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import ImportRun, Tiers
-from ct.tenancy import bound_tenant
 from tests.test_import_support import (
     add_tiers,
     csv_bytes,

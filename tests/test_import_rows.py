@@ -2,10 +2,10 @@
 
 import pytest
 
-from ct.csvio import read_csv
-from ct.importing.columns import HeaderError, map_columns
-from ct.importing.rows import check_rows
-from ct.tenancy import bound_tenant
+from ct.core.csvio import read_csv
+from ct.core.tenancy import bound_tenant
+from ct.records.importing.columns import HeaderError, map_columns
+from ct.records.importing.rows import check_rows
 from tests.test_import_support import add_tiers, csv_bytes
 
 # These tests read the messages of the feature, as written in the code.

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db, rq
 from ct.models import ImportRun, Tiers
-from ct.tenancy import bound_tenant
 from tests.smtp import run_queued_jobs
 
 

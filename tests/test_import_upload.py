@@ -5,10 +5,10 @@ import os
 import pytest
 from sqlalchemy import func, select
 
+from ct.core.permissions import MANAGE_RECORDS
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import ImportRun, Membership
-from ct.permissions import MANAGE_RECORDS
-from ct.tenancy import bound_tenant
 from tests.test_import_support import (
     csv_bytes,
     inline_jobs,  # noqa: F401 — fixture

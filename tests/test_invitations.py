@@ -6,11 +6,11 @@ import pytest
 from itsdangerous import URLSafeSerializer
 from sqlalchemy import delete, select, update
 
+from ct.core.permissions import PRESETS
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Invitation, Membership, User
 from ct.models.base import utcnow
-from ct.permissions import PRESETS
-from ct.tenancy import bound_tenant
 from tests.auth_support import (
     PASSWORD,
     STRONG_PASSWORD,

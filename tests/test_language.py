@@ -6,9 +6,9 @@ import pytest
 from flask_babel import force_locale, format_date
 from sqlalchemy import select
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Invitation, User
-from ct.tenancy import bound_tenant
 from tests.auth_support import PASSWORD, html_lang, outbox
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, text, update
 
+from ct.core.session_cache import note_lists_version, shared_lists
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Choice, Membership, Tenant, TenantSettings, User
 from ct.models.choices import KIND_MODE
-from ct.session_cache import note_lists_version, shared_lists
-from ct.tenancy import bound_tenant
 from tests.admin_support import choice_id, log_in
 from tests.conftest import owner_engine
 from tests.sql_count import counting_queries

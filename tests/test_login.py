@@ -4,9 +4,9 @@ deactivated members."""
 import pytest
 from sqlalchemy import update
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Membership
-from ct.tenancy import bound_tenant
 from tests.auth_support import PASSWORD, field_error, is_logged_in, message
 
 WRONG = "Wrong email or password."

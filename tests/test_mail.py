@@ -16,8 +16,8 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from ct import config, create_app
+from ct.emails.mailer import queue_email
 from ct.extensions import db, limiter
-from ct.mailer import queue_email
 from ct.models import OutboxEmail, User
 from ct.models.base import utcnow
 from ct.models.outbox import SENT

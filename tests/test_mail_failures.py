@@ -10,13 +10,13 @@ from datetime import timedelta
 from rq.job import Job
 from sqlalchemy import event, select
 
+from ct.core.jobs import QueueRedis
+from ct.core.tenancy import bound_tenant
+from ct.emails.mailer import queue_email, retry_failed, send_email
 from ct.extensions import db, rq
-from ct.jobs import QueueRedis
-from ct.mailer import queue_email, retry_failed, send_email
 from ct.models import OutboxEmail
 from ct.models.base import utcnow
 from ct.models.outbox import FAILED, PENDING, SENDING, SENT, STALE_CLAIM
-from ct.tenancy import bound_tenant
 from tests.smtp import free_port, invite, make_due, outbox, set_row
 
 
@@ -48,7 +48,7 @@ def test_redis_down_keeps_the_email_until_the_relay_hands_it_out(app, client, au
         queue = rq.queue
     with monkeypatch.context() as down:
         down.setattr(queue, "connection", unreachable_redis(queue))
-        with caplog.at_level(logging.WARNING, logger="ct.jobs"):
+        with caplog.at_level(logging.WARNING, logger="ct.core.jobs"):
             invite(client, auth, tenants.a)  # asserts the page answers 303 as usual
 
     assert "could not enqueue email-1-0; the relay will retry" in caplog.text

@@ -3,11 +3,11 @@
 import pytest
 from sqlalchemy import select, update
 
+from ct.core.permissions import PRESETS
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Invitation
 from ct.models.base import utcnow
-from ct.permissions import PRESETS
-from ct.tenancy import bound_tenant
 from tests.admin_support import (
     audit,
     exchange,

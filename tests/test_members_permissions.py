@@ -6,7 +6,7 @@ import pytest
 from flask_babel import force_locale
 from markupsafe import escape
 
-from ct.permissions import (
+from ct.core.permissions import (
     EXPORT,
     MANAGE_SETTINGS,
     PRESETS,

@@ -8,7 +8,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from ct import accounts
+from ct.auth import accounts
+from ct.core.permissions import ROLE_MEMBER
+from ct.core.tenancy import bound_tenant
+from ct.emails.notify import notify_collaborators
 from ct.extensions import db, rq
 from ct.models import (
     Choice,
@@ -20,9 +23,6 @@ from ct.models import (
     Membership,
     Tiers,
 )
-from ct.notify import notify_collaborators
-from ct.permissions import ROLE_MEMBER
-from ct.tenancy import bound_tenant
 from tests.conftest import PASSWORD
 from tests.smtp import outbox
 

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select, update
 
+from ct.core.tenancy import bound_tenant
+from ct.emails.notify.digest import send_daily_digests
 from ct.extensions import db
 from ct.models import Membership
-from ct.notify.digest import send_daily_digests
-from ct.tenancy import bound_tenant
 from tests.planning_data import make_event, make_project, make_task
 from tests.smtp import outbox
 from tests.test_notify import add_member

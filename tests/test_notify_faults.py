@@ -24,13 +24,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
+from ct.core.tenancy import bound_tenant
+from ct.emails.mailer import send_email
+from ct.emails.notify import send_due_reminders
 from ct.extensions import db, rq
-from ct.mailer import send_email
 from ct.models import EmailTemplate
 from ct.models.base import utcnow
 from ct.models.outbox import FAILED, PENDING, SENDING, SENT, STALE_CLAIM
-from ct.notify import send_due_reminders
-from ct.tenancy import bound_tenant
 from tests.smtp import (
     finish_worker,
     free_port,
@@ -209,7 +209,7 @@ def test_a_template_broken_after_queueing_changes_nothing_already_queued(
                                      body_html="<p>{{ comment }}</p>"))
         db.session.commit()
     notify(app, a.id, make_exchange(app, a, [a.member_membership_id]))
-    with caplog.at_level(logging.WARNING, logger="ct.email_templates"):
+    with caplog.at_level(logging.WARNING, logger="ct.emails.templates"):
         notify(app, a.id, make_exchange(app, a, [a.member_membership_id], comment=""))
     assert "template CONTACTRACKING_MAILINFO (fr) of tenant" in caplog.text
     assert "ZeroDivisionError" in caplog.text
@@ -219,7 +219,7 @@ def test_a_template_broken_after_queueing_changes_nothing_already_queued(
     with app.app_context(), bound_tenant(a.id):
         db.session.execute(update(EmailTemplate).values(subject="{{ tiers }"))
         db.session.commit()
-    with caplog.at_level(logging.WARNING, logger="ct.email_templates"):
+    with caplog.at_level(logging.WARNING, logger="ct.emails.templates"):
         notify(app, a.id, make_exchange(app, a, [a.member_membership_id]))
     assert "unexpected '}'" in caplog.text  # the template's syntax error, logged
 
@@ -244,7 +244,7 @@ def test_redis_down_when_an_exchange_is_saved(app, tenants, smtp, run_worker, mo
     exchange = make_exchange(app, a, [a.member_membership_id])
     with app.app_context():
         queue = rq.queue
-    with monkeypatch.context() as down, caplog.at_level(logging.WARNING, logger="ct.jobs"):
+    with monkeypatch.context() as down, caplog.at_level(logging.WARNING, logger="ct.core.jobs"):
         down.setattr(queue, "connection", unreachable_redis(queue))
         started = time.monotonic()
         notify(app, a.id, exchange)  # the saving transaction commits as usual

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from ct.core.tenancy import bound_tenant
+from ct.emails.notify import notify_task_assigned
 from ct.extensions import db
 from ct.models import Membership, Project, Task
-from ct.notify import notify_task_assigned
-from ct.tenancy import bound_tenant
 from tests.planning_data import make_project, make_task
 from tests.smtp import outbox
 from tests.test_notify import add_member, parts

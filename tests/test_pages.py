@@ -7,7 +7,7 @@ import pytest
 from flask import Blueprint
 
 from ct import create_app
-from ct.security import CSP
+from ct.web.security import CSP
 
 
 def test_security_headers_on_every_response(client):

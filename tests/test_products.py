@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import select
 
 from ct.blueprints.products.forms import ProductForm
+from ct.core.permissions import PRESETS
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Membership, Product
-from ct.permissions import PRESETS
-from ct.tenancy import bound_tenant
 from tests.sql_count import counting_queries
 
 # These tests read the messages of the feature, as written in the code.

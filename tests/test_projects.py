@@ -2,8 +2,8 @@
 
 import pytest
 
+from ct.core.permissions import MANAGE_RECORDS, READ_ALL_EXCHANGES, WRITE_EXCHANGES
 from ct.models import Project, Task
-from ct.permissions import MANAGE_RECORDS, READ_ALL_EXCHANGES, WRITE_EXCHANGES
 from tests.admin_support import set_rights
 from tests.planning_data import (
     count,

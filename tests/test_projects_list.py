@@ -95,7 +95,7 @@ def test_tampered_cursor_gives_the_first_page(client, auth, app, a):
         response = client.get(f"/t/{a.slug}/projects/?cursor={cursor}")
         assert response.status_code == 200
         assert listed(response.get_data(as_text=True)) == ["P-1"]
-    # A NUL is refused before any page runs (ct/security.py).
+    # A NUL is refused before any page runs (ct/web/security.py).
     assert client.get(f"/t/{a.slug}/projects/?cursor=%00").status_code == 400
 
 

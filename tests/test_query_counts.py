@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import select
 
 from bench.pageviews import load_fragments
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import (
     Choice,
@@ -29,7 +30,6 @@ from ct.models import (
     Tiers,
 )
 from ct.models.choices import KIND_DOCUMENT, KIND_MODE, KIND_OBJECT
-from ct.tenancy import bound_tenant
 from tests.conftest import AuthActions
 from tests.sql_count import counting_queries
 

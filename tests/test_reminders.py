@@ -9,10 +9,10 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy import event, select, update
 
+from ct.core.tenancy import ALL_TENANTS, bound_tenant
+from ct.emails.notify import send_due_reminders
 from ct.extensions import db, rq
 from ct.models import Event
-from ct.notify import send_due_reminders
-from ct.tenancy import ALL_TENANTS, bound_tenant
 from tests.conftest import set_connection_tenant
 from tests.planning_data import get, make_contact, make_event, make_tiers
 from tests.smtp import outbox

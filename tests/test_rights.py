@@ -3,7 +3,7 @@
 Every route of a company (``/t/<slug>/…``) appears in one of these tables, which say who
 may use it:
 
-- GOVERNED: the routes a single right of ct.permissions.RIGHTS governs. Without it the
+- GOVERNED: the routes a single right of ct.core.permissions.RIGHTS governs. Without it the
   member gets 403 (404 for an exchange the member may not see), and nothing is written.
 - ANY_OF: the routes open to a member holding at least one of a few rights.
 - ADMIN_ONLY: the routes of the administrator role, refused even to a member holding
@@ -24,11 +24,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from ct import accounts, trash
+from ct.auth import accounts
 from ct.blueprints.settings import options
-from ct.extensions import db
-from ct.models import Exchange, ImportRun, Membership, OutboxEmail, Tenant, Tiers
-from ct.permissions import (
+from ct.core.permissions import (
     DELETE_EXCHANGES,
     DELETE_TIERS,
     EXPORT,
@@ -42,8 +40,11 @@ from ct.permissions import (
     ROLE_MEMBER,
     WRITE_EXCHANGES,
 )
-from ct.tenancy import bound_tenant
-from ct.tenant_export import build_tenant_export, start_tenant_export
+from ct.core.tenancy import bound_tenant
+from ct.extensions import db
+from ct.models import Exchange, ImportRun, Membership, OutboxEmail, Tenant, Tiers
+from ct.records import trash
+from ct.records.export import build_tenant_export, start_tenant_export
 from tests.admin_support import choice_id, log_in, make_product, set_rights, snapshot
 from tests.auth_support import PASSWORD
 from tests.exchange_records import records  # noqa: F401 (a fixture of ids)

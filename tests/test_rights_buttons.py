@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import pytest
 
-from ct.permissions import (
+from ct.core.permissions import (
     DELETE_EXCHANGES,
     DELETE_TIERS,
     EXPORT,

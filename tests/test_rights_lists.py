@@ -16,10 +16,10 @@ import re
 import pytest
 from sqlalchemy import select
 
+from ct.core.permissions import PRESETS, READ_ALL_EXCHANGES, READ_OWN_EXCHANGES, RIGHTS
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import CalendarToken, Exchange, ExchangeCollaborator, ExchangeContact, Membership
-from ct.permissions import PRESETS, READ_ALL_EXCHANGES, READ_OWN_EXCHANGES, RIGHTS
-from ct.tenancy import bound_tenant
 from tests.admin_support import exchange, log_in, set_rights, snapshot
 from tests.exchange_records import records  # noqa: F401 (a fixture)
 from tests.planning_data import make_event

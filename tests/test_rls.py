@@ -1,7 +1,7 @@
 """PostgreSQL row-level security: a bug in the scoping code can no longer leak.
 
 Every check here goes through the application's own connection (the role that owns
-nothing) with raw SQL, so the ORM scoping of ct/tenancy.py is out of the way: only the
+nothing) with raw SQL, so the ORM scoping of ct/core/tenancy.py is out of the way: only the
 database stands between tenant A and tenant B's rows.
 """
 
@@ -9,10 +9,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import text
 
-from ct.db_setup import POLICY, UnsafeAppRole, grant_app_role, tenant_tables
+from ct.core.db_setup import POLICY, UnsafeAppRole, grant_app_role, tenant_tables
+from ct.core.tenancy import ALL_TENANTS, TenantScoped, bound_tenant
 from ct.extensions import db
 from ct.models import OutboxEmail
-from ct.tenancy import ALL_TENANTS, TenantScoped, bound_tenant
 from tests.conftest import owner_engine, set_connection_tenant
 
 pytestmark = pytest.mark.postgres_only

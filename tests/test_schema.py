@@ -3,8 +3,8 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from ct.core.tenancy import TenantScoped
 from ct.extensions import db
-from ct.tenancy import TenantScoped
 
 # Created by hand in migrations on PostgreSQL only (trigram search, expression sort keys),
 # unknown to the models.

@@ -6,9 +6,9 @@ Each promise of docs/SECURITY.md has its test here (or one named in its docstrin
 import pytest
 
 from ct import config, create_app
+from ct.auth.passwords import common_passwords, password_problem
 from ct.extensions import db
-from ct.passwords import common_passwords, password_problem
-from ct.security import CSP
+from ct.web.security import CSP
 from tests.auth_support import PASSWORD
 
 pytestmark = pytest.mark.usefixtures("english_messages")

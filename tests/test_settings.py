@@ -4,8 +4,8 @@ import re
 
 import pytest
 
+from ct.core.permissions import MANAGE_SETTINGS, PRESETS
 from ct.models.settings import BUTTON_PAGES, DEFAULTS
-from ct.permissions import MANAGE_SETTINGS, PRESETS
 from tests.admin_support import audit, log_in, set_rights, snapshot, stored_settings
 from tests.auth_support import field_error, message
 

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
+from ct.core.tenancy import bound_tenant
 from ct.models import Choice
-from ct.tenancy import bound_tenant
 from tests.admin_support import (
     audit,
     choice_id,

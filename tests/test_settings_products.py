@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import delete
 
 from ct.blueprints.settings import options
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Product
-from ct.tenancy import bound_tenant
 from tests.admin_support import audit, log_in, make_product, snapshot, stored_settings
 from tests.auth_support import message
 

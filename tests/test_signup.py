@@ -9,11 +9,11 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from ct.core.permissions import PRESETS
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Choice, Membership, Tenant, User
 from ct.models.choices import DEFAULTS
-from ct.permissions import PRESETS
-from ct.tenancy import bound_tenant
 from tests.auth_support import (
     STRONG_PASSWORD,
     field_error,
@@ -268,7 +268,7 @@ def test_email_taken_between_the_two_steps_creates_nothing(client, app, tenants,
     commit: the unique index refuses it, and the page says so."""
     link = (ask(client, email="late@alpha.fr"), confirmation_link(app, "late@alpha.fr"))[1]
     with app.app_context():
-        from ct import accounts
+        from ct.auth import accounts
         accounts.sign_up_and_commit("Other", "Other", "late@alpha.fr", STRONG_PASSWORD, "fr")
     monkeypatch.setattr(User, "email_taken", staticmethod(lambda email: False))
     before = row_counts(app)

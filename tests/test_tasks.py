@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
+from ct.core.permissions import READ_ALL_EXCHANGES, WRITE_EXCHANGES
 from ct.models import Task
-from ct.permissions import READ_ALL_EXCHANGES, WRITE_EXCHANGES
 from tests.admin_support import set_rights
 from tests.planning_data import (
     count,

@@ -4,16 +4,16 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import select, update
 
-from ct.extensions import db
-from ct.jobs import tenant_job
-from ct.models import Choice, Group, GroupMember, Membership, Tenant
-from ct.tenancy import (
+from ct.core.jobs import tenant_job
+from ct.core.tenancy import (
     ALL_TENANTS,
     CrossTenantWrite,
     TenantNotBound,
     bound_tenant,
     scoped_to_tenant,
 )
+from ct.extensions import db
+from ct.models import Choice, Group, GroupMember, Membership, Tenant
 from tests.conftest import owner_engine, set_connection_tenant
 
 

@@ -5,9 +5,9 @@ index (row-level security alone would leave it out of the index conditions)."""
 
 from sqlalchemy import func, select
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Choice
-from ct.tenancy import bound_tenant
 
 
 def own_choices(tenant_id: int) -> int:

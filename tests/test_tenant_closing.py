@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db, rq
 from ct.models import AuditEntry, Tenant
 from ct.models.base import utcnow
-from ct.tenancy import bound_tenant
-from ct.tenant_closing import purge_closed_tenants, purge_tenant
-from ct.tenant_export import build_tenant_export, start_tenant_export
+from ct.records.closing import purge_closed_tenants, purge_tenant
+from ct.records.export import build_tenant_export, start_tenant_export
 from tests.tenant_data import assert_full, populate, row_counts
 
 pytestmark = pytest.mark.usefixtures("english_messages", "export_dir")

@@ -1,6 +1,6 @@
 """Entering a company: the session's user, the company and the user's active membership
 read by one statement, which on PostgreSQL also sets the company for row-level security
-— and leaves none set when the user may not enter (ct/current.py, migration 0017)."""
+— and leaves none set when the user may not enter (ct/web/current.py, migration 0017)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import pytest
 from flask import g
 from sqlalchemy import select, text
 
-from ct.current import load_user
+from ct.core.tenancy import bound_tenant, current_tenant_id
 from ct.extensions import db
 from ct.models import Membership, User
-from ct.tenancy import bound_tenant, current_tenant_id
+from ct.web.current import load_user
 from tests.sql_count import counting_queries
 
 

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
+from ct.core.tenancy import ALL_TENANTS, bound_tenant
 from ct.extensions import db, rq
 from ct.models import ExportRun, Tiers
 from ct.models.base import utcnow
 from ct.models.export_run import DONE, EXPIRED, FAILED, RUNNING
-from ct.tenancy import ALL_TENANTS, bound_tenant
-from ct.tenant_export import (
+from ct.records.export import (
     build_tenant_export,
     exported_columns,
     remove_expired_exports,
@@ -182,7 +182,7 @@ def test_a_redelivered_job_does_nothing_and_a_failure_says_so(app, client, auth,
     def broken(*args):
         raise OSError("disk full")
 
-    monkeypatch.setattr("ct.tenant_export._write_table", broken)
+    monkeypatch.setattr("ct.records.export._write_table", broken)
     run_job(app, tenants.a, second)
     run = the_run(app, tenants.a, second)
     assert run.status == FAILED and run.file_name is None
@@ -276,7 +276,7 @@ def test_no_live_token_of_the_company_is_anywhere_in_the_zip(app, client, auth, 
     """Every secret that opens a door — a pending invitation's link (it makes its holder a
     member), a calendar feed's address, a password reset's link — searched for in every
     byte of the archive: none is there."""
-    from ct import accounts
+    from ct.auth import accounts
     from ct.models import CalendarToken, Membership
     from tests.smtp import LINK, invite, outbox, run_queued_jobs
 

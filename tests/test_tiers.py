@@ -13,9 +13,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Tiers
-from ct.tenancy import bound_tenant
 from tests.sql_count import counting_queries
 
 

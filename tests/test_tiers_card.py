@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Choice, Contact, Document, Event, Project, Tiers
-from ct.tenancy import bound_tenant
 from tests.sql_count import counting_queries
 from tests.test_tiers import add_tiers, tiers_named
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Tiers
-from ct.tenancy import bound_tenant
 from tests.admin_support import set_rights
 from tests.test_tiers import add_tiers, tiers_named
 

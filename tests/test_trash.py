@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import (
     AuditEntry,
@@ -23,8 +24,7 @@ from ct.models import (
     Tiers,
     TrashItem,
 )
-from ct.tenancy import bound_tenant
-from ct.trash import purge_expired_trash
+from ct.records.trash import purge_expired_trash
 from tests.exchange_records import records  # noqa: F401 — fixture
 
 pytestmark = pytest.mark.usefixtures("english_messages")
@@ -313,7 +313,7 @@ def test_another_tenants_trash_is_not_found(app, admin, tenants, records, method
     auth_b = records.b
     exchange_id = add_exchange(app, tenants.b.id, auth_b)
     with app.app_context(), bound_tenant(tenants.b.id):
-        from ct.trash import trash_exchange
+        from ct.records.trash import trash_exchange
 
         trash_exchange(db.session.scalar(select(Exchange).where(Exchange.id == exchange_id)),
                        None)

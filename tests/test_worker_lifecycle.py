@@ -17,10 +17,10 @@ from pathlib import Path
 from rq import Worker
 from rq.job import Job
 
-from ct.email_templates.catalog import INVITATION
+from ct.core.tenancy import bound_tenant
+from ct.emails.mailer import queue_email
+from ct.emails.templates.catalog import INVITATION
 from ct.extensions import db, rq
-from ct.mailer import queue_email
-from ct.tenancy import bound_tenant
 from tests.smtp import finish_worker, start_worker
 from tests.worker_jobs import mark_after
 

@@ -7,12 +7,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import Boolean, Index, Integer, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ct.core.tenancy import TenantScoped
 from ct.extensions import db
 from ct.models.base import Timestamps, UTCDateTime
 from ct.models.contact import Contact
 from ct.models.membership import Membership
 from ct.models.tiers import Tiers
-from ct.tenancy import TenantScoped
 
 TITLE_MAX = 200
 LOCATION_MAX = 255

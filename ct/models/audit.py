@@ -1,7 +1,7 @@
 """The audit trail: who created, changed, deleted or restored what, when, from what to what.
 
 Settings and members' rights are recorded by their routes (``AuditEntry.record``); the
-exchanges, third parties and contacts by one flush listener (ct.audit) and the trash.
+exchanges, third parties and contacts by one flush listener (ct.records.audit) and the trash.
 ``record_type`` and ``record_id`` say which record a line is about, for its card's
 "History of changes" and the log's filters.
 """
@@ -13,10 +13,10 @@ from datetime import datetime
 from sqlalchemy import JSON, Index, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ct.core.tenancy import TenantScoped
 from ct.extensions import db
 from ct.models.base import UTCDateTime, utcnow
 from ct.models.membership import Membership
-from ct.tenancy import TenantScoped
 
 ACTION_MAX = 40
 TARGET_MAX = 60

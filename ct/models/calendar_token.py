@@ -15,11 +15,11 @@ from datetime import datetime
 from sqlalchemy import String, UniqueConstraint, delete, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ct.core.ids import parse_id
+from ct.core.tenancy import TenantScoped
 from ct.extensions import db
-from ct.ids import parse_id
 from ct.models.base import UTCDateTime, utcnow
 from ct.models.membership import Membership
-from ct.tenancy import TenantScoped
 
 TOKEN_MAX = 100  # longer is not one of ours: refused before hashing
 

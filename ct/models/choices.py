@@ -9,9 +9,9 @@ from flask_babel import get_locale
 from sqlalchemy import Boolean, Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ct.core.session_cache import cached
+from ct.core.tenancy import TenantScoped
 from ct.extensions import db
-from ct.session_cache import cached
-from ct.tenancy import TenantScoped
 
 KIND_MODE = "mode"
 KIND_OBJECT = "object"
@@ -88,7 +88,7 @@ class Choice(TenantScoped, db.Model):
     def active_of(kind: str) -> list[ListEntry]:
         """The active entries of one list, in order. Every list of the tenant is read in
         one query and kept between requests while the tenant's lists version holds
-        (ct/session_cache.py): the exchange list, its filters and the exchange form each
+        (ct/core/session_cache.py): the exchange list, its filters and the exchange form each
         ask for three or four lists."""
         return list(cached("active_choices", (Choice,), _active_by_kind, shared=True)
                     .get(kind, ()))

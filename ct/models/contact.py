@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ct.core.tenancy import TenantScoped
+from ct.core.text import fold, search_blob
 from ct.extensions import db
 from ct.models.base import Timestamps, sort_key_type
 from ct.models.tiers import EMAIL_MAX, PHONE_MAX, Tiers
-from ct.tenancy import TenantScoped
-from ct.text import fold, search_blob
 
 NAME_MAX = 100
 JOB_MAX = 120

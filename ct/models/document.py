@@ -8,11 +8,11 @@ from decimal import Decimal
 from sqlalchemy import Boolean, Date, Index, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ct.core.tenancy import TenantScoped
 from ct.extensions import db
 from ct.models.base import Timestamps
 from ct.models.choices import Choice
 from ct.models.tiers import Tiers
-from ct.tenancy import TenantScoped
 
 REFERENCE_MAX = 60
 DESCRIPTION_MAX = 255

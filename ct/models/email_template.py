@@ -8,10 +8,10 @@ from __future__ import annotations
 from sqlalchemy import String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ct.core.tenancy import TenantScoped
 from ct.extensions import db
 from ct.models.base import Timestamps
 from ct.models.membership import Membership
-from ct.tenancy import TenantScoped
 
 NAME_MAX = 40
 SUBJECT_MAX = 500  # the template's source; the rendered subject is cut at 255

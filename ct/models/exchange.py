@@ -7,6 +7,8 @@ from datetime import datetime
 from sqlalchemy import Boolean, Index, String, Text, UniqueConstraint, event, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ct.core.tenancy import TenantScoped
+from ct.core.text import fold
 from ct.extensions import db
 from ct.models.agenda import Event
 from ct.models.base import Timestamps, UTCDateTime, utcnow
@@ -16,8 +18,6 @@ from ct.models.document import Document, Product
 from ct.models.membership import Group, Membership
 from ct.models.project import Project, Task
 from ct.models.tiers import Tiers
-from ct.tenancy import TenantScoped
-from ct.text import fold
 
 COMMENT_MAX = 20000
 
@@ -113,7 +113,7 @@ class Exchange(TenantScoped, Timestamps, db.Model):
 
 
 # The ``elsewhere`` flag of every link, from scratch, in one pass on PostgreSQL: for a bulk
-# load written with the triggers off (ct/benchdata).
+# load written with the triggers off (bench/dataset).
 LINKS_ELSEWHERE = """
 UPDATE exchange_contacts ec SET elsewhere = true FROM contacts c, exchanges e
 WHERE c.tenant_id = ec.tenant_id AND c.id = ec.contact_id

@@ -26,10 +26,10 @@ from sqlalchemy import (
     true,
 )
 
+from ct.core.permissions import READ_ALL_EXCHANGES, READ_OWN_EXCHANGES, has_right
 from ct.extensions import db
 from ct.models.exchange import Exchange, ExchangeCollaborator
 from ct.models.membership import GroupMember, Membership
-from ct.permissions import READ_ALL_EXCHANGES, READ_OWN_EXCHANGES, has_right
 
 # The member as a bound parameter: one SQL text for every member (visible_to(seen, MEMBER)).
 MEMBER = bindparam("member_id", type_=Integer)

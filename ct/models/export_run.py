@@ -15,10 +15,10 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, Index, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ct.core.tenancy import TenantScoped
 from ct.extensions import db
 from ct.models.base import UTCDateTime, utcnow
 from ct.models.membership import Membership
-from ct.tenancy import TenantScoped
 
 KIND_TENANT = "tenant"  # every table of the company, a ZIP of CSV files (admins)
 KIND_EXCHANGES = "exchanges"  # the filtered exchanges list, one CSV file (its author)

@@ -11,10 +11,10 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, Index, Integer, LargeBinary, String, Text, select
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from ct.core.tenancy import TenantScoped
 from ct.extensions import db
 from ct.models.base import UTCDateTime, utcnow
 from ct.models.membership import Membership
-from ct.tenancy import TenantScoped
 
 KIND_TIERS = "tiers"
 KIND_CONTACTS = "contacts"

@@ -11,12 +11,12 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ct.core.tenancy import TenantScoped, bound_tenant
 from ct.extensions import db
 from ct.models.base import UTCDateTime, utcnow
 from ct.models.membership import Membership
 from ct.models.tenant import Tenant
 from ct.models.user import EMAIL_MAX, normalize_email
-from ct.tenancy import TenantScoped, bound_tenant
 
 
 def _hash(secret: str) -> str:

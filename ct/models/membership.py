@@ -7,13 +7,13 @@ from datetime import date
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, String, UniqueConstraint, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ct.core.permissions import PRESETS, ROLE_ADMIN
+from ct.core.session_cache import cached
+from ct.core.tenancy import ALL_TENANTS, TenantScoped
 from ct.extensions import db
 from ct.models.base import Timestamps
 from ct.models.tenant import Tenant
 from ct.models.user import User, normalize_email
-from ct.permissions import PRESETS, ROLE_ADMIN
-from ct.session_cache import cached
-from ct.tenancy import ALL_TENANTS, TenantScoped
 
 GROUP_NAME_MAX = 80
 
@@ -30,7 +30,7 @@ class Membership(TenantScoped, Timestamps, db.Model):
     # The daily digest email (opt-in), and the company day it was last looked at.
     daily_digest: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     digest_sent_on: Mapped[date | None] = mapped_column(Date)
-    # The home page widgets shown and their order (see ct.home_layout); None: defaults.
+    # The home page widgets shown and their order (see ct.home.layout); None: defaults.
     home_layout: Mapped[dict | None] = mapped_column(JSON)
 
     user: Mapped[User] = relationship(back_populates="memberships", lazy="joined")

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ct.core.tenancy import TenantScoped
 from ct.extensions import db
 from ct.models.base import UTCDateTime, utcnow
-from ct.tenancy import TenantScoped
 
 PENDING = "pending"
 SENDING = "sending"

@@ -7,11 +7,11 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ct.core.tenancy import TenantScoped
 from ct.extensions import db
 from ct.models.base import Timestamps, UTCDateTime
 from ct.models.membership import Membership
 from ct.models.tiers import Tiers
-from ct.tenancy import TenantScoped
 
 REFERENCE_MAX = 60
 TITLE_MAX = 200

@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import JSON, Boolean, Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ct.core.session_cache import cached
+from ct.core.tenancy import TenantScoped
 from ct.extensions import db
 from ct.models.base import Timestamps
-from ct.session_cache import cached
-from ct.tenancy import TenantScoped
 
 BUTTON_INTEGRATED = "integrated"
 BUTTON_FLOATING = "floating"
@@ -54,7 +54,7 @@ class TenantSettings(TenantScoped, Timestamps, db.Model):
         """The bound tenant's settings, to read (an unsaved object: the settings page
         edits the row itself, ct/blueprints/settings/options.py); the defaults if none
         were saved yet. Every page reads them (buttons, lists, the form) and they change
-        rarely: kept like the tenant's lists (ct/session_cache.py)."""
+        rarely: kept like the tenant's lists (ct/core/session_cache.py)."""
         values = cached("tenant_settings", (TenantSettings,), _saved_values, shared=True)
         # Copies of the lists: a change to this object must not reach the kept values.
         return TenantSettings(**{name: list(value) if isinstance(value, list) else value

@@ -35,11 +35,11 @@ class Tenant(Timestamps, db.Model):
     name: Mapped[str] = mapped_column(String(NAME_MAX))
     slug: Mapped[str] = mapped_column(String(SLUG_MAX), unique=True)
     # When an admin closes the company: the moment its data is deleted (the end of the
-    # grace period, see ct/tenant_closing.py); None while it is not closing.
+    # grace period, see ct/records/closing.py); None while it is not closing.
     closing_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Bumped by the database whenever the company's lists (choices, members' names)
     # change: what a web worker keeps of them between requests is current while it
-    # matches (ct/session_cache.py, migration 0015).
+    # matches (ct/core/session_cache.py, migration 0015).
     lists_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @staticmethod

@@ -15,11 +15,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ct.core.tenancy import TenantScoped
+from ct.core.text import company_key, fold, search_blob
 from ct.extensions import db
 from ct.models.base import Timestamps, sort_key_type
 from ct.models.membership import Membership
-from ct.tenancy import TenantScoped
-from ct.text import company_key, fold, search_blob
 
 NAME_MAX = 200
 CODE_MAX = 40

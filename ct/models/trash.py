@@ -3,7 +3,7 @@
 A record is really deleted (every list, search and card keeps its plain queries); its
 row and the rows that hang on it (links to contacts, products, collaborators, events)
 are kept here as a JSON snapshot written in the same transaction, so an administrator
-can put them back with their original ids (ct.trash).
+can put them back with their original ids (ct.records.trash).
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import JSON, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ct.core.tenancy import TenantScoped
 from ct.extensions import db
 from ct.models.base import UTCDateTime, utcnow
 from ct.models.membership import Membership
-from ct.tenancy import TenantScoped
 
 KIND_EXCHANGE = "exchange"
 KIND_TIERS = "tiers"

@@ -13,7 +13,7 @@ Revises: 0008
 from alembic import op
 from flask import current_app
 
-from ct.db_setup import (
+from ct.core.db_setup import (
     app_role,
     grant_app_role,
     keep_search_on_its_indexes,

@@ -12,9 +12,9 @@ from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Exchange, ExchangeContact
-from ct.tenancy import bound_tenant
 from tests.e2e import support
 from tests.exchange_records import records  # noqa: F401
 

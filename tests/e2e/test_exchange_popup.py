@@ -10,10 +10,10 @@ from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
-from ct.lookups import OPTIONS_MAX
 from ct.models import Contact, Exchange, Project, Tiers
-from ct.tenancy import bound_tenant
+from ct.web.lookups import OPTIONS_MAX
 from tests.e2e.support import log_in
 from tests.exchange_records import records, set_settings  # noqa: F401
 

@@ -10,10 +10,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import update
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import ExportRun
 from ct.models.export_run import RUNNING
-from ct.tenancy import bound_tenant
 from tests.e2e.test_records_journey import log_in, say
 from tests.test_import_support import rq_async, run_worker  # noqa: F401 — fixture
 

@@ -11,9 +11,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Exchange
-from ct.tenancy import bound_tenant
 from tests.exchange_data import world  # noqa: F401 — fixture
 
 pytestmark = pytest.mark.e2e

@@ -10,9 +10,9 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Exchange
-from ct.tenancy import bound_tenant
 from tests.e2e.conftest import PHONE
 from tests.e2e.test_accessibility import filled, log_in, urls  # noqa: F401 — fixture
 from tests.exchange_data import world  # noqa: F401 — fixture

@@ -11,9 +11,9 @@ from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Contact, Document, ImportRun, Tiers
-from ct.tenancy import bound_tenant
 from tests.e2e.support import log_in
 from tests.test_import_support import rq_async, run_worker  # noqa: F401 — fixture
 

@@ -1,6 +1,6 @@
 """The company's data: export all of it, follow background exports, close the company."""
 
-from ct.current import tenant_blueprint
+from ct.web.current import tenant_blueprint
 
 bp = tenant_blueprint("account_data", __name__, "/data")
 

@@ -6,7 +6,7 @@ from wtforms import StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from ct.models.tenant import NAME_MAX
-from ct.tenant_closing import names_match
+from ct.records.closing import names_match
 
 
 class CloseForm(FlaskForm):

@@ -10,13 +10,13 @@ from flask_babel import gettext as _
 
 from ct.blueprints.account_data import bp
 from ct.blueprints.account_data.forms import CloseForm
+from ct.core.permissions import EXPORT, can, require_admin
 from ct.extensions import db
-from ct.htmx import redirect_to, render
-from ct.lookups import get_or_404
 from ct.models.export_run import KIND_TENANT, ExportRun
-from ct.permissions import EXPORT, can, require_admin
-from ct.tenant_closing import cancel_closing, grace_period, request_closing
-from ct.tenant_export import file_path, max_age, start_tenant_export
+from ct.records.closing import cancel_closing, grace_period, request_closing
+from ct.records.export import file_path, max_age, start_tenant_export
+from ct.web.htmx import redirect_to, render
+from ct.web.lookups import get_or_404
 
 
 def _page(form: CloseForm | None = None, status: int = 200):

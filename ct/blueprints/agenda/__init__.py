@@ -2,8 +2,8 @@ from flask import current_app, url_for
 from werkzeug.routing import BuildError
 
 from ct.blueprints.agenda.times import describe_reminder, event_days
-from ct.current import tenant_blueprint
-from ct.permissions import PLAN_RIGHTS, can_any
+from ct.core.permissions import PLAN_RIGHTS, can_any
+from ct.web.current import tenant_blueprint
 
 bp = tenant_blueprint("agenda", __name__, "/agenda")
 

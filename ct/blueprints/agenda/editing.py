@@ -15,12 +15,12 @@ from flask_babel import gettext as _
 from ct.blueprints.agenda import bp
 from ct.blueprints.agenda.forms import DEFAULT_LENGTH, EventForm
 from ct.blueprints.agenda.times import form_times, now_utc, split_reminder, to_local
+from ct.core.permissions import PLAN_RIGHTS, require_any_right
 from ct.extensions import db
-from ct.fields import YEAR_MAX, YEAR_MIN, submitted_id
-from ct.htmx import redirect_to, render
-from ct.lookups import find, get_or_404
 from ct.models import Event, Tiers
-from ct.permissions import PLAN_RIGHTS, require_any_right
+from ct.web.fields import YEAR_MAX, YEAR_MIN, submitted_id
+from ct.web.htmx import redirect_to, render
+from ct.web.lookups import find, get_or_404
 
 DEFAULT_START_HOUR = 9
 

@@ -22,12 +22,12 @@ from ct.blueprints.agenda.times import (
     to_utc,
 )
 from ct.extensions import db
-from ct.fields import IdMultipleField, IdSelectField, LocalDateTimeField
-from ct.forms import REQUIRED, name_field
-from ct.lookups import contact_choices, find, member_choices, tiers_choices
 from ct.models import Contact, Event, EventAssignee, EventContact, Membership, Tiers
 from ct.models.agenda import LOCATION_MAX, NOTES_MAX, TITLE_MAX
-from ct.record_fields import plain_text, single_line
+from ct.web.fields import IdMultipleField, IdSelectField, LocalDateTimeField
+from ct.web.forms import REQUIRED, name_field
+from ct.web.lookups import contact_choices, find, member_choices, tiers_choices
+from ct.web.record_fields import plain_text, single_line
 
 TOO_LONG = _l("At most %(max)d characters.")
 # More people than this on one event is a mistake (or an attempt to flood the table).

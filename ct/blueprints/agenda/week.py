@@ -12,9 +12,9 @@ from ct.blueprints.agenda import bp
 from ct.blueprints.agenda.routes import WHO, assigned_to, with_people
 from ct.blueprints.agenda.times import event_days, local_today, monday_of, start_of_day
 from ct.extensions import db
-from ct.fields import YEAR_MAX, YEAR_MIN
-from ct.htmx import render
 from ct.models import Event
+from ct.web.fields import YEAR_MAX, YEAR_MIN
+from ct.web.htmx import render
 
 # A busy week of a large team still fits a page; beyond, the list view pages through.
 WEEK_EVENTS_MAX = 500

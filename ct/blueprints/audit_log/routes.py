@@ -11,16 +11,16 @@ from flask import abort, current_app, g, request
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from ct.audit_view import ACTION_LABELS, RECORD_TYPE_LABELS, history_of, lines
+from ct.core.ids import ID_MAX, parse_id
+from ct.core.pagination import keyset_page
+from ct.core.permissions import require_admin
 from ct.extensions import db
-from ct.fields import YEAR_MAX, YEAR_MIN
-from ct.htmx import render
-from ct.ids import ID_MAX, parse_id
-from ct.lookups import get_or_404
 from ct.models import AuditEntry, Contact, Exchange, Membership, Tiers, User
 from ct.models.exchange_access import visible_clause
-from ct.pagination import keyset_page
-from ct.permissions import require_admin
+from ct.records.audit_view import ACTION_LABELS, RECORD_TYPE_LABELS, history_of, lines
+from ct.web.fields import YEAR_MAX, YEAR_MIN
+from ct.web.htmx import render
+from ct.web.lookups import get_or_404
 
 from . import bp
 

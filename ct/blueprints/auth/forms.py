@@ -4,9 +4,9 @@ from wtforms import BooleanField, PasswordField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from ct.forms import REQUIRED, email_field, name_field, new_password_field
 from ct.models.tenant import NAME_MAX as COMPANY_MAX
 from ct.models.user import NAME_MAX, PASSWORD_MAX
+from ct.web.forms import REQUIRED, email_field, name_field, new_password_field
 
 
 class SignupForm(FlaskForm):

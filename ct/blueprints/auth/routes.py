@@ -6,7 +6,8 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ct import accounts, browser_language, login_throttle
+from ct import browser_language
+from ct.auth import accounts, login_throttle
 from ct.blueprints.auth import bp
 from ct.blueprints.auth.forms import (
     AcceptExistingAccountForm,
@@ -20,11 +21,11 @@ from ct.blueprints.auth.forms import (
     ResetPasswordForm,
     SignupForm,
 )
+from ct.core.tenancy import bound_tenant
 from ct.extensions import db, limiter
 from ct.models import Invitation, Membership, User
 from ct.models.user import spend_a_password_check
-from ct.security import end_every_session
-from ct.tenancy import bound_tenant
+from ct.web.security import end_every_session
 
 INVALID = 422
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 from flask import Flask, g, has_request_context
 from sqlalchemy import event, select
 
-from ct.current import tenant_blueprint
 from ct.extensions import db
-from ct.htmx import render
 from ct.models import Tiers
+from ct.web.current import tenant_blueprint
+from ct.web.htmx import render
 
 bp = tenant_blueprint("bench_reference", __name__, "/bench")
 REFERENCE_ROWS = 50

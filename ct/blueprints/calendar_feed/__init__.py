@@ -7,7 +7,7 @@ login: calendar applications fetch it on their own, and the token is the credent
 
 from flask import Blueprint
 
-from ct.current import tenant_blueprint
+from ct.web.current import tenant_blueprint
 
 bp = tenant_blueprint("calendar_feed", __name__, "/agenda/feed")
 feed_bp = Blueprint("calendar", __name__)

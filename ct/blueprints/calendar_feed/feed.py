@@ -17,11 +17,11 @@ from sqlalchemy.orm import selectinload
 
 from ct.blueprints.calendar_feed import feed_bp
 from ct.blueprints.calendar_feed.ics import Calendar, day_stamp, utc_stamp
+from ct.core.tenancy import bound_tenant
+from ct.emails.notify.common import language, link, local_days, tenant
 from ct.extensions import db
 from ct.models import CalendarToken, Event, EventAssignee, EventContact
 from ct.models.base import utcnow
-from ct.notify.common import language, link, local_days, tenant
-from ct.tenancy import bound_tenant
 
 PAST = timedelta(days=180)  # older events drop out of the feed
 FEED_MAX = 2000

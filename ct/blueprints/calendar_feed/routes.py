@@ -10,10 +10,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField
 
 from ct.blueprints.calendar_feed import bp
+from ct.emails.mailer import external_url
 from ct.extensions import db
-from ct.htmx import redirect_to, render
-from ct.mailer import external_url
 from ct.models import CalendarToken
+from ct.web.htmx import redirect_to, render
 
 
 class DigestForm(FlaskForm):

@@ -10,7 +10,7 @@ from wtforms.validators import Email, Length, Optional
 
 from ct.models.contact import JOB_MAX, NAME_MAX, NOTES_MAX
 from ct.models.tiers import EMAIL_MAX
-from ct.record_fields import (
+from ct.web.record_fields import (
     TOO_LONG,
     TiersField,
     phone_field,

@@ -10,17 +10,17 @@ from sqlalchemy.orm import joinedload
 from ct.blueprints.contacts import bp
 from ct.blueprints.contacts.forms import ContactForm
 from ct.blueprints.exchange_list.routes import NO_FILTERS, history_context
+from ct.core.ids import parse_id
+from ct.core.pagination import keyset_page
+from ct.core.permissions import DELETE_TIERS, MANAGE_RECORDS, require_right
+from ct.core.search import MAX_QUERY, matching
+from ct.core.text import fold, like_pattern, prefix_pattern
 from ct.extensions import db
-from ct.htmx import redirect_to, render
-from ct.ids import parse_id
-from ct.lookups import from_query_or_404, get_or_404
 from ct.models import Contact, EventContact, ExchangeContact, Tiers
-from ct.pagination import keyset_page
-from ct.permissions import DELETE_TIERS, MANAGE_RECORDS, require_right
-from ct.record_fields import tiers_options
-from ct.search import MAX_QUERY, matching
-from ct.text import fold, like_pattern, prefix_pattern
-from ct.trash import trash_contact
+from ct.records.trash import trash_contact
+from ct.web.htmx import redirect_to, render
+from ct.web.lookups import from_query_or_404, get_or_404
+from ct.web.record_fields import tiers_options
 
 PER_PAGE = 25
 

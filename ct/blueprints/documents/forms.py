@@ -12,12 +12,12 @@ from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
+from ct.core.ids import parse_id
 from ct.extensions import db
-from ct.ids import parse_id
 from ct.models import Choice, Document
 from ct.models.choices import KIND_DOCUMENT
 from ct.models.document import DESCRIPTION_MAX, DOCUMENT_STATUSES, REFERENCE_MAX
-from ct.record_fields import AmountField, TiersField, text_field
+from ct.web.record_fields import AmountField, TiersField, text_field
 
 STATUS_LABELS = {
     "draft": _l("Draft"),

@@ -11,16 +11,16 @@ from sqlalchemy.orm import joinedload
 from ct.blueprints.documents import bp
 from ct.blueprints.documents.forms import DUPLICATE, STATUS_LABELS, DocumentForm, document_kinds
 from ct.blueprints.exchange_list.routes import NO_FILTERS, history_context
-from ct.exchange_links import exchanges_naming_document
+from ct.core.ids import parse_id
+from ct.core.pagination import keyset_page
+from ct.core.permissions import DELETE_TIERS, MANAGE_RECORDS, require_right
+from ct.core.search import MAX_QUERY
+from ct.exchanges.links import exchanges_naming_document
 from ct.extensions import db
-from ct.htmx import is_htmx_request, redirect_to, render
-from ct.ids import parse_id
-from ct.lookups import get_or_404, id_from_query_or_404
 from ct.models import Document, Tiers
-from ct.pagination import keyset_page
-from ct.permissions import DELETE_TIERS, MANAGE_RECORDS, require_right
-from ct.record_fields import format_amount, tiers_options
-from ct.search import MAX_QUERY
+from ct.web.htmx import is_htmx_request, redirect_to, render
+from ct.web.lookups import get_or_404, id_from_query_or_404
+from ct.web.record_fields import format_amount, tiers_options
 
 PER_PAGE = 25
 

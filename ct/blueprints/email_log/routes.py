@@ -13,17 +13,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import defer
 
-from ct.email_templates.frame import sandboxed_html
+from ct.core.pagination import keyset_page
+from ct.core.permissions import require_admin
+from ct.emails.mailer import retry_failed
+from ct.emails.templates.frame import sandboxed_html
 from ct.extensions import db
-from ct.htmx import redirect_to, render
-from ct.lookups import get_or_404
-from ct.mailer import retry_failed
 from ct.models import OutboxEmail
 from ct.models.exchange_access import ConfidentialReader
 from ct.models.outbox import FAILED, PENDING, SENDING, SENT
 from ct.models.user import EMAIL_MAX
-from ct.pagination import keyset_page
-from ct.permissions import require_admin
+from ct.web.htmx import redirect_to, render
+from ct.web.lookups import get_or_404
 
 from . import bp
 

@@ -1,4 +1,4 @@
-from ct.current import tenant_blueprint
+from ct.web.current import tenant_blueprint
 
 bp = tenant_blueprint("email_templates", __name__, "/email-templates")
 

@@ -3,10 +3,10 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from ct.email_templates import Parts
-from ct.forms import REQUIRED
+from ct.emails.templates import Parts
 from ct.models.email_template import BODY_MAX, SUBJECT_MAX
-from ct.record_fields import plain_text, single_line
+from ct.web.forms import REQUIRED
+from ct.web.record_fields import plain_text, single_line
 
 TOO_LONG = _l("At most %(max)d characters.")
 

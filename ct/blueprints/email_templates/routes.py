@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 
 from ct.blueprints.email_templates import bp
 from ct.blueprints.email_templates.forms import TemplateForm
-from ct.email_templates import (
+from ct.core.permissions import MANAGE_TEMPLATES, require_right
+from ct.emails.templates import (
     EDITABLE,
     KINDS,
     check_parts,
@@ -19,12 +20,11 @@ from ct.email_templates import (
     default_parts,
     preview,
 )
-from ct.email_templates.catalog import EmailKind
-from ct.email_templates.frame import sandboxed_html
+from ct.emails.templates.catalog import EmailKind
+from ct.emails.templates.frame import sandboxed_html
 from ct.extensions import db
-from ct.htmx import redirect_to, render
 from ct.models import EmailTemplate
-from ct.permissions import MANAGE_TEMPLATES, require_right
+from ct.web.htmx import redirect_to, render
 
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 

@@ -1,6 +1,6 @@
 """All exchanges: the filtered list, its CSV export, mass actions and the history tabs."""
 
-from ct.current import tenant_blueprint
+from ct.web.current import tenant_blueprint
 
 bp = tenant_blueprint("exchange_list", __name__, "/exchanges")
 

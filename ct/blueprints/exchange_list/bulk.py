@@ -17,14 +17,14 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ct.blueprints.exchange_list import bp
 from ct.blueprints.exchange_list.routes import FILTER_KEYS
-from ct.exchange_status import status_names
+from ct.core.ids import parse_id
+from ct.core.permissions import DELETE_EXCHANGES, WRITE_EXCHANGES, can
+from ct.exchanges.status import status_names
 from ct.extensions import db
-from ct.htmx import redirect_to, render
-from ct.ids import parse_id
 from ct.models import Exchange, ExchangeCollaborator, ExchangeContact, ExchangeProduct
 from ct.models.exchange_access import visible_clause
-from ct.permissions import DELETE_EXCHANGES, WRITE_EXCHANGES, can
-from ct.trash import trash_exchange
+from ct.records.trash import trash_exchange
+from ct.web.htmx import redirect_to, render
 
 # A page holds 50; more than this at once is not a click in the list.
 MAX_IDS = 500

@@ -3,7 +3,7 @@
 Up to EXPORT_JOB_THRESHOLD exchanges, the header leaves at once and rows follow in
 keyset batches, so the download starts immediately and never sits in memory. Past it,
 a job writes the file and the member follows its progress on the export's page, with
-a link to the file when it is ready (ct/exchange_export.py writes both the same way).
+a link to the file when it is ready (ct/exchanges/export.py writes both the same way).
 Spreadsheet friendly: UTF-8 with a byte order mark, comma or semicolon, formula-safe.
 """
 
@@ -17,12 +17,12 @@ from flask_babel import get_locale
 from ct.blueprints.exchange_list import bp
 from ct.blueprints.exchange_list.forms import ListFilterForm
 from ct.blueprints.exchange_list.routes import chosen_sort, current_filters, index
-from ct.exchange_export import batches, is_large, start_exchanges_export
-from ct.exchange_query import apply_filters, visible_exchanges
+from ct.core.permissions import EXPORT, require_right
+from ct.core.tenancy import bound_tenant
+from ct.exchanges.export import batches, is_large, start_exchanges_export
+from ct.exchanges.query import apply_filters, visible_exchanges
 from ct.extensions import db
-from ct.htmx import redirect_to
-from ct.permissions import EXPORT, require_right
-from ct.tenancy import bound_tenant
+from ct.web.htmx import redirect_to
 
 BATCH = 1000
 

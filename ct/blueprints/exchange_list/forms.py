@@ -15,10 +15,10 @@ from wtforms import DateField, IntegerField, SearchField, SelectField
 from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from ct.exchange_query import TEXT_MAX, ExchangeFilters
-from ct.exchange_status import STATUS_LABELS, status_names
+from ct.core.ids import ID_MAX, parse_id
+from ct.exchanges.query import TEXT_MAX, ExchangeFilters
+from ct.exchanges.status import STATUS_LABELS, status_names
 from ct.extensions import db
-from ct.ids import ID_MAX, parse_id
 from ct.models import Choice, Contact, Membership, Tiers
 from ct.models.choices import KIND_MODE, KIND_OBJECT
 

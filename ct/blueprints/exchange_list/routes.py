@@ -10,11 +10,13 @@ from flask import abort, current_app, g, request, url_for
 from flask_babel import gettext
 from werkzeug.datastructures import ImmutableMultiDict
 
-from ct import exchange_history
 from ct.blueprints.exchange_list import bp
 from ct.blueprints.exchange_list.forms import HistoryFilterForm, ListFilterForm
-from ct.exchange_history import count_text, history_count, history_record, record_label
-from ct.exchange_query import (
+from ct.core.ids import parse_id
+from ct.core.permissions import DELETE_EXCHANGES, EXPORT, WRITE_EXCHANGES, can
+from ct.exchanges import history as exchange_history
+from ct.exchanges.history import count_text, history_count, history_record, record_label
+from ct.exchanges.query import (
     HISTORY_KINDS,
     SORT_DATE_DESC,
     SORTS,
@@ -23,11 +25,9 @@ from ct.exchange_query import (
     sorted_page,
     visible_exchanges,
 )
-from ct.exchange_status import STATUS_ICONS
-from ct.htmx import is_htmx_request, render
-from ct.ids import parse_id
+from ct.exchanges.status import STATUS_ICONS
 from ct.models import TenantSettings
-from ct.permissions import DELETE_EXCHANGES, EXPORT, WRITE_EXCHANGES, can
+from ct.web.htmx import is_htmx_request, render
 
 # What a link to another page, sort or export of the same list keeps.
 FILTER_KEYS = ("tiers", "contact", "member", "mode", "object", "status", "date_from",

@@ -16,9 +16,9 @@ from flask import current_app, g, render_template, url_for
 from markupsafe import Markup
 from werkzeug.routing import BuildError
 
-from ct.current import tenant_blueprint
+from ct.core.permissions import WRITE_EXCHANGES, can
 from ct.models import TenantSettings
-from ct.permissions import WRITE_EXCHANGES, can
+from ct.web.current import tenant_blueprint
 
 bp = tenant_blueprint("exchanges", __name__, "/exchanges")
 

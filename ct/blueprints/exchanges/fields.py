@@ -14,10 +14,10 @@ from wtforms import Field
 from wtforms.validators import ValidationError
 from wtforms.widgets import HiddenInput
 
+from ct.core.ids import parse_id
+from ct.core.session_cache import cached
 from ct.extensions import db
-from ct.ids import parse_id
 from ct.models import Membership
-from ct.session_cache import cached
 
 
 def _parse_id(raw: str) -> int | None:

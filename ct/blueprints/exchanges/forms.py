@@ -43,7 +43,7 @@ from ct.models.choices import KIND_MODE, KIND_OBJECT
 from ct.models.exchange import COMMENT_MAX, STATUS_CLOSED, STATUS_IN_PROGRESS, STATUS_TODO
 from ct.models.project import LABEL_MAX as TASK_LABEL_MAX
 from ct.models.project import PROJECT_OPEN
-from ct.record_fields import plain_text, strip, text_field
+from ct.web.record_fields import plain_text, strip, text_field
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 TOO_LONG = _l("At most %(max)d characters.")

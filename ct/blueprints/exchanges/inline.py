@@ -14,11 +14,11 @@ from ct.blueprints.exchanges import bp
 from ct.blueprints.exchanges.fields import one
 from ct.blueprints.exchanges.inline_forms import NewContactForm, NewTiersForm
 from ct.blueprints.exchanges.views import form_context, form_for, require
+from ct.core.permissions import MANAGE_RECORDS, WRITE_EXCHANGES, require_right
 from ct.extensions import db
-from ct.lookups import from_query_or_404
 from ct.models import Contact, Tiers
 from ct.models.tiers import KINDS
-from ct.permissions import MANAGE_RECORDS, WRITE_EXCHANGES, require_right
+from ct.web.lookups import from_query_or_404
 
 
 def _render(template: str, status: int = 200, **context):

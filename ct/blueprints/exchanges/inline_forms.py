@@ -17,7 +17,7 @@ from ct.blueprints.exchanges.fields import IdField
 from ct.models.contact import JOB_MAX
 from ct.models.contact import NAME_MAX as CONTACT_NAME_MAX
 from ct.models.tiers import EMAIL_MAX, KINDS, NAME_MAX, TOWN_MAX
-from ct.record_fields import phone_field, single_line, strip, text_field
+from ct.web.record_fields import phone_field, single_line, strip, text_field
 
 TOO_LONG = _l("At most %(max)d characters.")
 KIND_LABELS = {"prospect": _l("Prospect"), "customer": _l("Customer"), "supplier": _l("Supplier")}

@@ -3,7 +3,7 @@
 The contacts of a third party are listed as checkboxes up to the tenant's
 ``large_contacts_threshold``; above it the form shows a search input instead and lists
 only the contacts already chosen, so a tiers with thousands of contacts never renders
-them all. Projects likewise (``ct.lookups.project_choices``): past ``OPTIONS_MAX`` open
+them all. Projects likewise (``ct.web.lookups.project_choices``): past ``OPTIONS_MAX`` open
 projects each select lists only its chosen project, with a search box beside it.
 """
 
@@ -17,9 +17,9 @@ from sqlalchemy.orm import joinedload
 
 from ct.blueprints.exchanges.fields import active_members
 from ct.extensions import db
-from ct.lookups import Options, project_choices
 from ct.models import Choice, Contact, Document, Group, Product, Tiers
 from ct.models.choices import KIND_MODE, KIND_OBJECT
+from ct.web.lookups import Options, project_choices
 
 
 @dataclass

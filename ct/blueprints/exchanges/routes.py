@@ -26,13 +26,13 @@ from ct.blueprints.exchanges.views import (
     show_form,
     visible_exchange_or_404,
 )
+from ct.core.permissions import DELETE_EXCHANGES, WRITE_EXCHANGES, require_right
 from ct.extensions import db
-from ct.htmx import is_htmx_request, redirect_to, render, trigger
-from ct.lookups import from_query_or_404
 from ct.models import Contact, Document, Exchange, Project, Tiers
 from ct.models.exchange_access import can_see_confidential
-from ct.permissions import DELETE_EXCHANGES, WRITE_EXCHANGES, require_right
-from ct.trash import trash_exchange
+from ct.records.trash import trash_exchange
+from ct.web.htmx import is_htmx_request, redirect_to, render, trigger
+from ct.web.lookups import from_query_or_404
 
 SAVED_EVENT = "exchange-saved"
 

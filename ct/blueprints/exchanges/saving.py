@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from ct.blueprints.exchanges.forms import ExchangeForm
 from ct.blueprints.exchanges.timeutil import to_utc
+from ct.emails.notify import notify_collaborators, notify_task_assigned
 from ct.extensions import db
 from ct.models import (
     Event,
@@ -30,7 +31,6 @@ from ct.models import (
     Task,
 )
 from ct.models.exchange import STATUSES
-from ct.notify import notify_collaborators, notify_task_assigned
 
 DEFAULT_EVENT_LENGTH = timedelta(hours=1)
 

@@ -1,6 +1,6 @@
 """Groups of members: who reads a confidential comment shared with a group."""
 
-from ct.current import tenant_blueprint
+from ct.web.current import tenant_blueprint
 
 bp = tenant_blueprint("groups", __name__, "/groups")
 

@@ -5,11 +5,11 @@ from sqlalchemy import select
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, ValidationError
 
+from ct.core.text import fold
 from ct.extensions import db
-from ct.forms import name_field
 from ct.models import Group, GroupMember, Membership
 from ct.models.membership import GROUP_NAME_MAX
-from ct.text import fold
+from ct.web.forms import name_field
 
 
 class GroupForm(FlaskForm):

@@ -7,10 +7,10 @@ from sqlalchemy.exc import IntegrityError
 
 from ct.blueprints.groups import bp
 from ct.blueprints.groups.forms import AddMemberForm, GroupForm
+from ct.core.permissions import require_admin
 from ct.extensions import db
-from ct.htmx import redirect_to, render
 from ct.models import Exchange, Group, GroupMember, Membership, User
-from ct.permissions import require_admin
+from ct.web.htmx import redirect_to, render
 
 
 def _group_or_404(group_id: int) -> Group:

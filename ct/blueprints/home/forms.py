@@ -16,7 +16,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ct.home_layout import WIDGETS, Layout
+from ct.home.layout import WIDGETS, Layout
 
 POSITION_PREFIX = "position_"
 MOVES = ("up", "down")

@@ -6,14 +6,14 @@ from __future__ import annotations
 from flask import abort, flash, g, render_template, url_for
 from flask_babel import gettext as _
 
-from ct import home_widgets as widgets
 from ct.blueprints.home import bp
 from ct.blueprints.home.forms import LayoutForm
-from ct.exchange_status import STATUS_ICONS
+from ct.exchanges.status import STATUS_ICONS
 from ct.extensions import db
-from ct.home_layout import LATEST, NEXT, PAST, TEAM, WIDGETS, layout_of, save_layout
-from ct.htmx import is_htmx_request, redirect_to, render
+from ct.home import widgets
+from ct.home.layout import LATEST, NEXT, PAST, TEAM, WIDGETS, layout_of, save_layout
 from ct.models import TenantSettings
+from ct.web.htmx import is_htmx_request, redirect_to, render
 
 
 def widget_context(name: str, day: widgets.Day, checklist: widgets.Checklist | None = None):

@@ -9,14 +9,14 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ct.blueprints.imports import bp
 from ct.blueprints.imports.forms import UploadForm
-from ct.csvio import DELIMITER_NAMES, ENCODING_NAMES, CsvError, write_csv
+from ct.core.csvio import DELIMITER_NAMES, ENCODING_NAMES, CsvError, write_csv
+from ct.core.permissions import MANAGE_RECORDS, require_right
 from ct.extensions import db
-from ct.htmx import redirect_to, render
-from ct.importing import runner
-from ct.importing.checks import ERROR, problem_from_json
-from ct.importing.columns import FIELDS, HeaderError
 from ct.models.import_run import KIND_TIERS, READY, ImportRun
-from ct.permissions import MANAGE_RECORDS, require_right
+from ct.records.importing import runner
+from ct.records.importing.checks import ERROR, problem_from_json
+from ct.records.importing.columns import FIELDS, HeaderError
+from ct.web.htmx import redirect_to, render
 
 # The multipart envelope and the form's other fields, around the file itself.
 FORM_OVERHEAD = 64 * 1024

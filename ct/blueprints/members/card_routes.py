@@ -6,10 +6,10 @@ from sqlalchemy import select
 
 from ct.blueprints.members import bp, rules
 from ct.blueprints.members.forms import PRESET_LABELS, RightsForm
+from ct.core.permissions import RIGHTS, ROLES, require_admin
 from ct.extensions import db
-from ct.htmx import redirect_to, render
 from ct.models import AuditEntry, Group, GroupMember, Membership
-from ct.permissions import RIGHTS, ROLES, require_admin
+from ct.web.htmx import redirect_to, render
 
 
 def _member_or_404(membership_id: int) -> Membership:

@@ -4,9 +4,9 @@ from wtforms import SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
-from ct.forms import email_field
+from ct.core.permissions import PRESETS, RIGHTS, ROLES
 from ct.models import Membership
-from ct.permissions import PRESETS, RIGHTS, ROLES
+from ct.web.forms import email_field
 
 PRESET_LABELS = {
     "member": _l("Member"),

@@ -4,14 +4,14 @@ from flask import abort, flash, g, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ct import accounts
+from ct.auth import accounts
 from ct.blueprints.members import bp, rules
 from ct.blueprints.members.forms import InviteForm, RoleForm
+from ct.core.permissions import ROLES, require_admin
 from ct.extensions import db
-from ct.htmx import redirect_to, render
 from ct.models import Invitation, Membership
 from ct.models.base import utcnow
-from ct.permissions import ROLES, require_admin
+from ct.web.htmx import redirect_to, render
 
 LAST_ADMIN = _l("The company needs at least one active administrator: make someone else "
                 "administrator first.")

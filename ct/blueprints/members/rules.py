@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from ct.core.permissions import RIGHTS, ROLE_ADMIN
 from ct.extensions import db
 from ct.models import AuditEntry, Invitation, Membership, User
-from ct.permissions import RIGHTS, ROLE_ADMIN
 
 INVITATIONS_SHOWN = 50
 

@@ -13,7 +13,7 @@ from wtforms.validators import ValidationError
 from ct.extensions import db
 from ct.models import Product
 from ct.models.document import LABEL_MAX, REFERENCE_MAX
-from ct.record_fields import AmountField, text_field
+from ct.web.record_fields import AmountField, text_field
 
 DUPLICATE = _l("Another product already has this reference.")
 

@@ -10,15 +10,15 @@ from sqlalchemy.exc import IntegrityError
 from ct.blueprints.products import bp
 from ct.blueprints.products.forms import DUPLICATE, ProductForm
 from ct.blueprints.settings.options import set_products
-from ct.exchange_links import exchanges_naming_product
+from ct.core.pagination import keyset_page
+from ct.core.permissions import DELETE_TIERS, MANAGE_RECORDS, require_right
+from ct.core.search import MAX_QUERY
+from ct.exchanges.links import exchanges_naming_product
 from ct.extensions import db
-from ct.htmx import redirect_to, render
-from ct.lookups import get_or_404
 from ct.models import Product, TenantSettings
-from ct.pagination import keyset_page
-from ct.permissions import DELETE_TIERS, MANAGE_RECORDS, require_right
-from ct.record_fields import format_amount
-from ct.search import MAX_QUERY
+from ct.web.htmx import redirect_to, render
+from ct.web.lookups import get_or_404
+from ct.web.record_fields import format_amount
 
 PER_PAGE = 25
 # ?sort= → the columns of the keyset (each backed by a (tenant_id, column) index).

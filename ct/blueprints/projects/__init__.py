@@ -1,8 +1,8 @@
 from flask import current_app, url_for
 from werkzeug.routing import BuildError
 
-from ct.current import tenant_blueprint
-from ct.permissions import DELETE_TIERS, MANAGE_RECORDS, PLAN_RIGHTS, can, can_any
+from ct.core.permissions import DELETE_TIERS, MANAGE_RECORDS, PLAN_RIGHTS, can, can_any
+from ct.web.current import tenant_blueprint
 
 bp = tenant_blueprint("projects", __name__, "/projects")
 

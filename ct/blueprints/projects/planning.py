@@ -10,10 +10,10 @@ from flask import current_app
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from ct.core.pagination import keyset_page
 from ct.extensions import db
 from ct.models import Task
 from ct.models.base import utcnow
-from ct.pagination import keyset_page
 
 # Open tasks a page shows, soonest due first; "Next page" shows the following ones.
 OPEN_TASKS_PAGE = 50

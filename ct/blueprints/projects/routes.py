@@ -13,27 +13,27 @@ from ct.blueprints.exchange_list.routes import NO_FILTERS, history_context
 from ct.blueprints.projects import bp
 from ct.blueprints.projects.forms import ProjectForm, TaskForm
 from ct.blueprints.projects.planning import tenant_today
-from ct.exchange_links import (
-    exchanges_following_tasks,
-    exchanges_naming_project,
-    project_task_ids,
-    unlink_tasks,
-)
-from ct.extensions import db
-from ct.fields import submitted_id
-from ct.htmx import is_htmx_request, redirect_to, render
-from ct.lookups import find, get_or_404, project_search_options, tiers_choices
-from ct.models import Project, Task, Tiers
-from ct.models.project import PROJECT_CLOSED, PROJECT_OPEN
-from ct.pagination import keyset_page
-from ct.permissions import (
+from ct.core.pagination import keyset_page
+from ct.core.permissions import (
     DELETE_TIERS,
     MANAGE_RECORDS,
     PLAN_RIGHTS,
     require_any_right,
     require_right,
 )
-from ct.search import MAX_QUERY
+from ct.core.search import MAX_QUERY
+from ct.exchanges.links import (
+    exchanges_following_tasks,
+    exchanges_naming_project,
+    project_task_ids,
+    unlink_tasks,
+)
+from ct.extensions import db
+from ct.models import Project, Task, Tiers
+from ct.models.project import PROJECT_CLOSED, PROJECT_OPEN
+from ct.web.fields import submitted_id
+from ct.web.htmx import is_htmx_request, redirect_to, render
+from ct.web.lookups import find, get_or_404, project_search_options, tiers_choices
 
 STATUSES = {"open": _l("Open"), "closed": _l("Closed"), "all": _l("All")}
 SORTS = {"reference": _l("Reference"), "title": _l("Title")}

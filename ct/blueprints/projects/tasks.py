@@ -14,14 +14,14 @@ from ct.blueprints.projects.forms import TaskForm
 from ct.blueprints.projects.planning import my_tasks as load_my_tasks
 from ct.blueprints.projects.planning import set_done, tenant_today
 from ct.blueprints.projects.routes import render_card
-from ct.exchange_links import exchanges_following_tasks, unlink_tasks
+from ct.core.permissions import PLAN_RIGHTS, require_any_right
+from ct.emails.notify import notify_task_assigned
+from ct.exchanges.links import exchanges_following_tasks, unlink_tasks
 from ct.extensions import db
-from ct.fields import submitted_id
-from ct.htmx import is_htmx_request, redirect_to, render
-from ct.lookups import get_or_404
 from ct.models import Project, Task
-from ct.notify import notify_task_assigned
-from ct.permissions import PLAN_RIGHTS, require_any_right
+from ct.web.fields import submitted_id
+from ct.web.htmx import is_htmx_request, redirect_to, render
+from ct.web.lookups import get_or_404
 
 
 def safe_next(default: str) -> str:

@@ -6,9 +6,9 @@ Each endpoint answers GET ?q=… with ``search/_results.html``: a list of
 
 from flask import request
 
-from ct.current import tenant_blueprint
-from ct.htmx import render
-from ct.search import MAX_QUERY
+from ct.core.search import MAX_QUERY
+from ct.web.current import tenant_blueprint
+from ct.web.htmx import render
 
 bp = tenant_blueprint("search", __name__, "/search")
 

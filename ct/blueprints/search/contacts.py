@@ -9,9 +9,9 @@ from flask import request
 from sqlalchemy import select
 
 from ct.blueprints.search import bp, query_text, results
+from ct.core.search import matching
 from ct.extensions import db
 from ct.models import Contact, Tiers
-from ct.search import matching
 
 
 def _tiers_id() -> int | None | bool:

@@ -9,9 +9,9 @@ from flask_babel import format_date, format_decimal, get_locale
 from sqlalchemy import or_, select
 
 from ct.blueprints.search import bp, query_text, results
+from ct.core.search import LIMIT
 from ct.extensions import db
 from ct.models import Choice, Document
-from ct.search import LIMIT
 
 
 def _contains(text: str) -> str:

@@ -1,15 +1,15 @@
 """Autocomplete of open projects: reference or title, accents and case ignored, 20 at
-most, references that start with the query first (``ct.lookups.matching_projects``)."""
+most, references that start with the query first (``ct.web.lookups.matching_projects``)."""
 
 from flask import request
 from sqlalchemy import select
 
 from ct.blueprints.search import bp, query_text, results
 from ct.extensions import db
-from ct.fields import INVALID_ID, submitted_id
-from ct.lookups import matching_projects
 from ct.models import Project, Tiers
 from ct.models.project import project_label
+from ct.web.fields import INVALID_ID, submitted_id
+from ct.web.lookups import matching_projects
 
 
 @bp.get("/projects")

@@ -1,6 +1,6 @@
 """The tenant's settings of the module: options, lists, products of the exchange form."""
 
-from ct.current import tenant_blueprint
+from ct.web.current import tenant_blueprint
 
 bp = tenant_blueprint("settings", __name__, "/settings")
 

@@ -26,10 +26,10 @@ from wtforms.validators import (
 )
 
 from ct.blueprints.settings import lists
-from ct.forms import REQUIRED, name_field, one_line_text, strip
 from ct.models import Choice
 from ct.models.choices import LABEL_MAX
 from ct.models.settings import BUTTON_FLOATING, BUTTON_INTEGRATED, BUTTON_PAGES
+from ct.web.forms import REQUIRED, name_field, one_line_text, strip
 
 BUTTON_MODE_LABELS = {
     BUTTON_INTEGRATED: _l("Integrated button on the pages"),

@@ -8,12 +8,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ct.audit_view import FIELD_LABELS as AUDIT_FIELD_LABELS
-from ct.audit_view import Change
 from ct.blueprints.settings import lists
 from ct.blueprints.settings.forms import BUTTON_MODE_LABELS, PAGE_LABELS
 from ct.extensions import db
 from ct.models import AuditEntry, Choice, Product
+from ct.records.audit_view import FIELD_LABELS as AUDIT_FIELD_LABELS
+from ct.records.audit_view import Change
 
 # The words of the audit log, but the products option is the form's list of products.
 FIELD_LABELS = {**AUDIT_FIELD_LABELS,

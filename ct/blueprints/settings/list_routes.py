@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from ct.blueprints.settings import bp, lists
 from ct.blueprints.settings.forms import AddEntryForm, ImportEntriesForm, RenameEntryForm
 from ct.blueprints.settings.page import ListEditor, list_answer
+from ct.core.permissions import MANAGE_SETTINGS, require_right
 from ct.extensions import db
 from ct.models import Choice
-from ct.permissions import MANAGE_SETTINGS, require_right
 
 
 def _kind_or_404(kind: str) -> str:

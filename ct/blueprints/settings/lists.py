@@ -10,10 +10,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ct.core.text import fold
 from ct.extensions import db
 from ct.models import AuditEntry, Choice, Membership
 from ct.models.choices import KIND_MODE, KIND_OBJECT
-from ct.text import fold
 
 EDITABLE = {
     KIND_MODE: (

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from ct.core.search import LIMIT, MAX_QUERY
 from ct.extensions import db
 from ct.models import AuditEntry, Membership, Product, TenantSettings
-from ct.search import LIMIT, MAX_QUERY
 
 AUDIT_ACTION = "settings.update"
 PRODUCTS_MAX = 100

@@ -13,8 +13,8 @@ from ct.blueprints.settings.forms import (
     RenameEntryForm,
     SettingsForm,
 )
-from ct.htmx import is_htmx_request, render, render_block
 from ct.models import Choice, Product, TenantSettings
+from ct.web.htmx import is_htmx_request, render, render_block
 
 TEMPLATE = "settings/index.html"
 

@@ -6,11 +6,11 @@ from flask_babel import gettext as _
 from ct.blueprints.settings import bp, options
 from ct.blueprints.settings.forms import ProductPickForm, SettingsForm
 from ct.blueprints.settings.page import TEMPLATE, full_page, picker, picker_answer
+from ct.core.permissions import MANAGE_SETTINGS, require_right
+from ct.core.search import MAX_QUERY
 from ct.extensions import db
-from ct.htmx import is_htmx_request, redirect_to, render
 from ct.models import TenantSettings
-from ct.permissions import MANAGE_SETTINGS, require_right
-from ct.search import MAX_QUERY
+from ct.web.htmx import is_htmx_request, redirect_to, render
 
 
 @bp.get("/")

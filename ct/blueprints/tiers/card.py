@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import flash, g, request, url_for
 from flask_babel import gettext as _
 
-from ct.audit_view import history_of
 from ct.blueprints.exchange_list.routes import NO_FILTERS, history_context
 from ct.blueprints.tiers import bp
 from ct.blueprints.tiers.forms import KIND_LABELS
@@ -17,14 +16,15 @@ from ct.blueprints.tiers.records import (
     projects_of,
     tab_counts,
 )
-from ct.exchange_history import history_count_text
+from ct.core.permissions import DELETE_TIERS, MANAGE_RECORDS, can, require_right
+from ct.exchanges.history import history_count_text
 from ct.extensions import db
-from ct.htmx import redirect_to, render
-from ct.lookups import get_or_404
 from ct.models import Tiers
-from ct.permissions import DELETE_TIERS, MANAGE_RECORDS, can, require_right
-from ct.record_fields import format_amount
-from ct.trash import trash_tiers
+from ct.records.audit_view import history_of
+from ct.records.trash import trash_tiers
+from ct.web.htmx import redirect_to, render
+from ct.web.lookups import get_or_404
+from ct.web.record_fields import format_amount
 
 
 def _card(tiers, tab: str, **panel):

@@ -20,11 +20,11 @@ from wtforms.validators import URL, Email, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ct.extensions import db
-from ct.fields import IdSelectField
-from ct.forms import name_field, one_line_text
 from ct.models import Membership, Tiers
 from ct.models import tiers as limits
-from ct.record_fields import TOO_LONG, phone_field, plain_text, single_line, strip, text_field
+from ct.web.fields import IdSelectField
+from ct.web.forms import name_field, one_line_text
+from ct.web.record_fields import TOO_LONG, phone_field, plain_text, single_line, strip, text_field
 
 KIND_LABELS = {
     "prospect": _l("Prospect"),

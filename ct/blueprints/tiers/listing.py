@@ -11,13 +11,13 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from ct.core.pagination import Page, keyset_page
+from ct.core.search import MAX_QUERY
+from ct.core.text import fold, like_pattern, prefix_pattern
 from ct.extensions import db
-from ct.fields import submitted_id
 from ct.models import Tiers
 from ct.models.tiers import KINDS, coalesced
-from ct.pagination import Page, keyset_page
-from ct.search import MAX_QUERY
-from ct.text import fold, like_pattern, prefix_pattern
+from ct.web.fields import submitted_id
 
 PER_PAGE = 25
 STATUSES = ("active", "closed", "all")
@@ -90,7 +90,7 @@ def _one_of(value, allowed, default):
 
 
 def text_condition(q: str):
-    """The same matching rule as search as you type (ct.search.matching), without its
+    """The same matching rule as search as you type (ct.core.search.matching), without its
     ranking and limit: 1–2 characters match the start of the name, more match anywhere
     in the folded name, code, email, town and phone."""
     folded = fold(q)[:MAX_QUERY]

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from ct.exchange_history import COUNT_CAP, count_text
+from ct.core.pagination import Page, keyset_page
+from ct.exchanges.history import COUNT_CAP, count_text
 from ct.extensions import db
 from ct.models import Contact, Document, Event, Exchange, Project, Tiers
 from ct.models.base import utcnow
-from ct.pagination import Page, keyset_page
 
 PER_TAB_PAGE = 25
 
@@ -55,7 +55,7 @@ class TabCounts:
 def tab_counts(tiers: Tiers) -> TabCounts:
     """The counts of the card's tabs, each read up to COUNT_CAP + 1 rows of its index:
     a third party with a hundred thousand records costs what one with a thousand does.
-    (The exchanges tab counts what the member may see: ct.exchange_history.)"""
+    (The exchanges tab counts what the member may see: ct.exchanges.history.)"""
 
     def count(model):
         first = select(model.id).where(model.tiers_id == tiers.id).limit(COUNT_CAP + 1)

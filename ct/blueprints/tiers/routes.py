@@ -9,11 +9,11 @@ from sqlalchemy.exc import IntegrityError
 from ct.blueprints.tiers import bp
 from ct.blueprints.tiers.forms import KIND_LABELS, EditTiersForm, TiersForm
 from ct.blueprints.tiers.listing import ListFilters, tenant_has_tiers, tiers_page
+from ct.core.permissions import MANAGE_RECORDS, can, require_right
 from ct.extensions import db
-from ct.htmx import redirect_to, render
-from ct.lookups import get_or_404
 from ct.models import Membership, Tiers
-from ct.permissions import MANAGE_RECORDS, can, require_right
+from ct.web.htmx import redirect_to, render
+from ct.web.lookups import get_or_404
 
 
 @bp.get("/")

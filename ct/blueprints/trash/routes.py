@@ -8,14 +8,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from ct.core.pagination import keyset_page
+from ct.core.permissions import require_admin
 from ct.extensions import db
-from ct.htmx import redirect_to, render
-from ct.lookups import get_or_404
 from ct.models import TrashItem
 from ct.models.trash import KIND_CONTACT, KIND_EXCHANGE, KIND_TIERS
-from ct.pagination import keyset_page
-from ct.permissions import require_admin
-from ct.trash import RestoreRefused, restore
+from ct.records.trash import RestoreRefused, restore
+from ct.web.htmx import redirect_to, render
+from ct.web.lookups import get_or_404
 
 from . import bp
 

@@ -1,0 +1,1 @@
+"""Accounts: sign-up, invitations, password reset, the password policy and login throttling."""

@@ -1,0 +1,1 @@
+"""Email: the outbox mailer, the editable email templates and the notifications."""

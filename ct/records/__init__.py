@@ -1,0 +1,1 @@
+"""A company's records as a whole: CSV import, full export, closing, trash and audit log."""
