@@ -17,7 +17,8 @@ from ct.extensions import db
 from ct.models import ExportRun, GroupMember, Membership, OutboxEmail
 from ct.models.exchange_access import ConfidentialReader
 from ct.models.export_run import DONE, KIND_TENANT, QUEUED
-from ct.records.export import build_tenant_export, export_dir
+from ct.records.export import build_tenant_export
+from ct.records.export_runs import export_dir
 from tests.test_notify import add_member, make_exchange, notify
 
 pytestmark = pytest.mark.usefixtures("english_messages")

@@ -4,7 +4,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ct.blueprints.projects.planning import OPEN_TASKS_PAGE, tenant_today
+from ct.blueprints.projects.planning import OPEN_TASKS_PAGE
+from ct.core.zone import local_today
 from tests.planning_data import make_project, make_task, paris_today, section
 from tests.sql_count import counting_queries
 
@@ -53,10 +54,10 @@ def test_today_is_the_tenants_today(app):
     with app.test_request_context():
         app.config["BABEL_DEFAULT_TIMEZONE"] = "Pacific/Kiritimati"  # UTC+14
         try:
-            kiritimati = tenant_today()
+            kiritimati = local_today()
         finally:
             app.config["BABEL_DEFAULT_TIMEZONE"] = "Europe/Paris"
-        paris = tenant_today()
+        paris = local_today()
     utc_today = datetime.now(UTC).date()
     assert kiritimati == (datetime.now(UTC) + timedelta(hours=14)).date()
     assert paris == paris_today() and utc_today <= kiritimati

@@ -1,13 +1,12 @@
 """The demo company of ``make run``: created once, found again on later runs."""
 
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import select
 
 from ct.auth import accounts
 from ct.core.permissions import ROLE_MEMBER
 from ct.core.tenancy import bound_tenant
+from ct.core.zone import company_zone
 from ct.demo.activity import seed_activity
 from ct.demo.records import seed_records
 from ct.extensions import db
@@ -42,7 +41,7 @@ def seed() -> bool:
             sales.members.append(GroupMember(membership=membership))
             team.append(membership)
         db.session.flush()
-        zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+        zone = company_zone()
         admin = Membership.by_email(DEMO_EMAIL)
         seed_records(admin, team)  # months of history first: the recent activity comes on top
         seed_activity(admin, team, zone)

@@ -13,20 +13,21 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import force_locale, to_user_timezone
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
-from werkzeug.datastructures import MultiDict
 
 from ct.core.csvio import safe_cell
 from ct.core.jobs import enqueue_after_commit, tenant_job
-from ct.exchanges.query import apply_filters, sorted_page, visible_exchanges
+from ct.core.zone import to_local
+from ct.exchanges.query import ExchangeFilters, apply_filters, sorted_page, visible_exchanges
 from ct.exchanges.rows import ExchangeRow
+from ct.exchanges.status import status_names as status_names_now
 from ct.extensions import db
 from ct.models import Exchange, Membership
 from ct.models.base import utcnow
 from ct.models.export_run import FAILED, KIND_EXCHANGES, QUEUED, ExportRun
-from ct.records.export import JOB_TIMEOUT, claim, report_progress, set_total, write_file
+from ct.records.export_runs import JOB_TIMEOUT, claim, report_progress, set_total, write_file
 
 BOM = "\ufeff"
 
@@ -38,7 +39,7 @@ def header() -> list[str]:
 
 def row(x: ExchangeRow, status_names: dict[str, str]) -> list[str]:
     return [
-        to_user_timezone(x.occurred_at).strftime("%Y-%m-%d %H:%M"),
+        to_local(x.occurred_at).strftime("%Y-%m-%d %H:%M"),
         x.tiers_name,
         ", ".join(c.full_name for c in x.contacts),
         x.mode,
@@ -86,12 +87,12 @@ def is_large(query: Select) -> bool:
     return db.session.scalar(probe) is not None
 
 
-def start_exchanges_export(member: Membership, args: dict[str, str], sort: str,
+def start_exchanges_export(member: Membership, filters: ExchangeFilters, sort: str,
                            delimiter: str, locale: str) -> ExportRun:
-    """Record the request (filters, sort, separator, language) for the job."""
+    """Record the request (checked filters, sort, separator, language) for the job."""
     run = ExportRun(kind=KIND_EXCHANGES, status=QUEUED, created_by_id=member.id,
-                    params={"args": args, "sort": sort, "delimiter": delimiter,
-                            "locale": locale})
+                    params={"filters": filters.as_params(), "sort": sort,
+                            "delimiter": delimiter, "locale": locale})
     db.session.add(run)
     db.session.flush()
     enqueue_after_commit(build_exchanges_export, run.tenant_id, run.id,
@@ -106,19 +107,18 @@ def build_exchanges_export(tenant_id: int, run_id: int, batch: int = 1000) -> No
         return
     params = run.params
     member = db.session.scalar(select(Membership).where(Membership.id == run.created_by_id))
-    # The list's own filter form, on the arguments of the request that asked: the same
-    # checks, the same query, the same rights (the author's, as they are now).
-    from ct.blueprints.exchange_list.forms import ListFilterForm
-
-    with current_app.test_request_context(), force_locale(params.get("locale") or "fr"):
-        form = ListFilterForm(MultiDict(params.get("args") or {}))
-        if member is None or not member.active or not form.validate():
-            run.status, run.finished_at = FAILED, utcnow()
-            return
-        query = apply_filters(visible_exchanges(member), form.filters())
-        set_total(run, db.session.scalar(
-            select(func.count()).select_from(query.order_by(None).subquery())))
-        status_names = form.status_names
+    # The filters the list's form checked when the member asked; the same query and the
+    # rights of its author as they are now. A run recorded before the filters were kept
+    # this way (it kept the request's arguments) is failed: the member asks again.
+    if member is None or not member.active or "filters" not in params:
+        run.status, run.finished_at = FAILED, utcnow()
+        return
+    query = apply_filters(visible_exchanges(member),
+                          ExchangeFilters.from_params(params["filters"]))
+    set_total(run, db.session.scalar(
+        select(func.count()).select_from(query.order_by(None).subquery())))
+    with force_locale(params.get("locale") or "fr"):
+        status_names = status_names_now()
 
         def write(path: Path) -> None:
             done = 0

@@ -9,14 +9,14 @@ the indexes of ``Exchange``), so the list stays fast with a million exchanges.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import asdict, dataclass
+from datetime import date
 
-from flask_babel import get_timezone
 from sqlalchemy import Select, or_, select, union, union_all
 
 from ct.core.pagination import Page, cursor_clause, keyset_page
 from ct.core.text import fold, like_pattern
+from ct.core.zone import day_bounds
 from ct.exchanges.rows import exchange_rows, row_select
 from ct.models import Contact, Document, Exchange, ExchangeContact, Tiers
 from ct.models.exchange_access import visible_clause
@@ -45,23 +45,24 @@ class ExchangeFilters:
     date_to: date | None = None
     text: str = ""
 
+    def as_params(self) -> dict:
+        """Plain JSON values, for a background job (the CSV export) to rebuild them."""
+        params = asdict(self)
+        for name in ("date_from", "date_to"):
+            params[name] = params[name] and params[name].isoformat()
+        return params
+
+    @classmethod
+    def from_params(cls, params: dict) -> ExchangeFilters:
+        values = dict(params)
+        for name in ("date_from", "date_to"):
+            values[name] = values.get(name) and date.fromisoformat(values[name])
+        return cls(**values)
+
 
 def visible_exchanges(membership) -> Select:
     """Every exchange ``membership`` may see, before any filter."""
     return select(Exchange).where(visible_clause(membership))
-
-
-def local_day_bounds(date_from: date | None, date_to: date | None):
-    """The UTC instants of a date range typed in the tenant's time zone: from the start
-    of ``date_from`` (included) to the start of the day after ``date_to`` (excluded)."""
-    zone = get_timezone()  # a pytz zone: localize() picks the right summer/winter offset
-
-    def start_of(day: date) -> datetime:
-        return zone.localize(datetime.combine(day, time.min)).astimezone(UTC)
-
-    start = start_of(date_from) if date_from else None
-    end = start_of(date_to + timedelta(days=1)) if date_to else None
-    return start, end
 
 
 def apply_filters(query: Select, f: ExchangeFilters) -> Select:
@@ -80,7 +81,7 @@ def apply_filters(query: Select, f: ExchangeFilters) -> Select:
         query = query.where(Exchange.object_id == f.object_id)
     if f.status:
         query = query.where(Exchange.status == f.status)
-    start, end = local_day_bounds(f.date_from, f.date_to)
+    start, end = day_bounds(f.date_from, f.date_to)
     if start is not None:
         query = query.where(Exchange.occurred_at >= start)
     if end is not None:

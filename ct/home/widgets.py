@@ -15,11 +15,9 @@ Who sees which exchange is decided by ``ct.models.exchange_access`` alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import ClassVar
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import (
     Date,
     Integer,
@@ -38,6 +36,7 @@ from sqlalchemy import (
     union_all,
 )
 
+from ct.core.zone import local_today, start_of_day
 from ct.exchanges.status import status_names
 from ct.extensions import db
 from ct.models import (
@@ -77,20 +76,11 @@ class Day:
     @staticmethod
     def current(now: datetime | None = None) -> Day:
         now = now or datetime.now(UTC)
-        today = now.astimezone(_zone()).date()
-        return Day(now, today, _midnight(today), _midnight(today + timedelta(days=1)))
+        today = local_today(now)
+        return Day(now, today, start_of_day(today), start_of_day(today + timedelta(days=1)))
 
     def midnight_of(self, day: date) -> datetime:
-        return _midnight(day)
-
-
-def _zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
-def _midnight(day: date) -> datetime:
-    """The local midnight starting ``day``, in UTC (23 or 25 hours apart on DST days)."""
-    return datetime.combine(day, time(), tzinfo=_zone()).astimezone(UTC)
+        return start_of_day(day)
 
 
 # -- who does what ---------------------------------------------------------------------

@@ -33,7 +33,7 @@ class Membership(TenantScoped, Timestamps, db.Model):
     # The home page widgets shown and their order (see ct.home.layout); None: defaults.
     home_layout: Mapped[dict | None] = mapped_column(JSON)
 
-    user: Mapped[User] = relationship(back_populates="memberships", lazy="joined")
+    user: Mapped[User] = relationship(lazy="joined")
 
     @classmethod
     def create(cls, user: User, role: str) -> Membership:

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import String, func, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from ct.extensions import db
 from ct.models.base import Timestamps
-
-if TYPE_CHECKING:
-    from ct.models.membership import Membership
 
 EMAIL_MAX = 254
 NAME_MAX = 120
@@ -46,10 +42,6 @@ class User(UserMixin, Timestamps, db.Model):
     # Part of the session id: changing it (password change, "log out everywhere")
     # invalidates every session and remember-me cookie of the user.
     session_token: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
-
-    memberships: Mapped[list[Membership]] = relationship(
-        back_populates="user", viewonly=True
-    )
 
     def set_password(self, password: str) -> None:
         self.password_hash = _password_hasher().hash(password)

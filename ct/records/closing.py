@@ -22,7 +22,8 @@ from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import AuditEntry, Membership, Tenant
 from ct.models.base import utcnow
-from ct.records.export import remove_tenant_files, tenant_tables
+from ct.records.export import tenant_tables
+from ct.records.export_runs import remove_tenant_files
 
 log = logging.getLogger(__name__)
 

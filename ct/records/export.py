@@ -6,8 +6,8 @@ emails). The tables are read from the metadata (every table with a ``tenant_id``
 column), so a table added later is exported without anyone remembering to add it
 here. The audit trail is such a table.
 
-Files live under EXPORT_DIR, one folder per tenant, and are written to a temporary name
-then renamed: a download never sees half a file. The clock removes them once expired.
+Files live under EXPORT_DIR, one folder per tenant (ct/records/export_runs.py); the clock
+removes them once expired, and enqueues again the exports that never started.
 """
 
 from __future__ import annotations
@@ -15,125 +15,36 @@ from __future__ import annotations
 import csv
 import io
 import json
-import logging
-import os
-import secrets
-import shutil
 import zipfile
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
-from flask import current_app
-from sqlalchemy import JSON, LargeBinary, Select, Table, func, select, text, update
+from sqlalchemy import JSON, LargeBinary, Select, Table, func, select, update
 
 from ct.core import clock
 from ct.core.csvio import UTF8_BOM, safe_cell
 from ct.core.jobs import enqueue, enqueue_after_commit, tenant_job
 from ct.core.tenancy import ALL_TENANTS, bound_tenant
+from ct.exchanges.export import build_exchanges_export
 from ct.extensions import db
 from ct.models import Membership
 from ct.models.base import utcnow
 from ct.models.exchange_access import ConfidentialReader
 from ct.models.export_run import DONE, EXPIRED, FAILED, KIND_TENANT, QUEUED, RUNNING, ExportRun
+from ct.records.export_runs import (
+    BATCH,
+    JOB_TIMEOUT,
+    RUNNING_AT_MOST,
+    STALLED_AFTER,
+    claim,
+    export_dir,
+    report_progress,
+    set_total,
+    write_file,
+)
 
-log = logging.getLogger(__name__)
-
-DEFAULT_MAX_AGE_DAYS = 7
-BATCH = 1000  # rows read per round trip, and per progress report
 USER_COLUMNS = ("id", "email", "display_name", "language", "created_at")
-# A million exchanges take minutes, more than RQ's default of three.
-JOB_TIMEOUT = 3 * 3600
-STALLED_AFTER = timedelta(minutes=10)
-RUNNING_AT_MOST = timedelta(hours=6)  # two job timeouts: the worker is surely gone
-
-
-# --- Where the files are --------------------------------------------------------------
-
-
-def export_dir() -> Path:
-    return Path(current_app.config["EXPORT_DIR"])
-
-
-def tenant_folder(tenant_id: int) -> Path:
-    return export_dir() / str(tenant_id)
-
-
-def file_path(run: ExportRun) -> Path | None:
-    if not run.file_name:
-        return None
-    return export_dir() / run.file_name
-
-
-def max_age() -> timedelta:
-    return timedelta(days=current_app.config.get("EXPORT_MAX_AGE_DAYS", DEFAULT_MAX_AGE_DAYS))
-
-
-def new_file_name(run: ExportRun, suffix: str) -> str:
-    """``<tenant id>/<run id>-<random>.<suffix>``: relative to EXPORT_DIR; the random part
-    keeps a file name from being guessed by anyone who can list the folder."""
-    return f"{run.tenant_id}/{run.id}-{secrets.token_hex(8)}.{suffix}"
-
-
-# --- Running an export ----------------------------------------------------------------
-
-
-def claim(run_id: int) -> ExportRun | None:
-    """QUEUED -> RUNNING once: a redelivered job finds the run taken and does nothing."""
-    claimed = db.session.execute(
-        update(ExportRun).where(ExportRun.id == run_id, ExportRun.status == QUEUED)
-        .values(status=RUNNING, processed=0)
-    ).rowcount
-    db.session.commit()
-    if not claimed:
-        return None
-    return db.session.scalar(select(ExportRun).where(ExportRun.id == run_id))
-
-
-def set_total(run: ExportRun, total: int) -> None:
-    run.total = total
-    db.session.commit()
-
-
-def report_progress(run: ExportRun, processed: int) -> None:
-    """Show the progress while the export's own transaction is still open (it reads one
-    consistent snapshot). A separate short transaction on another connection; PostgreSQL
-    only: SQLite allows one writer at a time, and the embedded setup runs jobs inline,
-    with nobody polling."""
-    if db.engine.dialect.name != "postgresql":
-        return
-    table = ExportRun.__table__
-    with db.engine.begin() as conn:
-        conn.execute(text("SELECT set_config('app.tenant_id', :tenant, true)"),
-                     {"tenant": str(run.tenant_id)})
-        conn.execute(update(table).where(table.c.id == run.id,
-                                         table.c.tenant_id == run.tenant_id)
-                     .values(processed=processed))
-
-
-def write_file(run: ExportRun, suffix: str, writer: Callable[[Path], None]) -> None:
-    """Write the result through ``writer`` to a temporary file, then rename it into place
-    and mark the run done; on error, no file is left behind and the run is FAILED."""
-    name = new_file_name(run, suffix)
-    final = export_dir() / name
-    final.parent.mkdir(parents=True, exist_ok=True)
-    partial = final.with_name(final.name + ".part")
-    try:
-        writer(partial)
-        os.replace(partial, final)
-    except Exception:
-        log.exception("export %s failed", run.id)
-        partial.unlink(missing_ok=True)
-        db.session.rollback()
-        run = db.session.scalar(select(ExportRun).where(ExportRun.id == run.id))
-        run.status, run.finished_at = FAILED, utcnow()
-        return
-    db.session.rollback()  # end the reading snapshot before writing the run
-    run = db.session.scalar(select(ExportRun).where(ExportRun.id == run.id))
-    now = utcnow()
-    run.status, run.file_name, run.file_size = DONE, name, final.stat().st_size
-    run.processed = run.total
-    run.finished_at, run.expires_at = now, now + max_age()
 
 
 # --- All of a company's data ------------------------------------------------------------
@@ -332,13 +243,7 @@ def retry_stalled_exports() -> int:
 def _job_of(kind: str) -> Callable:
     if kind == KIND_TENANT:
         return build_tenant_export
-    from ct.exchanges.export import build_exchanges_export  # it imports this module
-
     return build_exchanges_export
-
-
-def remove_tenant_files(tenant_id: int) -> None:
-    shutil.rmtree(tenant_folder(tenant_id), ignore_errors=True)
 
 
 # The clock (ct/core/clock.py) looks for expired files every hour, and for

@@ -14,7 +14,8 @@ from ct.core.permissions import EXPORT, can, require_admin
 from ct.extensions import db
 from ct.models.export_run import KIND_TENANT, ExportRun
 from ct.records.closing import cancel_closing, grace_period, request_closing
-from ct.records.export import file_path, max_age, start_tenant_export
+from ct.records.export import start_tenant_export
+from ct.records.export_runs import file_path, max_age
 from ct.web.htmx import redirect_to, render
 from ct.web.lookups import get_or_404
 

@@ -14,10 +14,12 @@ from flask_babel import gettext as _
 
 from ct.blueprints.agenda import bp
 from ct.blueprints.agenda.forms import DEFAULT_LENGTH, EventForm
-from ct.blueprints.agenda.times import form_times, now_utc, split_reminder, to_local
+from ct.blueprints.agenda.times import form_times, split_reminder
 from ct.core.permissions import PLAN_RIGHTS, require_any_right
+from ct.core.zone import to_local
 from ct.extensions import db
 from ct.models import Event, Tiers
+from ct.models.base import utcnow
 from ct.web.fields import YEAR_MAX, YEAR_MIN, submitted_id
 from ct.web.htmx import redirect_to, render
 from ct.web.lookups import find, get_or_404
@@ -39,7 +41,7 @@ def new_event_data() -> dict:
     if day is not None:
         start = datetime.combine(day, time(DEFAULT_START_HOUR))
     else:
-        start = to_local(now_utc()).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+        start = to_local(utcnow()).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     tiers = find(Tiers, submitted_id(request.args.get("tiers")))
     return {"starts_at": start, "ends_at": start + DEFAULT_LENGTH, "assignees": [g.membership.id],
             "tiers": tiers.id if tiers else None, "reminder_unit": ""}

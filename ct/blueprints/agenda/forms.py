@@ -17,13 +17,12 @@ from ct.blueprints.agenda.times import (
     REMINDER_MAX_UNITS,
     REMINDER_UNIT_LABELS,
     REMINDER_UNITS,
-    now_utc,
-    start_of_day,
-    to_utc,
 )
+from ct.core.zone import start_of_day, to_utc
 from ct.extensions import db
 from ct.models import Contact, Event, EventAssignee, EventContact, Membership, Tiers
 from ct.models.agenda import LOCATION_MAX, NOTES_MAX, TITLE_MAX
+from ct.models.base import utcnow
 from ct.web.fields import IdMultipleField, IdSelectField, LocalDateTimeField
 from ct.web.forms import REQUIRED, name_field
 from ct.web.lookups import contact_choices, find, member_choices, tiers_choices
@@ -180,7 +179,7 @@ class EventForm(FlaskForm):
         if (saved is not None and saved.reminder_minutes == self.reminder_minutes
                 and saved.starts_at == self.starts_utc):
             return True
-        now = now_utc()
+        now = utcnow()
         if self.starts_utc <= now:
             self.reminder_value.errors.append(
                 _l("This event is in the past: it cannot have a reminder."))

@@ -12,10 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ct.blueprints.agenda import bp
-from ct.blueprints.agenda.times import local_today, start_of_day
 from ct.core.pagination import keyset_page
 from ct.core.permissions import PLAN_RIGHTS, require_any_right
 from ct.core.search import MAX_QUERY
+from ct.core.zone import local_today, start_of_day
 from ct.exchanges.links import exchanges_following_event, unlink_event
 from ct.extensions import db
 from ct.models import Contact, Event, EventAssignee, EventContact, Tiers

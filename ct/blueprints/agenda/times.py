@@ -1,20 +1,19 @@
 """Wall-clock time of the tenant, days of an event, and reminders in words.
 
-Events are stored in UTC. What people type and read is the tenant's wall-clock time
-(BABEL_DEFAULT_TIMEZONE, Europe/Paris by default). An all-day event runs from local
+Events are stored in UTC; people type and read the company's wall-clock time
+(ct/core/zone.py). An all-day event runs from local
 midnight of its first day to local midnight after its last day (an exclusive end, as
 in iCalendar), so it stays on its days whatever the offset of the season.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time, timedelta
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from ct.core.zone import to_local
 from ct.models import Event
 
 REMINDER_UNITS = {"minutes": 1, "hours": 60, "days": 24 * 60}
@@ -26,33 +25,6 @@ REMINDER_UNIT_LABELS = {
 }
 # Ten thousand of any unit: beyond, it is a typing mistake (10,000 days is 27 years).
 REMINDER_MAX_UNITS = 10_000
-
-
-def zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
-def now_utc() -> datetime:
-    return datetime.now(UTC)
-
-
-def local_today() -> date:
-    return datetime.now(zone()).date()
-
-
-def to_utc(wall_clock: datetime) -> datetime:
-    """A naive wall-clock time of the tenant as an aware UTC datetime."""
-    return wall_clock.replace(tzinfo=zone()).astimezone(UTC)
-
-
-def to_local(value: datetime) -> datetime:
-    """An aware datetime as the tenant's naive wall-clock time."""
-    return value.astimezone(zone()).replace(tzinfo=None)
-
-
-def start_of_day(day: date) -> datetime:
-    """Local midnight of ``day``, in UTC."""
-    return to_utc(datetime.combine(day, time()))
 
 
 def monday_of(day: date) -> date:

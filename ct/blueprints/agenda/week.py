@@ -10,7 +10,8 @@ from sqlalchemy import or_, select
 
 from ct.blueprints.agenda import bp
 from ct.blueprints.agenda.routes import WHO, assigned_to, with_people
-from ct.blueprints.agenda.times import event_days, local_today, monday_of, start_of_day
+from ct.blueprints.agenda.times import event_days, monday_of
+from ct.core.zone import local_today, start_of_day
 from ct.extensions import db
 from ct.models import Event
 from ct.web.fields import YEAR_MAX, YEAR_MIN

@@ -4,16 +4,16 @@ member, period and action; and the "History of changes" of one record for its ca
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from flask import abort, current_app, g, request
+from flask import abort, g, request
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from ct.core.ids import ID_MAX, parse_id
 from ct.core.pagination import keyset_page
 from ct.core.permissions import require_admin
+from ct.core.zone import day_bounds
 from ct.extensions import db
 from ct.models import AuditEntry, Contact, Exchange, Membership, Tiers, User
 from ct.models.exchange_access import visible_clause
@@ -75,22 +75,17 @@ def _day(args, name: str, errors: dict[str, str]) -> date | None:
     return day
 
 
-def _midnight(day: date) -> datetime:
-    """The start of ``day`` in the company's time zone."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return datetime.combine(day, time(), tzinfo=zone)
-
-
 def filtered(filters: LogFilters):
     query = select(AuditEntry)
     if filters.record_type:
         query = query.where(AuditEntry.record_type == filters.record_type)
     if filters.member_id:
         query = query.where(AuditEntry.actor_id == filters.member_id)
-    if filters.since:
-        query = query.where(AuditEntry.created_at >= _midnight(filters.since))
-    if filters.until:
-        query = query.where(AuditEntry.created_at < _midnight(filters.until + timedelta(days=1)))
+    since, before = day_bounds(filters.since, filters.until)
+    if since:
+        query = query.where(AuditEntry.created_at >= since)
+    if before:
+        query = query.where(AuditEntry.created_at < before)
     if filters.action in VERBS:
         query = query.where(AuditEntry.action.endswith(f".{filters.action}", autoescape=True))
     elif filters.action:

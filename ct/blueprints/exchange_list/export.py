@@ -16,7 +16,7 @@ from flask_babel import get_locale
 
 from ct.blueprints.exchange_list import bp
 from ct.blueprints.exchange_list.forms import ListFilterForm
-from ct.blueprints.exchange_list.routes import chosen_sort, current_filters, index
+from ct.blueprints.exchange_list.routes import chosen_sort, index
 from ct.core.permissions import EXPORT, require_right
 from ct.core.tenancy import bound_tenant
 from ct.exchanges.export import batches, is_large, start_exchanges_export
@@ -37,7 +37,7 @@ def export():
     sort = chosen_sort()
     delimiter = ";" if request.args.get("sep") == "semicolon" else ","
     if is_large(query):
-        run = start_exchanges_export(g.membership, current_filters(), sort, delimiter,
+        run = start_exchanges_export(g.membership, form.filters(), sort, delimiter,
                                      str(get_locale()))
         db.session.commit()
         return redirect_to(url_for("account_data.export_run", run_id=run.id))

@@ -34,7 +34,7 @@ from ct.blueprints.exchanges.fields import (
     many,
     one,
 )
-from ct.blueprints.exchanges.timeutil import to_utc
+from ct.core.zone import to_utc
 from ct.models import Choice, Contact, Document, Group, Product, Project, Tiers
 from ct.models.agenda import LOCATION_MAX
 from ct.models.agenda import TITLE_MAX as EVENT_TITLE_MAX

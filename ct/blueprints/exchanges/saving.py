@@ -16,7 +16,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from ct.blueprints.exchanges.forms import ExchangeForm
-from ct.blueprints.exchanges.timeutil import to_utc
+from ct.core.zone import to_utc
 from ct.emails.notify import notify_collaborators, notify_task_assigned
 from ct.extensions import db
 from ct.models import (

@@ -6,22 +6,15 @@ tenant's time zone (Europe/Paris by default) and stored in UTC.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-from flask_babel import to_user_timezone
-from flask_babel import to_utc as _naive_utc
-
+from ct.core import zone
 from ct.models.base import utcnow
-
-
-def to_utc(local: datetime) -> datetime:
-    """A naive local date and time as an aware UTC datetime."""
-    return _naive_utc(local).replace(tzinfo=UTC)
 
 
 def to_local(moment: datetime) -> datetime:
     """An aware datetime as the naive local value a ``datetime-local`` input shows."""
-    return to_user_timezone(moment).replace(tzinfo=None, second=0, microsecond=0)
+    return zone.to_local(moment).replace(second=0, microsecond=0)
 
 
 def local_now() -> datetime:

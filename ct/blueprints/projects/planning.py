@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
-from flask import current_app
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -20,13 +18,6 @@ OPEN_TASKS_PAGE = 50
 NO_DUE_DATE = date(9999, 12, 31)  # sorts tasks with no due date last
 RECENTLY_DONE_DAYS = 14
 RECENTLY_DONE_SHOWN = 30
-
-
-def tenant_today() -> date:
-    """Today in the tenant's time zone: a task due "today" in Paris is due until
-    midnight in Paris, whatever the server's clock zone."""
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return datetime.now(zone).date()
 
 
 @dataclass

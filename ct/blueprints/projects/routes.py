@@ -12,7 +12,6 @@ from sqlalchemy.orm import selectinload
 from ct.blueprints.exchange_list.routes import NO_FILTERS, history_context
 from ct.blueprints.projects import bp
 from ct.blueprints.projects.forms import ProjectForm, TaskForm
-from ct.blueprints.projects.planning import tenant_today
 from ct.core.pagination import keyset_page
 from ct.core.permissions import (
     DELETE_TIERS,
@@ -22,6 +21,7 @@ from ct.core.permissions import (
     require_right,
 )
 from ct.core.search import MAX_QUERY
+from ct.core.zone import local_today
 from ct.exchanges.links import (
     exchanges_following_tasks,
     exchanges_naming_project,
@@ -90,7 +90,7 @@ def render_card(project: Project, task_form: TaskForm | None = None, status: int
     task_form.fill_choices(with_project=False)
     history = {} if is_htmx_request() else history_context("project", project, NO_FILTERS)
     return render("projects/card.html", block="tasks_section", status=status, project=project,
-                  tasks=card_tasks(project), task_form=task_form, today=tenant_today(),
+                  tasks=card_tasks(project), task_form=task_form, today=local_today(),
                   **history)
 
 

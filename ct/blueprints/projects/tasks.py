@@ -12,9 +12,10 @@ from flask_babel import gettext as _
 from ct.blueprints.projects import bp
 from ct.blueprints.projects.forms import TaskForm
 from ct.blueprints.projects.planning import my_tasks as load_my_tasks
-from ct.blueprints.projects.planning import set_done, tenant_today
+from ct.blueprints.projects.planning import set_done
 from ct.blueprints.projects.routes import render_card
 from ct.core.permissions import PLAN_RIGHTS, require_any_right
+from ct.core.zone import local_today
 from ct.emails.notify import notify_task_assigned
 from ct.exchanges.links import exchanges_following_tasks, unlink_tasks
 from ct.extensions import db
@@ -34,7 +35,7 @@ def safe_next(default: str) -> str:
 
 @bp.get("/tasks")
 def my_tasks():
-    today = tenant_today()
+    today = local_today()
     tasks = load_my_tasks(g.membership.id, today, request.args.get("cursor"))
     return render("projects/my_tasks.html", tasks=tasks, today=today)
 
@@ -116,7 +117,7 @@ def toggle_task(task_id: int):
     db.session.commit()
     if not is_htmx_request():
         return redirect_to(safe_next(url_for(".my_tasks")))
-    return render("projects/_task.html", task=task, today=tenant_today(),
+    return render("projects/_task.html", task=task, today=local_today(),
                   next_url=safe_next(url_for(".my_tasks")),
                   show_project=request.form.get("show_project") == "1")
 

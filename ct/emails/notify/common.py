@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import format_date, gettext, ngettext
 from werkzeug.routing import BuildError
 
+from ct.core.zone import to_local
 from ct.emails.mailer import external_url
 from ct.emails.templates import language_of
 from ct.emails.templates.catalog import span
@@ -39,15 +39,11 @@ def link(endpoint: str, fallback_path: str, **values) -> str:
         return current_app.config["BASE_URL"] + fallback_path
 
 
-def zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
 def local_days(event: Event) -> tuple[date, date]:
     """The first and last days of an all-day event, on the tenant's calendar. (Its end
     is the midnight after its last day, as in iCalendar.)"""
-    first = event.starts_at.astimezone(zone()).date()
-    last = (event.ends_at.astimezone(zone()) - timedelta(microseconds=1)).date()
+    first = to_local(event.starts_at).date()
+    last = (to_local(event.ends_at) - timedelta(microseconds=1)).date()
     return first, max(first, last)
 
 

@@ -11,7 +11,7 @@ with two clocks. A member with nothing due gets no email that day.
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import force_locale, format_date, format_time
 from sqlalchemy import or_, select, update
@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from ct.core import clock
 from ct.core.tenancy import ALL_TENANTS, bound_tenant
+from ct.core.zone import company_zone, start_of_day
 from ct.emails.mailer import queue_email
 from ct.emails.notify import common
 from ct.emails.templates.catalog import DAILY_DIGEST
@@ -35,7 +36,7 @@ ITEMS_MAX = 50  # per list: a digest is a reminder, not a report
 def send_daily_digests(now: datetime | None = None) -> int:
     """Queue today's digests not sent yet; returns how many were queued."""
     now = now or utcnow()
-    local = now.astimezone(common.zone())
+    local = now.astimezone(company_zone())
     if local.hour < DIGEST_HOUR:
         return 0
     today = local.date()
@@ -87,7 +88,7 @@ def _queue(member: Membership, today: date) -> bool:
                            Task.due_date <= today)
         .order_by(Task.due_date, Task.id).limit(2 * ITEMS_MAX)
         .options(selectinload(Task.project))))
-    start = datetime.combine(today, time(), tzinfo=common.zone())
+    start = start_of_day(today)
     events = list(db.session.scalars(
         select(Event).join(EventAssignee, EventAssignee.event_id == Event.id)
         .where(EventAssignee.membership_id == member.id, Event.done.is_(False),
