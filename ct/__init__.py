@@ -5,16 +5,18 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, g, has_request_context, request, session
+from flask import Flask, g
 from flask_babel import get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter, IntegerConverter
 
+from ct import events
 from ct.config import Config
 from ct.core import moved_jobs
 from ct.core.ids import ID_MAX, ID_PATTERN
 from ct.extensions import babel, csrf, db, limiter, login_manager, mail, migrate, rq
 from ct.models.tenant import SLUG_MAX
+from ct.web.i18n import select_locale
 
 moved_jobs.install()
 
@@ -60,18 +62,12 @@ def create_app(config: Config | type[Config] | None = None) -> Flask:
 
     register_error_handlers(app)
     register_cli(app)
-    if app.config["EMBEDDED_CLOCK"]:
-        from ct.core.clock import install_embedded_clock
-
-        install_embedded_clock(app)
+    events.register(app)  # every listener and periodic job: ct/events.py
     return app
 
 
 def _init_extensions(app: Flask) -> None:
-    import ct.emails.notify  # noqa: F401 — registers the clock's reminder job
     import ct.models  # noqa: F401 — every table known to the metadata and Alembic
-    import ct.records.audit  # noqa: F401 — records the changes of exchanges, tiers and contacts
-    import ct.records.trash  # noqa: F401 — registers the clock's trash purge
     from ct.core.db_setup import configure_engine
 
     db.init_app(app)
@@ -91,36 +87,6 @@ def _init_extensions(app: Flask) -> None:
     # Registered after Flask-SQLAlchemy: teardown functions run in reverse order, so
     # inline jobs run before the request's session is removed.
     app.teardown_appcontext(run_inline_jobs)
-
-
-def select_locale() -> str:
-    """The user's saved preference, else the one chosen in this browser, else the
-    browser's Accept-Language, else French."""
-    languages = Config.LANGUAGES
-    if not has_request_context():
-        return Config.BABEL_DEFAULT_LOCALE
-    from flask_login import current_user
-
-    # The saved preference first: switching on one device switches every session.
-    if current_user.is_authenticated and current_user.language in languages:
-        return current_user.language
-    chosen = session.get("lang")
-    if chosen in languages:
-        return chosen
-    return browser_language()
-
-
-def browser_language() -> str:
-    """The first of our languages in the browser's Accept-Language, by preference.
-
-    Regional variants count for their language: "fr-CA, en;q=0.5" is French (an
-    exact-match-first lookup would pick English).
-    """
-    for value, _quality in request.accept_languages:  # best first
-        primary = value.split("-")[0].split("_")[0].lower()
-        if primary in Config.LANGUAGES:
-            return primary
-    return Config.BABEL_DEFAULT_LOCALE
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -162,7 +128,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def nav_counters():
     """The menu's counters of the member, counted only when a whole page renders them."""
-    from ct.home.widgets import counters
+    from ct.home.counts import counters
 
     return counters(g.membership)
 

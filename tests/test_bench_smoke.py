@@ -182,16 +182,16 @@ def test_every_link_stays_inside_its_tenant(loaded, session):
 def test_derived_columns_are_what_the_models_compute(loaded, session):
     from ct.core.tenancy import bound_tenant
     from ct.models import Contact, Exchange, Tiers
-    from ct.models.contact import _derive_keys as contact_keys
-    from ct.models.exchange import _derive_search_text
-    from ct.models.tiers import _derive_keys as tiers_keys
+    from ct.models.contact import derive_keys as contact_keys
+    from ct.models.exchange import derive_search_text
+    from ct.models.tiers import derive_keys as tiers_keys
 
     bench = _scalar("SELECT id FROM tenants WHERE slug = :s", s=BENCH_SLUG)
     with bound_tenant(bench):
         for model, derive, columns in (
             (Tiers, tiers_keys, ("sort_key", "name_key", "search_text")),
             (Contact, contact_keys, ("sort_key", "search_text")),
-            (Exchange, _derive_search_text, ("search_text",)),
+            (Exchange, derive_search_text, ("search_text",)),
         ):
             rows = db.session.scalars(sa.select(model).order_by(model.id).limit(30)).all()
             assert rows

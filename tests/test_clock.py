@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from ct.core.clock import PERIODIC_JOBS, EmbeddedClock, PeriodicJob, _try_lock, lock_path
+from ct.core.clock import EmbeddedClock, PeriodicJob, _try_lock, lock_path
 from ct.core.tenancy import ALL_TENANTS, bound_tenant
+from ct.events import PERIODIC_JOBS
 from ct.extensions import db, rq
 from ct.models import Event, OutboxEmail
 from tests.planning_data import make_event

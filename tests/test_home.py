@@ -264,18 +264,19 @@ def test_home_page_queries_are_few_and_do_not_grow(client, auth, world, app):  #
 
 def test_database_scoping_covers_the_counter_subqueries(app, world):  # noqa: F811
     """The one-row statements of scalar subqueries are scoped to the tenant too."""
-    from ct.home import widgets as home_widgets
+    from ct.home import counts
     from ct.models import Membership
 
     w = world
     with app.test_request_context(), bound_tenant(w.tenant_id):
         me = db.session.scalar(select(Membership).where(Membership.id == w.admin_id))
-        assert home_widgets.checklist(me).members == 3  # not company B's two
+        assert counts.checklist(me).members == 3  # not company B's two
 
 
 def test_statements_built_once_serve_each_company_its_own_rows(app, world):  # noqa: F811
     """The counters, checklist and next contacts are built once per process and run for
     every company: each run reads the rows of the company bound then."""
+    from ct.home import counts
     from ct.home import widgets as home_widgets
     from ct.models import Membership
 
@@ -289,10 +290,10 @@ def test_statements_built_once_serve_each_company_its_own_rows(app, world):  # n
         with app.test_request_context(), bound_tenant(tenant_id):
             me = db.session.scalar(select(Membership).where(Membership.id == member_id))
             day = home_widgets.Day.current()
-            counters, checklist = home_widgets.counters_and_checklist(me, day)
+            counters, checklist = counts.counters_and_checklist(me, day)
             items, _more = home_widgets.next_contacts(me, day)
-            seen.append((counters.overdue, checklist.members, home_widgets.checklist(me).members,
-                         home_widgets.counters(me, day).overdue, len(items)))
+            seen.append((counters.overdue, checklist.members, counts.checklist(me).members,
+                         counts.counters(me, day).overdue, len(items)))
     assert seen == [(3, 3, 3, 3, 3), (1, 2, 2, 1, 1), (3, 3, 3, 3, 3)]
 
 

@@ -48,7 +48,7 @@ def test_an_old_module_is_the_new_one_not_a_copy(old, new):
 
 
 def test_the_clock_jobs_are_all_covered(app):
-    from ct.core.clock import PERIODIC_JOBS
+    from ct.events import PERIODIC_JOBS
 
     covered = set(OLD_JOB_PATHS.values())
     assert {job.name for job in PERIODIC_JOBS} <= covered

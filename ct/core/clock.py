@@ -1,5 +1,5 @@
-"""The clock: periodic jobs (outbox relay, reminders, digests, purges), each registered
-once here with its interval, and run in one of two ways.
+"""The clock: periodic jobs (outbox relay, reminders, digests, purges), listed once with
+their intervals in ct/events.py, and run in one of two ways.
 
 - With Redis (production), the Procfile's ``clock`` process (``flask rq cron``) enqueues
   each job on time and the workers run it.
@@ -40,13 +40,10 @@ class PeriodicJob:
         return f"{self.func.__module__}.{self.func.__qualname__}"
 
 
-PERIODIC_JOBS: list[PeriodicJob] = []
-
-
-def every(seconds: int, func: Callable[[], object]) -> None:
-    """Run ``func()`` every ``seconds``: through RQ's cron with Redis, inline without."""
-    rq.cron_register(func, seconds)
-    PERIODIC_JOBS.append(PeriodicJob(func, seconds))
+def register_with_rq(jobs: list[PeriodicJob]) -> None:
+    """Hand the periodic jobs to RQ's cron (``flask rq cron``), once per process."""
+    for job in jobs:
+        rq.cron_register(job.func, job.seconds)
 
 
 @dataclass
@@ -110,11 +107,11 @@ def lock_path(app: Flask) -> Path:
     return Path(app.config["INSTANCE_DIR"]) / f"clock-{digest}.lock"
 
 
-def install_embedded_clock(app: Flask) -> None:
+def install_embedded_clock(app: Flask, jobs: list[PeriodicJob]) -> None:
     """Start the clock with the first request: commands (migrations, the demo) and the
     processes that never serve do not run it."""
     started = threading.Lock()
-    clock = EmbeddedClock(app, PERIODIC_JOBS, lock_path(app))
+    clock = EmbeddedClock(app, jobs, lock_path(app))
 
     @app.before_request
     def start_clock() -> None:

@@ -16,7 +16,6 @@ from flask import current_app, g, has_app_context
 from redis import Redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from ct.core.tenancy import bound_tenant
@@ -50,8 +49,7 @@ def enqueue_after_commit(func: Callable, *args, job_id: str, timeout: int | None
     db.session.info.setdefault(_PENDING_KEY, []).append((func, args, job_id, timeout))
 
 
-@event.listens_for(Session, "after_commit")
-def _release_jobs(session: Session) -> None:
+def release_jobs(session: Session) -> None:
     jobs = session.info.pop(_PENDING_KEY, [])
     if not jobs or not has_app_context():
         return
@@ -62,8 +60,7 @@ def _release_jobs(session: Session) -> None:
         g.setdefault(_INLINE_KEY, []).extend(jobs)
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_jobs(session: Session) -> None:
+def drop_jobs(session: Session) -> None:
     session.info.pop(_PENDING_KEY, None)
 
 

@@ -25,8 +25,6 @@ from itertools import chain
 from typing import Any
 
 from flask import g, has_app_context
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from ct.core.tenancy import current_tenant_id
 from ct.extensions import db
@@ -109,8 +107,7 @@ def _lists_version(tenant_id: int | None, models: tuple[type, ...]) -> int | Non
     return noted[1]
 
 
-@event.listens_for(Session, "after_flush")
-def _forget_changed(session, flush_context) -> None:
+def forget_changed(session, flush_context) -> None:
     changed = {type(obj) for obj in chain(session.new, session.dirty, session.deleted)}
     session.info.setdefault(_WRITTEN, set()).update(changed)
     entries = session.info.get(_KEY)
@@ -121,8 +118,6 @@ def _forget_changed(session, flush_context) -> None:
             del entries[key]
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_all(session, *args) -> None:
+def forget_all(session, *args) -> None:
     # What was written is kept: the noted version stays older than it until the end.
     session.info.pop(_KEY, None)

@@ -19,7 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     ForeignKeyConstraint,
     UniqueConstraint,
-    event,
+    select,
     text,
 )
 from sqlalchemy.exc import DBAPIError
@@ -31,6 +31,8 @@ from sqlalchemy.orm import (
     mapped_column,
     with_loader_criteria,
 )
+
+from ct.extensions import db
 
 # The only way past the scoping: system jobs that work across tenants (the outbox relay,
 # purges) pass this execution option explicitly, so every use is one grep away.
@@ -129,8 +131,7 @@ def _touches_tenant_data(state: ORMExecuteState) -> bool:
     )
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _scope_to_tenant(state: ORMExecuteState):
+def scope_to_tenant(state: ORMExecuteState):
     _tell_database(state.session)
     if state.execution_options.get(ALL_TENANTS):
         return _across_tenants(state)
@@ -173,8 +174,7 @@ def _with_tenant_criteria(statement, criteria):
     ).execution_options(**{_SCOPED: True})
 
 
-@event.listens_for(Session, "before_flush")
-def _stamp_and_check_tenant(session: Session, flush_context, instances) -> None:
+def stamp_and_check_tenant(session: Session, flush_context, instances) -> None:
     _tell_database(session)
     tenant_id = _bound_tenant.get()
     for obj in session.new:
@@ -243,8 +243,7 @@ def _across_tenants(state: ORMExecuteState):
     return result
 
 
-@event.listens_for(Session, "after_begin")
-def _begin_with_tenant(session: Session, transaction, connection) -> None:
+def begin_with_tenant(session: Session, transaction, connection) -> None:
     # A transaction starts with no tenant (the settings are only ever set local to a
     # transaction): a round trip is needed only once a tenant is bound.
     session.info[_APPLIED] = ""
@@ -252,9 +251,16 @@ def _begin_with_tenant(session: Session, transaction, connection) -> None:
         _tell_database(session, connection)
 
 
-@event.listens_for(Session, "after_transaction_end")
-def _forget_applied_tenant(session: Session, transaction) -> None:
+def forget_applied_tenant(session: Session, transaction) -> None:
     # Commit and rollback reset the settings (a rolled back savepoint too). A flush's
     # own inner transaction ends inside the same database transaction: nothing reset.
     if transaction.parent is None or transaction.nested:
         session.info.pop(_APPLIED, None)
+
+
+def find(model, record_id: int | None):
+    """The row of the bound tenant with this id, or None: another tenant's id finds
+    nothing, like an unknown one."""
+    if not record_id:
+        return None
+    return db.session.scalar(select(model).where(model.id == record_id))

@@ -1,7 +1,7 @@
 """Months of history for the demo company, so that every page of ``make run`` shows
 real-looking data: third parties with contacts, documents, products and exchanges spread
-over half a year. Drawn from the benchmark's French word lists with a fixed seed, so the
-demo is the same on every machine."""
+over half a year. Drawn from the French word lists of ct/demo/names.py with a fixed seed,
+so the demo is the same on every machine."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import random
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from bench.dataset import names
 from ct.core.text import fold
+from ct.demo import names
 from ct.extensions import db
 from ct.models import (
     Choice,

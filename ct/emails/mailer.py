@@ -14,7 +14,6 @@ from flask import current_app, has_request_context, url_for
 from flask_mail import Message
 from sqlalchemy import or_, select, update
 
-from ct.core import clock
 from ct.core.jobs import enqueue, enqueue_after_commit
 from ct.core.tenancy import ALL_TENANTS, bound_tenant
 from ct.emails.templates import render_email
@@ -185,8 +184,3 @@ def retry_failed(message: OutboxEmail) -> None:
     message.attempts = 0
     message.next_attempt_at = utcnow()
     enqueue_after_commit(send_email, message.id, job_id=f"{message.job_id}-retry")
-
-
-# The clock (ct/core/clock.py) runs the relay every minute. Registered once per
-# process, at import, however many apps the process builds.
-clock.every(60, relay_outbox)

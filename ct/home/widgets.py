@@ -6,8 +6,7 @@ tenant), so the home page stays a dozen statements whatever the tenant's size:
 - latest exchanges: the 10 most recent exchanges the member may see;
 - next contacts: their upcoming events, to-do exchanges and open tasks, in time order;
 - recent past events: their 5 latest past events, within the tenant's widget window;
-- the counters (overdue / today) of the navigation: one statement of scalar
-  subqueries, which on the home page also answers the first steps checklist.
+- the counters of the navigation and the first-steps checklist: ct/home/counts.py.
 
 Who sees which exchange is decided by ``ct.models.exchange_access`` alone.
 """
@@ -16,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import ClassVar
 
 from sqlalchemy import (
     Date,
@@ -25,9 +23,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     cast,
-    exists,
     false,
-    func,
     literal,
     literal_column,
     null,
@@ -40,11 +36,9 @@ from ct.core.zone import local_today, start_of_day
 from ct.exchanges.status import status_names
 from ct.extensions import db
 from ct.models import (
-    AuditEntry,
     Event,
     EventAssignee,
     Exchange,
-    Invitation,
     Membership,
     Project,
     Task,
@@ -126,7 +120,7 @@ NOW = bindparam("now", type_=UTCDateTime)
 SINCE = bindparam("since", type_=UTCDateTime)  # the oldest past event shown
 
 
-def _params(membership: Membership, day: Day) -> dict:
+def day_params(membership: Membership, day: Day) -> dict:
     return dict(member_id=membership.id, today=day.today, day_start=day.start,
                          day_end=day.end)
 
@@ -199,7 +193,7 @@ def next_contacts(membership: Membership, day: Day,
     and whether there are more. One statement: the three sources side by side, each
     ordered and bounded on its own index, merged here."""
     rows = db.session.execute(_next_statement(visibility(membership), limit + 1),
-                              _params(membership, day)).all()
+                              day_params(membership, day)).all()
     events = [row for row in rows if row.kind == KIND_EVENT]
     exchanges = [row for row in rows if row.kind == KIND_EXCHANGE]
     tasks = [row for row in rows if row.kind == KIND_TASK]
@@ -296,111 +290,3 @@ def _past_statement(windowed: bool, limit: int):
 
 
 # -- counters and checklist ------------------------------------------------------------
-
-# A badge says "99+ overdue" past this: each count stops there, so a member with
-# thousands of late to-do exchanges costs what one with a hundred does.
-COUNTED_MAX = 99
-
-
-@dataclass
-class Counters:
-    overdue: int = 0
-    today: int = 0
-    shown_max: ClassVar[int] = COUNTED_MAX
-
-
-@dataclass
-class Checklist:
-    has_tiers: bool = False
-    has_exchange: bool = False
-    has_teammate: bool = False
-    lists_edited: bool = False
-    members: int = 1
-
-    @property
-    def steps(self) -> list[tuple[str, bool]]:
-        return [("tiers", self.has_tiers), ("exchange", self.has_exchange),
-                ("teammate", self.has_teammate), ("lists", self.lists_edited)]
-
-    @property
-    def done(self) -> bool:
-        return all(done for _, done in self.steps)
-
-
-def _anchored(*columns):
-    """One row of scalar subqueries, selected from the member's own row."""
-    return select(Membership.id, *columns).where(Membership.id == MEMBER)
-
-
-def _count(model, *where):
-    return select(func.count(model.id)).where(*where).scalar_subquery()
-
-
-def _count_upto(model, *where):
-    """The count of rows, stopping past COUNTED_MAX."""
-    rows = select(model.id).where(*where).limit(COUNTED_MAX + 1).subquery()
-    return select(func.count()).select_from(rows).scalar_subquery()
-
-
-def _counter_columns(seen: str) -> list:
-    tasks = my_open_tasks(MEMBER)
-    todo = my_todo_exchanges(MEMBER, seen)
-    return [
-        _count_upto(Task, tasks, Task.due_date < TODAY).label("overdue_tasks"),
-        _count_upto(Exchange, todo, Exchange.occurred_at < DAY_START)
-        .label("overdue_exchanges"),
-        _count_upto(Task, tasks, Task.due_date == TODAY).label("tasks_today"),
-        _count_upto(Exchange, todo, Exchange.occurred_at >= DAY_START,
-                    Exchange.occurred_at < DAY_END).label("exchanges_today"),
-        _count_upto(Event, upcoming_events(MEMBER, DAY_START), Event.starts_at < DAY_END)
-        .label("events_today"),
-    ]
-
-
-def _counters_of(row) -> Counters:
-    return Counters(overdue=row.overdue_tasks + row.overdue_exchanges,
-                    today=row.tasks_today + row.exchanges_today + row.events_today)
-
-
-def _checklist_columns() -> list:
-    return [
-        exists(select(Tiers.id)).label("has_tiers"),
-        exists(select(Exchange.id)).label("has_exchange"),
-        exists(select(Invitation.id)).label("invited"),
-        exists(select(AuditEntry.id).where(AuditEntry.action == LISTS_EDITED_ACTION))
-        .label("lists_edited"),
-        _count(Membership, Membership.active.is_(True)).label("members"),
-    ]
-
-
-def _checklist_of(row) -> Checklist:
-    return Checklist(bool(row.has_tiers), bool(row.has_exchange),
-                     bool(row.invited) or row.members > 1, bool(row.lists_edited), row.members)
-
-
-def _counters_statement(seen: str | None, counters: bool, checklist: bool):
-    """One row: the counters of a member of visibility ``seen``, the checklist, or both
-    (each column named, read by name)."""
-    columns = (_counter_columns(seen) if counters else []) + (
-        _checklist_columns() if checklist else [])
-    return _anchored(*columns)
-
-
-def counters(membership: Membership, day: Day | None = None) -> Counters:
-    """The member's overdue and today's items (tasks, to-do exchanges, events): one
-    statement."""
-    statement = _counters_statement(visibility(membership), True, False)
-    return _counters_of(db.session.execute(
-        statement, _params(membership, day or Day.current())).one())
-
-
-def counters_and_checklist(membership: Membership, day: Day) -> tuple[Counters, Checklist]:
-    """Both in one statement, for the home page (its menu shows the same counters)."""
-    statement = _counters_statement(visibility(membership), True, True)
-    row = db.session.execute(statement, _params(membership, day)).one()
-    return _counters_of(row), _checklist_of(row)
-
-
-def checklist(membership: Membership) -> Checklist:
-    return _checklist_of(db.session.execute(_counters_statement(None, False, True),
-                                            dict(member_id=membership.id)).one())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Boolean, Index, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import Boolean, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ct.core.tenancy import TenantScoped
@@ -93,9 +93,7 @@ class EventAssignee(TenantScoped, db.Model):
     membership: Mapped[Membership] = relationship(foreign_keys=[membership_id])
 
 
-@event.listens_for(Event, "before_insert")
-@event.listens_for(Event, "before_update")
-def _schedule_reminder(mapper, connection, ev: Event) -> None:
+def schedule_reminder(mapper, connection, ev: Event) -> None:
     new_at = (
         ev.starts_at - timedelta(minutes=ev.reminder_minutes)
         if ev.reminder_minutes is not None and ev.starts_at is not None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Index, String, Text, event
+from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ct.core.tenancy import TenantScoped
@@ -48,9 +48,7 @@ class Contact(TenantScoped, Timestamps, db.Model):
         return full_name_of(self.first_name, self.last_name)
 
 
-@event.listens_for(Contact, "before_insert")
-@event.listens_for(Contact, "before_update")
-def _derive_keys(mapper, connection, contact: Contact) -> None:
+def derive_keys(mapper, connection, contact: Contact) -> None:
     contact.sort_key = fold(f"{contact.last_name or ''} {contact.first_name or ''}").strip()
     contact.search_text = search_blob(
         contact.first_name, contact.last_name, contact.email, contact.phone, contact.mobile,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Index, String, Text, UniqueConstraint, event, false, text
+from sqlalchemy import Boolean, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ct.core.tenancy import TenantScoped
@@ -169,7 +169,5 @@ class ExchangeCollaborator(TenantScoped, db.Model):
     membership: Mapped[Membership] = relationship(foreign_keys=[membership_id])
 
 
-@event.listens_for(Exchange, "before_insert")
-@event.listens_for(Exchange, "before_update")
-def _derive_search_text(mapper, connection, exchange: Exchange) -> None:
+def derive_search_text(mapper, connection, exchange: Exchange) -> None:
     exchange.search_text = fold(exchange.comment)[:COMMENT_MAX]

@@ -8,7 +8,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    event,
     func,
     literal_column,
     select,
@@ -66,7 +65,7 @@ class Tiers(TenantScoped, Timestamps, db.Model):
     notes: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_by_id: Mapped[int | None] = mapped_column()
-    # Derived on every save (see _derive_keys): sorting, duplicate checks and search.
+    # Derived on every save (see derive_keys): sorting, duplicate checks and search.
     sort_key: Mapped[str] = mapped_column(sort_key_type(NAME_MAX))
     name_key: Mapped[str] = mapped_column(sort_key_type(NAME_MAX))
     search_text: Mapped[str] = mapped_column(Text)
@@ -99,9 +98,7 @@ def coalesced(column):
     return func.coalesce(column, literal_column("''"))
 
 
-@event.listens_for(Tiers, "before_insert")
-@event.listens_for(Tiers, "before_update")
-def _derive_keys(mapper, connection, tiers: Tiers) -> None:
+def derive_keys(mapper, connection, tiers: Tiers) -> None:
     tiers.sort_key = fold(tiers.name)[:NAME_MAX]
     tiers.name_key = company_key(tiers.name)[:NAME_MAX]
     tiers.search_text = search_blob(

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import g, has_app_context
-from sqlalchemy import delete, event, insert, inspect, select, update
+from sqlalchemy import delete, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
 from ct.models import AuditEntry, Contact, Exchange, Tiers
@@ -114,8 +114,7 @@ def _merge(old: dict, before: dict, after: dict) -> tuple[dict, dict]:
             {k: merged_after[k] for k in keys if k in merged_after})
 
 
-@event.listens_for(Session, "after_flush")
-def _record_changes(session: Session, flush_context) -> None:
+def record_changes(session: Session, flush_context) -> None:
     """The watched records created or changed by this flush, in this transaction's
     entries (ids are known now; the attributes still hold their history). A save often
     flushes more than once (queries autoflush): later flushes complete the same entry."""
@@ -151,9 +150,7 @@ def _record_changes(session: Session, flush_context) -> None:
                              "before": before, "after": after}
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-def _close_entries(session: Session) -> None:
+def close_entries(session: Session) -> None:
     session.info.pop(_OPEN_KEY, None)
 
 

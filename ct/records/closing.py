@@ -16,7 +16,6 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, select
 
-from ct.core import clock
 from ct.core.jobs import enqueue
 from ct.core.tenancy import bound_tenant
 from ct.extensions import db
@@ -84,7 +83,3 @@ def purge_tenant(tenant_id: int) -> bool:
     remove_tenant_files(tenant_id)
     log.info("tenant %s closed: its data is deleted", tenant_id)
     return True
-
-
-# The clock (ct/core/clock.py) looks for tenants to purge every hour.
-clock.every(3600, purge_closed_tenants)

@@ -22,7 +22,6 @@ from pathlib import Path
 
 from sqlalchemy import JSON, LargeBinary, Select, Table, func, select, update
 
-from ct.core import clock
 from ct.core.csvio import UTF8_BOM, safe_cell
 from ct.core.jobs import enqueue, enqueue_after_commit, tenant_job
 from ct.core.tenancy import ALL_TENANTS, bound_tenant
@@ -244,9 +243,3 @@ def _job_of(kind: str) -> Callable:
     if kind == KIND_TENANT:
         return build_tenant_export
     return build_exchanges_export
-
-
-# The clock (ct/core/clock.py) looks for expired files every hour, and for
-# exports that never started every ten minutes.
-clock.every(3600, remove_expired_exports)
-clock.every(600, retry_stalled_exports)

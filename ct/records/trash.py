@@ -18,7 +18,6 @@ from flask_babel import gettext as _
 from sqlalchemy import Date, DateTime, ForeignKeyConstraint, Numeric, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from ct.core import clock
 from ct.core.tenancy import ALL_TENANTS, bound_tenant, current_tenant_id
 from ct.extensions import db
 from ct.models import (
@@ -264,7 +263,3 @@ def purge_expired_trash() -> int:
     finally:
         db.session.remove()
     return purged
-
-
-# The clock (ct/core/clock.py) purges the trash every hour.
-clock.every(3600, purge_expired_trash)

@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ct.core.ids import ID_MAX, parse_id
 from ct.core.search import LIMIT, MAX_QUERY, matching
+from ct.core.tenancy import find
 from ct.core.text import fold
 from ct.extensions import db
 from ct.models import Contact, Membership, Project, Tiers
@@ -51,13 +52,6 @@ def from_query_or_404(model, name: str):
     one, or of no record of the bound tenant, is a 404."""
     record_id = id_from_query_or_404(name)
     return None if record_id is None else get_or_404(model, record_id)
-
-
-def find(model, record_id: int | None):
-    """The row of the bound tenant with this id, or None (for form checks)."""
-    if not record_id:
-        return None
-    return db.session.scalar(select(model).where(model.id == record_id))
 
 
 def tiers_choices(selected_id: int | None, q: str = "") -> list[SelectChoice]:

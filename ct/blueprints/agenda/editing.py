@@ -16,13 +16,14 @@ from ct.blueprints.agenda import bp
 from ct.blueprints.agenda.forms import DEFAULT_LENGTH, EventForm
 from ct.blueprints.agenda.times import form_times, split_reminder
 from ct.core.permissions import PLAN_RIGHTS, require_any_right
+from ct.core.tenancy import find
 from ct.core.zone import to_local
 from ct.extensions import db
 from ct.models import Event, Tiers
 from ct.models.base import utcnow
 from ct.web.fields import YEAR_MAX, YEAR_MIN, submitted_id
 from ct.web.htmx import redirect_to, render
-from ct.web.lookups import find, get_or_404
+from ct.web.lookups import get_or_404
 
 DEFAULT_START_HOUR = 9
 

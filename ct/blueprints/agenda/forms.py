@@ -18,6 +18,7 @@ from ct.blueprints.agenda.times import (
     REMINDER_UNIT_LABELS,
     REMINDER_UNITS,
 )
+from ct.core.tenancy import find
 from ct.core.zone import start_of_day, to_utc
 from ct.extensions import db
 from ct.models import Contact, Event, EventAssignee, EventContact, Membership, Tiers
@@ -25,7 +26,7 @@ from ct.models.agenda import LOCATION_MAX, NOTES_MAX, TITLE_MAX
 from ct.models.base import utcnow
 from ct.web.fields import IdMultipleField, IdSelectField, LocalDateTimeField
 from ct.web.forms import REQUIRED, name_field
-from ct.web.lookups import contact_choices, find, member_choices, tiers_choices
+from ct.web.lookups import contact_choices, member_choices, tiers_choices
 from ct.web.record_fields import plain_text, single_line
 
 TOO_LONG = _l("At most %(max)d characters.")

@@ -15,13 +15,14 @@ from ct.blueprints.agenda import bp
 from ct.core.pagination import keyset_page
 from ct.core.permissions import PLAN_RIGHTS, require_any_right
 from ct.core.search import MAX_QUERY
+from ct.core.tenancy import find
 from ct.core.zone import local_today, start_of_day
 from ct.exchanges.links import exchanges_following_event, unlink_event
 from ct.extensions import db
 from ct.models import Contact, Event, EventAssignee, EventContact, Tiers
 from ct.web.fields import submitted_id
 from ct.web.htmx import redirect_to, render
-from ct.web.lookups import contact_choices, find, get_or_404, tiers_choices
+from ct.web.lookups import contact_choices, get_or_404, tiers_choices
 
 WHEN = {"upcoming": _l("Upcoming"), "past": _l("Past")}
 WHO = {"mine": _l("Mine"), "all": _l("Everyone's")}

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from ct.blueprints.auth import routes  # noqa: E402,F401
+from ct.blueprints.auth import invitations, routes  # noqa: E402,F401

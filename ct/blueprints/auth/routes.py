@@ -6,31 +6,27 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ct import browser_language
 from ct.auth import accounts, login_throttle
 from ct.blueprints.auth import bp
 from ct.blueprints.auth.forms import (
-    AcceptExistingAccountForm,
-    AcceptNewAccountForm,
     ChangePasswordForm,
     ConfirmSignupForm,
     ForgotPasswordForm,
-    JoinForm,
     LanguageForm,
     LoginForm,
     ResetPasswordForm,
     SignupForm,
 )
-from ct.core.tenancy import bound_tenant
 from ct.extensions import db, limiter
-from ct.models import Invitation, Membership, User
+from ct.models import Membership, User
 from ct.models.user import spend_a_password_check
+from ct.web.i18n import browser_language
 from ct.web.security import end_every_session
 
 INVALID = 422
 
 
-def _failed(response) -> bool:
+def failed_attempt(response) -> bool:
     return response.status_code == INVALID
 
 
@@ -53,7 +49,7 @@ def _safe_next(default: str) -> str:
     return target if _same_site_path(target) else default
 
 
-def _form_page(template: str, form, **context):
+def form_page(template: str, form, **context):
     """A form page: 200 when shown, 422 when submitted with errors."""
     return render_template(template, form=form, **context), INVALID if form.is_submitted() else 200
 
@@ -79,7 +75,7 @@ def signup():
     the email has an account: a link to confirm it, or a word to its owner, by email."""
     form = SignupForm()
     if not form.validate_on_submit():
-        return _form_page("auth/signup.html", form)
+        return form_page("auth/signup.html", form)
     accounts.request_signup(accounts.PendingSignup(
         form.email.data, form.company.data.strip(), form.display_name.data.strip(),
         session.get("lang") or browser_language()))
@@ -101,7 +97,7 @@ def confirm_signup(token):
         return render_template("auth/signup_done.html", pending=pending), 409
     form = ConfirmSignupForm()
     if not form.validate_on_submit():
-        return _form_page("auth/signup_confirm.html", form, pending=pending)
+        return form_page("auth/signup_confirm.html", form, pending=pending)
     try:
         tenant = accounts.sign_up_and_commit(pending.company, pending.display_name,
                                              pending.email, form.password.data,
@@ -116,19 +112,19 @@ def confirm_signup(token):
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_failed
+    lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=failed_attempt
 )
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
     key_func=login_throttle.account_and_client,
     methods=["POST"],
-    deduct_when=_failed,
+    deduct_when=failed_attempt,
 )
 @limiter.limit(
     lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_NEW"],
     key_func=login_throttle.account_from_new_browsers,
     methods=["POST"],
-    deduct_when=_failed,
+    deduct_when=failed_attempt,
     exempt_when=login_throttle.trusted_device,
 )
 def login():
@@ -136,7 +132,7 @@ def login():
         return redirect(_safe_next(_home_of(current_user)))
     form = LoginForm()
     if not form.validate_on_submit():
-        return _form_page("auth/login.html", form)
+        return form_page("auth/login.html", form)
     user = User.by_email(form.email.data)
     if user is None:
         spend_a_password_check(form.password.data)
@@ -195,7 +191,7 @@ def workspace_menu():
 def forgot_password():
     form = ForgotPasswordForm()
     if not form.validate_on_submit():
-        return _form_page("auth/forgot.html", form)
+        return form_page("auth/forgot.html", form)
     accounts.request_password_reset(form.email.data)
     # The same answer whether or not the account exists.
     flash(_("If an account uses this email, a link to reset its password is on its way."),
@@ -210,7 +206,7 @@ def reset_password(token):
         return render_template("auth/link_invalid.html"), 404
     form = ResetPasswordForm()
     if not form.validate_on_submit():
-        return _form_page("auth/reset.html", form)
+        return form_page("auth/reset.html", form)
     user.set_password(form.password.data)
     db.session.commit()
     logout_user()
@@ -220,58 +216,6 @@ def reset_password(token):
     # exhausted the account's limit for new browsers.
     login_throttle.trust_this_browser(response, user.email)
     return response
-
-
-@bp.route("/invitation/<token>", methods=["GET", "POST"])
-# The page checks the password of an existing account: failures count like a login's.
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"],
-               deduct_when=_failed)
-def accept_invitation(token):
-    invitation = Invitation.find_usable(token)
-    if invitation is None:
-        return render_template("auth/link_invalid.html"), 404
-    with bound_tenant(invitation.tenant_id):
-        return _accept(invitation)
-
-
-def _accept(invitation: Invitation):
-    existing = User.by_email(invitation.email)
-    if current_user.is_authenticated and current_user.email == invitation.email:
-        # Already logged in as the invitee: one click to confirm (a GET changes nothing).
-        form = JoinForm()
-        if form.validate_on_submit():
-            return _join(invitation, current_user._get_current_object())
-        return render_template("auth/accept.html", form=form, invitation=invitation,
-                               existing=existing, confirm=True)
-    if existing is not None:
-        form = AcceptExistingAccountForm()
-        if form.validate_on_submit():
-            if existing.check_password(form.password.data):
-                return _join(invitation, existing)
-            form.password.errors.append(_("Wrong password."))
-        return _form_page("auth/accept.html", form, invitation=invitation, existing=existing)
-    form = AcceptNewAccountForm()
-    if not form.validate_on_submit():
-        return _form_page("auth/accept.html", form, invitation=invitation, existing=None)
-    return _join(invitation, new_account=(form.display_name.data, form.password.data))
-
-
-def _join(invitation: Invitation, user: User | None = None,
-          new_account: tuple[str, str] | None = None):
-    tenant = invitation.tenant
-    if not accounts.claim_invitation(invitation):
-        # A second click on "Join" while the first one was being saved.
-        db.session.rollback()
-        return render_template("auth/link_invalid.html"), 404
-    if user is None:
-        display_name, password = new_account
-        user = accounts.create_user(invitation.email, display_name, password,
-                                    session.get("lang") or browser_language())
-    accounts.accept_invitation(invitation, user)
-    db.session.commit()
-    login_user(user)
-    flash(_("You joined %(name)s.", name=tenant.name), "success")
-    return redirect(url_for("home.index", slug=tenant.slug), 303)
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -288,7 +232,7 @@ def account():
             flash(_("Your password is changed. Your other sessions are logged out."), "success")
             return redirect(url_for("auth.account"), 303)
         form.current.errors.append(_("Wrong password."))
-    return _form_page("auth/account.html", form)
+    return form_page("auth/account.html", form)
 
 
 def _has_remember_cookie() -> bool:

@@ -18,7 +18,8 @@ from sqlalchemy.orm import selectinload
 from ct.blueprints.calendar_feed import feed_bp
 from ct.blueprints.calendar_feed.ics import Calendar, day_stamp, utc_stamp
 from ct.core.tenancy import bound_tenant
-from ct.emails.notify.common import language, link, local_days, tenant
+from ct.emails.mailer import external_url
+from ct.emails.notify.common import language, local_days, tenant
 from ct.extensions import db
 from ct.models import CalendarToken, Event, EventAssignee, EventContact
 from ct.models.base import utcnow
@@ -76,8 +77,7 @@ def _calendar(row: CalendarToken) -> Calendar:
         calendar.text("SUMMARY", event.title)
         calendar.text("LOCATION", event.location)
         calendar.text("DESCRIPTION", _description(event))
-        calendar.add("URL:" + link("agenda.card", f"/t/{company.slug}/agenda/{event.id}",
-                                   slug=company.slug, event_id=event.id))
+        calendar.add("URL:" + external_url("agenda.card", slug=company.slug, event_id=event.id))
         if event.reminder_minutes is not None:
             calendar.add("BEGIN:VALARM", "ACTION:DISPLAY")
             calendar.text("DESCRIPTION", event.title)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, g, request, url_for
+from flask import flash, g, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -27,15 +27,7 @@ PER_PAGE = 25
 
 @bp.context_processor
 def _template_helpers():
-    return {"MANAGE_RECORDS": MANAGE_RECORDS, "DELETE_TIERS": DELETE_TIERS,
-            "tiers_url": tiers_url}
-
-
-def tiers_url(tiers_id: int) -> str:
-    """The card of a third party, or its contacts until the tiers card exists."""
-    if "tiers.card" in current_app.view_functions:
-        return url_for("tiers.card", tiers_id=tiers_id)
-    return url_for("contacts.index", tiers=tiers_id)
+    return {"MANAGE_RECORDS": MANAGE_RECORDS, "DELETE_TIERS": DELETE_TIERS}
 
 
 def _matching_text(query, q: str):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, request, url_for
+from flask import abort, flash, g, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
@@ -28,15 +28,8 @@ PER_PAGE = 25
 @bp.context_processor
 def _template_helpers():
     return {"MANAGE_RECORDS": MANAGE_RECORDS, "DELETE_TIERS": DELETE_TIERS,
-            "tiers_url": tiers_url, "format_amount": format_amount,
+            "format_amount": format_amount,
             "document_status_labels": STATUS_LABELS}
-
-
-def tiers_url(tiers_id: int) -> str:
-    """The card of a third party, or its documents until the tiers card exists."""
-    if "tiers.card" in current_app.view_functions:
-        return url_for("tiers.card", tiers_id=tiers_id)
-    return url_for("documents.index", tiers=tiers_id)
 
 
 def _contains(text: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from flask import abort, current_app, g, request, url_for
+from flask import abort, g, request, url_for
 from flask_babel import gettext
 from werkzeug.datastructures import ImmutableMultiDict
 
@@ -75,18 +75,12 @@ class RowTexts:
     view: str = field(default_factory=lambda: gettext("View"))
 
 
-def card_endpoint() -> str | None:
-    """The exchange card, when that page exists in this build."""
-    return "exchanges.show" if "exchanges.show" in current_app.view_functions else None
-
-
 def row_context(form: HistoryFilterForm, link, filter_links: bool,
                 selectable: bool = False) -> dict:
     """What the rows need: ``row(x)`` renders one (its tiers and contacts link to the
     list filtered on them when ``filter_links``, with a checkbox when ``selectable``)."""
     settings = TenantSettings.current()
     return {
-        "card_endpoint": card_endpoint(),
         "link": link,
         "rows": RowOptions(selectable, filter_links,
                            settings.shorten_length if settings.shorten_descriptions else 0,

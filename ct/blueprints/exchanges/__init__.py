@@ -6,15 +6,12 @@ Template globals defined here (usable in every template, fragments included):
   ``document=``, ``project=`` ids). Renders nothing when the tenant's settings hide it or
   the member may not write exchanges.
 - ``floating_exchange_button()``: the floating button of base.html (floating mode only).
-- ``link_for(endpoint, **values)``: the URL of an endpoint, or None when that page does
-  not exist (yet): cards link to records whose pages other areas provide.
 """
 
 from __future__ import annotations
 
-from flask import current_app, g, render_template, url_for
+from flask import g, render_template, url_for
 from markupsafe import Markup
-from werkzeug.routing import BuildError
 
 from ct.core.permissions import WRITE_EXCHANGES, can
 from ct.models import TenantSettings
@@ -23,16 +20,6 @@ from ct.web.current import tenant_blueprint
 bp = tenant_blueprint("exchanges", __name__, "/exchanges")
 
 PREFILL_KEYS = ("tiers", "contact", "document", "project")
-
-
-@bp.app_template_global()
-def link_for(endpoint: str, **values) -> str | None:
-    if endpoint not in current_app.view_functions:
-        return None
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
 
 
 def _may_open_form() -> bool:

@@ -6,7 +6,7 @@ from flask import flash, g, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from ct.blueprints.exchanges import bp, link_for
+from ct.blueprints.exchanges import bp
 from ct.blueprints.exchanges.saving import (
     create_exchange,
     exchange_for_token,
@@ -167,5 +167,5 @@ def delete(exchange_id: int):
     trash_exchange(exchange, g.membership)
     db.session.commit()
     flash(_("Exchange moved to the trash for 30 days."), "success")
-    after = link_for("tiers.card", tiers_id=tiers_id) or url_for("home.index")
+    after = url_for("tiers.card", tiers_id=tiers_id)
     return redirect_to(after)

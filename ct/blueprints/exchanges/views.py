@@ -11,11 +11,11 @@ from ct.blueprints.exchanges.forms import ExchangeForm
 from ct.blueprints.exchanges.options import form_choices, tiers_choices
 from ct.blueprints.exchanges.timeutil import to_local
 from ct.core.permissions import DELETE_EXCHANGES, MANAGE_RECORDS, WRITE_EXCHANGES, can
+from ct.core.tenancy import find
 from ct.extensions import db
 from ct.models import Exchange, TenantSettings, Tiers
 from ct.models.exchange_access import can_see_confidential, visible_clause
 from ct.web.htmx import is_htmx_request
-from ct.web.lookups import find
 
 
 @bp.context_processor

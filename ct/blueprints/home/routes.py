@@ -10,13 +10,13 @@ from ct.blueprints.home import bp
 from ct.blueprints.home.forms import LayoutForm
 from ct.exchanges.status import STATUS_ICONS
 from ct.extensions import db
-from ct.home import widgets
+from ct.home import counts, widgets
 from ct.home.layout import LATEST, NEXT, PAST, TEAM, WIDGETS, layout_of, save_layout
 from ct.models import TenantSettings
 from ct.web.htmx import is_htmx_request, redirect_to, render
 
 
-def widget_context(name: str, day: widgets.Day, checklist: widgets.Checklist | None = None):
+def widget_context(name: str, day: widgets.Day, checklist: counts.Checklist | None = None):
     """What the widget ``name`` shows (its own queries only)."""
     membership = g.membership
     if name == LATEST:
@@ -28,7 +28,7 @@ def widget_context(name: str, day: widgets.Day, checklist: widgets.Checklist | N
         window = TenantSettings.current().widget_days
         return {"past": widgets.past_events(membership.id, day, window), "window": window}
     if name == TEAM:
-        return {"members_count": (checklist or widgets.checklist(membership)).members}
+        return {"members_count": (checklist or counts.checklist(membership)).members}
     raise ValueError(name)
 
 
@@ -38,7 +38,7 @@ def home_page(form: LayoutForm | None = None, status: int = 200, saved: bool = F
     loads when opened (customize_form)."""
     day = widgets.Day.current()
     layout = layout_of(g.membership)
-    counters, checklist = widgets.counters_and_checklist(g.membership, day)
+    counters, checklist = counts.counters_and_checklist(g.membership, day)
     context = {"day": day}
     for name in layout.shown:
         context |= widget_context(name, day, checklist)
@@ -49,7 +49,7 @@ def home_page(form: LayoutForm | None = None, status: int = 200, saved: bool = F
                   customizing=form is not None or saved, saved=saved, **context)
 
 
-def shown_checklist(checklist: widgets.Checklist, layout) -> widgets.Checklist | None:
+def shown_checklist(checklist: counts.Checklist, layout) -> counts.Checklist | None:
     return None if checklist.done or layout.checklist_dismissed else checklist
 
 
@@ -68,14 +68,14 @@ def widget(name: str):
 
 @bp.get("/checklist")
 def checklist():
-    shown = shown_checklist(widgets.checklist(g.membership), layout_of(g.membership))
+    shown = shown_checklist(counts.checklist(g.membership), layout_of(g.membership))
     return render_template("home/_checklist.html", checklist=shown) if shown else ""
 
 
 @bp.get("/counters")
 def counters():
     return render_template("home/_counters.html",
-                           home_counters=widgets.counters(g.membership))
+                           home_counters=counts.counters(g.membership))
 
 
 @bp.get("/customize")

@@ -8,12 +8,13 @@ from sqlalchemy import select
 from wtforms import BooleanField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
+from ct.core.tenancy import find
 from ct.extensions import db
 from ct.models import Membership, Project, Tiers
 from ct.models.project import DESCRIPTION_MAX, LABEL_MAX, REFERENCE_MAX, TITLE_MAX
 from ct.web.fields import IdSelectField, LocalDateField
 from ct.web.forms import name_field
-from ct.web.lookups import find, member_choices, project_choices, tiers_choices
+from ct.web.lookups import member_choices, project_choices, tiers_choices
 from ct.web.record_fields import plain_text
 
 TOO_LONG = _l("At most %(max)d characters.")

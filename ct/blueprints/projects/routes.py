@@ -21,6 +21,7 @@ from ct.core.permissions import (
     require_right,
 )
 from ct.core.search import MAX_QUERY
+from ct.core.tenancy import find
 from ct.core.zone import local_today
 from ct.exchanges.links import (
     exchanges_following_tasks,
@@ -33,7 +34,7 @@ from ct.models import Project, Task, Tiers
 from ct.models.project import PROJECT_CLOSED, PROJECT_OPEN
 from ct.web.fields import submitted_id
 from ct.web.htmx import is_htmx_request, redirect_to, render
-from ct.web.lookups import find, get_or_404, project_search_options, tiers_choices
+from ct.web.lookups import get_or_404, project_search_options, tiers_choices
 
 STATUSES = {"open": _l("Open"), "closed": _l("Closed"), "all": _l("All")}
 SORTS = {"reference": _l("Reference"), "title": _l("Title")}

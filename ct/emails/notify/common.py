@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import current_app
 from flask_babel import format_date, gettext, ngettext
-from werkzeug.routing import BuildError
 
 from ct.core.zone import to_local
-from ct.emails.mailer import external_url
 from ct.emails.templates import language_of
 from ct.emails.templates.catalog import span
 from ct.extensions import db
@@ -28,15 +25,6 @@ def language(member: Membership) -> str:
 def tenant(tenant_id: int) -> Tenant:
     # Usually in the session already (the request's tenant): no query then.
     return db.session.get(Tenant, tenant_id)
-
-
-def link(endpoint: str, fallback_path: str, **values) -> str:
-    """The absolute address of a page; ``fallback_path`` (from the site's root) while
-    the page's area is not part of this installation yet."""
-    try:
-        return external_url(endpoint, **values)
-    except BuildError:
-        return current_app.config["BASE_URL"] + fallback_path
 
 
 def local_days(event: Event) -> tuple[date, date]:

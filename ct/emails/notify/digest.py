@@ -17,10 +17,9 @@ from flask_babel import force_locale, format_date, format_time
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import selectinload
 
-from ct.core import clock
 from ct.core.tenancy import ALL_TENANTS, bound_tenant
 from ct.core.zone import company_zone, start_of_day
-from ct.emails.mailer import queue_email
+from ct.emails.mailer import external_url, queue_email
 from ct.emails.notify import common
 from ct.emails.templates.catalog import DAILY_DIGEST
 from ct.extensions import db
@@ -107,8 +106,7 @@ def _queue(member: Membership, today: date) -> bool:
             "tasks_overdue": _lines(_task_line(t, overdue=True) for t in tasks
                                     if t.due_date < today),
             "events_today": _lines(_event_line(e) for e in events),
-            "link": common.link("projects.my_tasks", f"/t/{company.slug}/projects/tasks",
-                                slug=company.slug),
+            "link": external_url("projects.my_tasks", slug=company.slug),
         }
     queue_email("daily_digest", member.user.email, DAILY_DIGEST, language, **context)
     return True
@@ -131,7 +129,3 @@ def _event_line(event: Event) -> str:
     if event.all_day:
         return event.title
     return f"{format_time(event.starts_at, 'short')} {event.title}"
-
-
-# The clock looks every 15 minutes; each member gets one digest a day from DIGEST_HOUR.
-clock.every(900, send_daily_digests)

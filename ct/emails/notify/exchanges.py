@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from ct.emails.mailer import queue_email
+from ct.emails.mailer import external_url, queue_email
 from ct.emails.notify import common
 from ct.emails.templates.catalog import EXCHANGE_NOTIFICATION
 from ct.extensions import db
@@ -71,8 +71,7 @@ def exchange_context(exchange: Exchange, reader: Membership, company: Tenant) ->
 
 
 def exchange_link(exchange: Exchange, slug: str) -> str:
-    return common.link("exchanges.show", f"/t/{slug}/exchanges/{exchange.id}", slug=slug,
-                       exchange_id=exchange.id)
+    return external_url("exchanges.show", slug=slug, exchange_id=exchange.id)
 
 
 def _status_label(code: str) -> str:

@@ -23,9 +23,8 @@ from flask_babel import force_locale
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from ct.core import clock
 from ct.core.tenancy import ALL_TENANTS, bound_tenant
-from ct.emails.mailer import queue_email
+from ct.emails.mailer import external_url, queue_email
 from ct.emails.notify import common
 from ct.emails.templates.catalog import EVENT_REMINDER
 from ct.extensions import db
@@ -91,8 +90,7 @@ def _queue_reminders(event: Event, now: datetime) -> bool:
     if event.done or event.ends_at < now:
         return False
     company = common.tenant(event.tenant_id)
-    link = common.link("agenda.card", f"/t/{company.slug}/agenda/{event.id}",
-                       slug=company.slug, event_id=event.id)
+    link = external_url("agenda.card", slug=company.slug, event_id=event.id)
     queued = False
     for member in event.assignees:
         if not common.can_receive(member):
@@ -114,7 +112,3 @@ def _queue_reminders(event: Event, now: datetime) -> bool:
         queue_email("event_reminder", member.user.email, EVENT_REMINDER, language, **context)
         queued = True
     return queued
-
-
-# The clock (ct/core/clock.py) looks for due reminders every minute.
-clock.every(60, send_due_reminders)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from ct.emails.mailer import queue_email
+from ct.core.tenancy import find
+from ct.emails.mailer import external_url, queue_email
 from ct.emails.notify import common
 from ct.emails.templates.catalog import TASK_ASSIGNED
 from ct.models import Membership, Project, Task
-from ct.web.lookups import find
 
 
 def notify_task_assigned(task: Task, assigned_by: Membership,
@@ -36,7 +36,6 @@ def notify_task_assigned(task: Task, assigned_by: Membership,
         project=project.label if project else None,
         due_date=task.due_date,
         assigned_by=assigned_by.user.display_name,
-        link=common.link("projects.my_tasks", f"/t/{company.slug}/projects/tasks",
-                         slug=company.slug),
+        link=external_url("projects.my_tasks", slug=company.slug),
     )
     return True

@@ -25,7 +25,7 @@ from ct.core.jobs import enqueue_after_commit, tenant_job
 from ct.extensions import db
 from ct.models import Contact, Membership, Tiers
 from ct.models.base import utcnow
-from ct.models.contact import _derive_keys as derive_contact_keys
+from ct.models.contact import derive_keys as derive_contact_keys
 from ct.models.import_run import (
     CHECKING,
     DONE,
@@ -36,7 +36,7 @@ from ct.models.import_run import (
     READY,
     ImportRun,
 )
-from ct.models.tiers import _derive_keys as derive_tiers_keys
+from ct.models.tiers import derive_keys as derive_tiers_keys
 from ct.records.importing.columns import ColumnMap, map_columns
 from ct.records.importing.rows import Checked, check_rows
 
