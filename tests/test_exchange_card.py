@@ -41,8 +41,8 @@ def exchange(app, client, auth, tenants, records):
         a, contact_ids=[str(a.contact)], mode_id=str(a.mode), document_id=str(a.document),
         project_id=str(a.project), product_ids=str(a.product), comment="Line one\nLine two",
         confidential_comment=SECRET, confidential_group_id=str(a.group), add_task="y",
-        task_label="Send the quote", add_event="y", event_title="Demo",
-        event_start="2030-02-01T10:00"))
+        task_label="Send the quote", task_project_id=str(a.project), add_event="y",
+        event_title="Demo", event_start="2030-02-01T10:00"))
     assert response.status_code == 303
     auth.logout()
     return only_exchange(app, tenants.a.id)
