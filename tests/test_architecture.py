@@ -6,6 +6,7 @@
   a blueprint, the domain never imports the web layer, nothing imports the factory;
 - every listener and periodic job registered in ct/events.py, nowhere else;
 - one time zone helper (ct/core/zone.py): no pytz, no Flask-Babel zone functions;
+- one way to read a record id in a form: the id fields of ct/web/fields.py;
 - a handful of modules directly in ct/, and modules of a readable size.
 """
 
@@ -33,6 +34,9 @@ LINES_MAX = 300
 # foreign keys, per engine) and the benchmark-only statement counter.
 LISTENERS_ALLOWED = {"ct.events", "ct.core.db_setup", "ct.blueprints.bench_reference"}
 TIME_ZONE_NAMES = {"pytz", "get_timezone", "to_user_timezone", "to_utc"}
+ID_FIELDS = {"IdField", "IdListField", "IdSelectField", "IdMultipleField", "TiersField"}
+RECORD_FIELD_NAMES = {"tiers", "contact", "contacts", "project", "assignee", "assignees",
+                      "member", "members", "mode", "object", "use", "rep"}
 
 
 def module_name(path: Path) -> str:
@@ -182,6 +186,26 @@ def test_one_time_zone_helper():
             if word and (word in TIME_ZONE_NAMES or word.split(".")[0] == "pytz")
             and (isinstance(node, ast.Import) or node.module in ("flask_babel", "pytz"))]
     assert used == []
+
+
+def _field_assignments(name: str):
+    for node in ast.walk(tree(name)):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for statement in node.body:
+            if isinstance(statement, ast.Assign) and isinstance(statement.value, ast.Call) \
+                    and isinstance(statement.targets[0], ast.Name):
+                function = statement.value.func
+                kind = getattr(function, "id", None) or getattr(function, "attr", "")
+                yield node.name, statement.targets[0].id, kind
+
+
+def test_record_ids_are_read_by_the_id_fields():
+    other = [f"{name}: {form}.{field} = {kind}(…)" for name in modules()
+             for form, field, kind in _field_assignments(name)
+             if kind.endswith("Field") and kind not in ID_FIELDS
+             and (field.endswith(("_id", "_ids")) or field in RECORD_FIELD_NAMES)]
+    assert other == []
 
 
 def test_a_handful_of_modules_directly_in_ct():

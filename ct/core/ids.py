@@ -24,3 +24,15 @@ def parse_id(value) -> int | None:
         return None
     number = int(text)
     return number if number <= ID_MAX else None
+
+# An id that cannot name any row: what an unreadable submitted value becomes, so that the
+# form or page says "Choose an existing …" (or finds nothing) instead of ignoring it.
+INVALID_ID = 0
+
+
+def submitted_id(value) -> int | None:
+    """A submitted id (form field, query string): None when empty, INVALID_ID when it
+    cannot be an id."""
+    if not str(value if value is not None else "").strip():
+        return None
+    return parse_id(value) or INVALID_ID

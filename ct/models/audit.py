@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Index, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ct.core.ids import parse_id
 from ct.core.tenancy import TenantScoped
 from ct.extensions import db
 from ct.models.base import UTCDateTime, utcnow
@@ -38,7 +39,7 @@ def record_of(action: str, target: str | None) -> tuple[str | None, int | None]:
     kind = action.partition(".")[0]
     record_type = kind if kind in RECORD_TYPES else None
     name, _sep, raw_id = (target or "").partition(":")
-    record_id = int(raw_id) if name == kind and raw_id.isdigit() else None
+    record_id = parse_id(raw_id) if name == kind else None
     return record_type, record_id
 
 

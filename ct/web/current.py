@@ -17,6 +17,7 @@ from flask_login import current_user
 from sqlalchemy import and_, column, func, select, true
 from sqlalchemy.orm import aliased, contains_eager
 
+from ct.core.ids import parse_id
 from ct.core.session_cache import note_lists_version
 from ct.core.tenancy import bind_entered_tenant, scoped_by_hand, unbind_tenant
 from ct.extensions import db, login_manager
@@ -28,14 +29,15 @@ login_manager.session_protection = "basic"
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    user_id, _, token = session_id.partition(":")
+    raw_id, _, token = session_id.partition(":")
+    user_id = parse_id(raw_id)
     # A password change rotates the token: older sessions and cookies stop working.
-    if not user_id.isdigit() or not token:
+    if user_id is None or not token:
         return None
     if g.get("tenant_slug") is None:
         return db.session.scalar(
-            select(User).where(User.id == int(user_id), User.session_token == token))
-    found = db.session.execute(_entry(int(user_id), token, g.tenant_slug)).one_or_none()
+            select(User).where(User.id == user_id, User.session_token == token))
+    found = db.session.execute(_entry(user_id, token, g.tenant_slug)).one_or_none()
     if found is None:
         return None
     user, tenant, membership = found

@@ -1,8 +1,10 @@
-"""Form fields for record ids and calendar values, shared by the record areas.
+"""Form fields for record ids and calendar values: the only id fields of the forms.
 
-A related record is submitted as its id. The fields only parse: whether the id names
-a record of the bound tenant is the form's check (``Choose an existing …``), since the
-options shown are a convenience subset and a search may offer others.
+A related record is submitted as its id, read by ct.core.ids (the one parser of ids in
+forms and URLs). The fields only parse: whether the id names a record of the bound
+tenant is the form's check (``Choose an existing …``), since the options shown are a
+convenience subset and a search may offer others; an unreadable value is INVALID_ID,
+which names no record, so the same check refuses it with the same message.
 """
 
 from __future__ import annotations
@@ -10,55 +12,73 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, SelectMultipleField, StringField
-from wtforms.widgets import DateInput, DateTimeLocalInput
+from wtforms import Field, SelectField, SelectMultipleField, StringField
+from wtforms.widgets import DateInput, DateTimeLocalInput, HiddenInput
 
-from ct.core import ids
+from ct.core.ids import INVALID_ID, submitted_id
 
-# An id that cannot name any row: what an unreadable submitted value becomes, so the
-# form says "Choose an existing …" instead of silently dropping it.
-INVALID_ID = 0
 # Calendar values outside these years are typing mistakes, and near the limits of
 # Python's datetime they would overflow when converted between time zones.
 YEAR_MIN, YEAR_MAX = 1900, 2999
 
 
-def submitted_id(raw) -> int | None:
-    """``None`` for an empty value, ``INVALID_ID`` for anything but an id (ct.core.ids)."""
-    if not str(raw if raw is not None else "").strip():
-        return None
-    return ids.parse_id(raw) or INVALID_ID
-
-
-def _coerce_id(value):
-    return submitted_id(value)
-
-
-class IdSelectField(SelectField):
-    """A <select> of records; the value is an id, or None when nothing is chosen."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        # The options are a subset (first rows, search results): the id itself is
-        # checked against the database by the form, not against the options.
-        super().__init__(label, validators, coerce=_coerce_id, validate_choice=False, **kwargs)
+class _OneId:
+    """Parses one id (ct.core.ids.submitted_id): None, an id, or INVALID_ID."""
 
     def process_formdata(self, valuelist):
         self.data = submitted_id(valuelist[0]) if valuelist else None
 
 
-class IdMultipleField(SelectMultipleField):
-    """Several records (a multiple select or checkboxes); the value is a list of ids."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        super().__init__(label, validators, coerce=_coerce_id, validate_choice=False, **kwargs)
+class _SomeIds:
+    """Parses several ids, without duplicates, in posted order; unreadable values stay as
+    INVALID_ID so that the form refuses them."""
 
     def process_formdata(self, valuelist):
-        chosen = [submitted_id(raw) for raw in valuelist]
-        # Unreadable values stay in the list as INVALID_ID so the form can refuse them.
+        chosen = (submitted_id(raw) for raw in valuelist)
         self.data = list(dict.fromkeys(i for i in chosen if i is not None))
 
     def process_data(self, value):
         self.data = list(value) if value else []
+
+
+class IdField(_OneId, Field):
+    """One optional id in a hidden input, a radio group or a hand-made select."""
+
+    widget = HiddenInput()
+
+    def _value(self):
+        return "" if self.data in (None, INVALID_ID) else str(self.data)
+
+
+class IdListField(_SomeIds, Field):
+    """Several ids (checkboxes sharing one name)."""
+
+    widget = HiddenInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("default", list)
+        super().__init__(label, validators, **kwargs)
+
+    def _value(self):
+        return ",".join(str(i) for i in self.data or [])
+
+
+class IdSelectField(_OneId, SelectField):
+    """A <select> of records rendered by WTForms."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        # The options are a subset (first rows, search results): the id itself is
+        # checked against the database by the form, not against the options.
+        super().__init__(label, validators, coerce=submitted_id, validate_choice=False,
+                         **kwargs)
+
+
+class IdMultipleField(_SomeIds, SelectMultipleField):
+    """Several records in a multiple <select> rendered by WTForms."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, coerce=submitted_id, validate_choice=False,
+                         **kwargs)
 
 
 def _in_range(value: date) -> bool:

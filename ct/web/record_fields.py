@@ -19,9 +19,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ct.core.ids import parse_id
+from ct.core.tenancy import find
 from ct.extensions import db
 from ct.models.tiers import PHONE_MAX, Tiers
+from ct.web.fields import IdField
 
 TOO_LONG = _l("At most %(max)d characters.")
 # Under this many third parties a form offers them all in a plain <select>; above,
@@ -154,7 +155,7 @@ def format_amount(value: Decimal | None) -> str:
 # --- the third party of a record -------------------------------------------------
 
 
-class TiersField(StringField):
+class TiersField(IdField):
     """The id of a third party of the bound tenant, checked against the database.
 
     Another tenant's id is simply not found under the tenant scoping, which gives the
@@ -167,22 +168,13 @@ class TiersField(StringField):
         super().__init__(label, **kwargs)
         self.required = required
 
-    def process_formdata(self, valuelist):
-        self.data = ((valuelist[0] or "").strip() or None) if valuelist else None
-
     def pre_validate(self, form):
-        self.tiers = None
-        if self.data is None or str(self.data) == "":
-            self.data = None
+        self.tiers = find(Tiers, self.data)
+        if self.data is None:
             if self.required:
                 raise ValidationError(_l("Choose a third party."))
-            return
-        tiers_id = parse_id(self.data)
-        if tiers_id is not None:
-            self.tiers = db.session.scalar(select(Tiers).where(Tiers.id == tiers_id))
-        if self.tiers is None:
+        elif self.tiers is None:
             raise ValidationError(_l("Choose an existing third party."))
-        self.data = self.tiers.id
 
 
 def tiers_options(selected_id: int | None) -> tuple[list[tuple[int, str]], bool]:

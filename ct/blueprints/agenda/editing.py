@@ -15,13 +15,14 @@ from flask_babel import gettext as _
 from ct.blueprints.agenda import bp
 from ct.blueprints.agenda.forms import DEFAULT_LENGTH, EventForm
 from ct.blueprints.agenda.times import form_times, split_reminder
+from ct.core.ids import submitted_id
 from ct.core.permissions import PLAN_RIGHTS, require_any_right
 from ct.core.tenancy import find
 from ct.core.zone import to_local
 from ct.extensions import db
 from ct.models import Event, Tiers
 from ct.models.base import utcnow
-from ct.web.fields import YEAR_MAX, YEAR_MIN, submitted_id
+from ct.web.fields import YEAR_MAX, YEAR_MIN
 from ct.web.htmx import redirect_to, render
 from ct.web.lookups import get_or_404
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ct.blueprints.agenda import bp
+from ct.core.ids import submitted_id
 from ct.core.pagination import keyset_page
 from ct.core.permissions import PLAN_RIGHTS, require_any_right
 from ct.core.search import MAX_QUERY
@@ -20,7 +21,6 @@ from ct.core.zone import local_today, start_of_day
 from ct.exchanges.links import exchanges_following_event, unlink_event
 from ct.extensions import db
 from ct.models import Contact, Event, EventAssignee, EventContact, Tiers
-from ct.web.fields import submitted_id
 from ct.web.htmx import redirect_to, render
 from ct.web.lookups import contact_choices, get_or_404, tiers_choices
 

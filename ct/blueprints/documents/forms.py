@@ -12,11 +12,11 @@ from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
-from ct.core.ids import parse_id
 from ct.extensions import db
 from ct.models import Choice, Document
 from ct.models.choices import KIND_DOCUMENT
 from ct.models.document import DESCRIPTION_MAX, DOCUMENT_STATUSES, REFERENCE_MAX
+from ct.web.fields import IdSelectField
 from ct.web.record_fields import AmountField, TiersField, text_field
 
 STATUS_LABELS = {
@@ -41,7 +41,7 @@ def document_kinds(current: Choice | None = None) -> list:
 
 
 class DocumentForm(FlaskForm):
-    kind_id = SelectField(_l("Kind"), coerce=parse_id, validate_choice=False)
+    kind_id = IdSelectField(_l("Kind"))
     reference = text_field(_l("Reference"), REFERENCE_MAX, required=True)
     tiers_id = TiersField(_l("Third party"), required=True)
     date = DateField(

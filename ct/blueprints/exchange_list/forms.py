@@ -11,26 +11,21 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, IntegerField, SearchField, SelectField
-from wtforms.validators import NumberRange, Optional, ValidationError
-from wtforms.widgets import HiddenInput
+from wtforms import DateField, SearchField, SelectField
+from wtforms.validators import Optional, ValidationError
 
-from ct.core.ids import ID_MAX, parse_id
+from ct.core.ids import parse_id
 from ct.exchanges.query import TEXT_MAX, ExchangeFilters
 from ct.exchanges.status import STATUS_LABELS, status_names
 from ct.extensions import db
 from ct.models import Choice, Contact, Membership, Tiers
 from ct.models.choices import KIND_MODE, KIND_OBJECT
+from ct.web.fields import IdField, IdSelectField
 
 FIRST_YEAR, LAST_YEAR = 1900, 2200
 UNKNOWN_TIERS = _l("Choose an existing third party.")
 UNKNOWN_CONTACT = _l("Choose an existing contact.")
 
-
-
-def _hidden_id(label, unknown):
-    return IntegerField(label, widget=HiddenInput(),
-                        validators=[Optional(), NumberRange(1, ID_MAX, message=unknown)])
 
 
 def _date(label):
@@ -45,9 +40,9 @@ class HistoryFilterForm(FlaskForm):
 
     q = SearchField(_l("Text"))
     status = SelectField(_l("Status"), validate_choice=False)
-    mode = SelectField(_l("Contact mode"), validate_choice=False)
-    object = SelectField(_l("Object"), validate_choice=False)
-    member = SelectField(_l("Member"), validate_choice=False)
+    mode = IdSelectField(_l("Contact mode"))
+    object = IdSelectField(_l("Object"))
+    member = IdSelectField(_l("Member"))
     date_from = _date(_l("From"))
     date_to = _date(_l("To"))
 
@@ -58,8 +53,7 @@ class HistoryFilterForm(FlaskForm):
         self.status.choices = anyone + list(self.status_names.items())
         self.mode.choices = anyone + _choice_options(KIND_MODE, self.mode.data)
         self.object.choices = anyone + _choice_options(KIND_OBJECT, self.object.data)
-        self.member.choices = anyone + [(str(member_id), name)
-                                        for member_id, name in Membership.names()]
+        self.member.choices = anyone + list(Membership.names())
 
     def validate_q(self, field):
         if len(field.data or "") > TEXT_MAX:
@@ -70,15 +64,15 @@ class HistoryFilterForm(FlaskForm):
             raise ValidationError(_l("Choose a status from the list."))
 
     def validate_mode(self, field):
-        if field.data and _choice(KIND_MODE, field.data) is None:
+        if field.data is not None and _choice(KIND_MODE, field.data) is None:
             raise ValidationError(_l("Choose a contact mode from the list."))
 
     def validate_object(self, field):
-        if field.data and _choice(KIND_OBJECT, field.data) is None:
+        if field.data is not None and _choice(KIND_OBJECT, field.data) is None:
             raise ValidationError(_l("Choose an object from the list."))
 
     def validate_member(self, field):
-        if field.data and field.data not in {value for value, _ in self.member.choices}:
+        if field.data is not None and field.data not in dict(Membership.names()):
             raise ValidationError(_l("Choose a member from the list."))
 
     def validate_date_from(self, field):
@@ -91,9 +85,9 @@ class HistoryFilterForm(FlaskForm):
 
     def filters(self) -> ExchangeFilters:
         return ExchangeFilters(
-            member_id=parse_id(self.member.data),
-            mode_id=parse_id(self.mode.data),
-            object_id=parse_id(self.object.data),
+            member_id=self.member.data,
+            mode_id=self.mode.data,
+            object_id=self.object.data,
             status=self.status.data or None,
             date_from=self.date_from.data,
             date_to=self.date_to.data,
@@ -104,8 +98,8 @@ class HistoryFilterForm(FlaskForm):
 class ListFilterForm(HistoryFilterForm):
     """The All exchanges filters: the history ones plus a tiers and a contact."""
 
-    tiers = _hidden_id(_l("Third party"), UNKNOWN_TIERS)
-    contact = _hidden_id(_l("Contact"), UNKNOWN_CONTACT)
+    tiers = IdField(_l("Third party"))
+    contact = IdField(_l("Contact"))
 
     def __init__(self, args):
         super().__init__(args)

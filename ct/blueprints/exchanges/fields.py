@@ -1,63 +1,20 @@
-"""Form fields that carry record ids, and the tenant-scoped look-ups that check them.
+"""The tenant-scoped look-ups that check the ids of the exchange form.
 
 Ids come from selects, checkboxes and hidden inputs the browser may tamper with. The
-fields only parse them; each id is then looked up under the bound tenant's scoping, so an
-id of another tenant is simply not found and becomes a field error — never a link.
+fields (ct.web.fields) only parse them; each id is then looked up here under the bound
+tenant's scoping, so an id of another tenant is simply not found and becomes a field
+error — never a link.
 """
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from wtforms import Field
 from wtforms.validators import ValidationError
-from wtforms.widgets import HiddenInput
 
-from ct.core.ids import parse_id
 from ct.core.session_cache import cached
 from ct.extensions import db
 from ct.models import Membership
-
-
-def _parse_id(raw: str) -> int | None:
-    if raw.strip() == "":
-        return None
-    record_id = parse_id(raw)
-    if record_id is None:
-        raise ValueError(_("Choose from the list."))
-    return record_id
-
-
-class IdField(Field):
-    """One optional id (a select, a radio group or a hidden input): None or an int."""
-
-    widget = HiddenInput()
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        if valuelist:
-            self.data = _parse_id(valuelist[0])
-
-    def _value(self):
-        return "" if self.data is None else str(self.data)
-
-
-class IdListField(Field):
-    """Several ids (checkboxes sharing one name), without duplicates, in posted order."""
-
-    widget = HiddenInput()
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("default", list)
-        super().__init__(label, validators, **kwargs)
-
-    def process_formdata(self, valuelist):
-        ids = [_parse_id(raw) for raw in valuelist]
-        self.data = list(dict.fromkeys(i for i in ids if i is not None))
-
-    def _value(self):
-        return ",".join(str(i) for i in self.data or [])
 
 
 def active_members() -> dict[int, Membership]:

@@ -26,14 +26,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ct.blueprints.exchanges.fields import (
-    IdField,
-    IdListField,
-    active_many,
-    active_member,
-    many,
-    one,
-)
+from ct.blueprints.exchanges.fields import active_many, active_member, many, one
 from ct.core.zone import to_utc
 from ct.models import Choice, Contact, Document, Group, Product, Project, Tiers
 from ct.models.agenda import LOCATION_MAX
@@ -43,6 +36,7 @@ from ct.models.choices import KIND_MODE, KIND_OBJECT
 from ct.models.exchange import COMMENT_MAX, STATUS_CLOSED, STATUS_IN_PROGRESS, STATUS_TODO
 from ct.models.project import LABEL_MAX as TASK_LABEL_MAX
 from ct.models.project import PROJECT_OPEN
+from ct.web.fields import IdField, IdListField
 from ct.web.record_fields import plain_text, strip, text_field
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]

@@ -13,10 +13,10 @@ from wtforms import EmailField, HiddenField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from ct.blueprints.exchanges.fields import IdField
 from ct.models.contact import JOB_MAX
 from ct.models.contact import NAME_MAX as CONTACT_NAME_MAX
 from ct.models.tiers import EMAIL_MAX, KINDS, NAME_MAX, TOWN_MAX
+from ct.web.fields import IdField
 from ct.web.record_fields import phone_field, single_line, strip, text_field
 
 TOO_LONG = _l("At most %(max)d characters.")

@@ -2,13 +2,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import IntegerField
 from wtforms.validators import InputRequired, ValidationError
 
 from ct.core.text import fold
 from ct.extensions import db
 from ct.models import Group, GroupMember, Membership
 from ct.models.membership import GROUP_NAME_MAX
+from ct.web.fields import IdField
 from ct.web.forms import name_field
 
 
@@ -30,8 +30,7 @@ class GroupForm(FlaskForm):
 
 
 class AddMemberForm(FlaskForm):
-    membership_id = IntegerField(_l("Member"),
-                                 validators=[InputRequired(_l("Choose a member."))])
+    membership_id = IdField(_l("Member"), validators=[InputRequired(_l("Choose a member."))])
 
     def __init__(self, group: Group, **kwargs):
         super().__init__(**kwargs)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from ct.blueprints.exchange_list.routes import NO_FILTERS, history_context
 from ct.blueprints.projects import bp
 from ct.blueprints.projects.forms import ProjectForm, TaskForm
+from ct.core.ids import submitted_id
 from ct.core.pagination import keyset_page
 from ct.core.permissions import (
     DELETE_TIERS,
@@ -32,7 +33,6 @@ from ct.exchanges.links import (
 from ct.extensions import db
 from ct.models import Project, Task, Tiers
 from ct.models.project import PROJECT_CLOSED, PROJECT_OPEN
-from ct.web.fields import submitted_id
 from ct.web.htmx import is_htmx_request, redirect_to, render
 from ct.web.lookups import get_or_404, project_search_options, tiers_choices
 

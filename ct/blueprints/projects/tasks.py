@@ -14,13 +14,13 @@ from ct.blueprints.projects.forms import TaskForm
 from ct.blueprints.projects.planning import my_tasks as load_my_tasks
 from ct.blueprints.projects.planning import set_done
 from ct.blueprints.projects.routes import render_card
+from ct.core.ids import submitted_id
 from ct.core.permissions import PLAN_RIGHTS, require_any_right
 from ct.core.zone import local_today
 from ct.emails.notify import notify_task_assigned
 from ct.exchanges.links import exchanges_following_tasks, unlink_tasks
 from ct.extensions import db
 from ct.models import Project, Task
-from ct.web.fields import submitted_id
 from ct.web.htmx import is_htmx_request, redirect_to, render
 from ct.web.lookups import get_or_404
 

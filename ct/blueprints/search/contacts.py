@@ -9,23 +9,16 @@ from flask import request
 from sqlalchemy import select
 
 from ct.blueprints.search import bp, query_text, results
+from ct.core.ids import INVALID_ID, submitted_id
 from ct.core.search import matching
 from ct.extensions import db
 from ct.models import Contact, Tiers
 
 
-def _tiers_id() -> int | None | bool:
-    """The ?tiers= narrowing: None when absent, False when it cannot be an id."""
-    raw = (request.args.get("tiers") or "").strip()
-    if not raw:
-        return None
-    return int(raw) if raw.isdigit() and len(raw) <= 18 else False
-
-
 @bp.get("/contacts")
 def contacts():
-    tiers_id = _tiers_id()
-    if tiers_id is False:
+    tiers_id = submitted_id(request.args.get("tiers"))
+    if tiers_id == INVALID_ID:
         return results("contacts", [])
     query = select(
         Contact.id, Contact.first_name, Contact.last_name, Contact.job_title,

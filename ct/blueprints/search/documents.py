@@ -9,6 +9,7 @@ from flask_babel import format_date, format_decimal, get_locale
 from sqlalchemy import or_, select
 
 from ct.blueprints.search import bp, query_text, results
+from ct.core.ids import parse_id
 from ct.core.search import LIMIT
 from ct.extensions import db
 from ct.models import Choice, Document
@@ -21,15 +22,15 @@ def _contains(text: str) -> str:
 
 @bp.get("/documents")
 def documents():
-    raw = (request.args.get("tiers") or "").strip()
-    if not raw.isdigit() or len(raw) > 18:
+    tiers_id = parse_id(request.args.get("tiers"))
+    if tiers_id is None:
         return results("documents", [])
     query = (
         select(Document.id, Document.reference, Document.date, Document.amount,
                Choice.label, Choice.label_en)
         .join(Choice, Document.kind_id == Choice.id)
         # Another tenant's tiers has no document under the tenant scoping: empty result.
-        .where(Document.tiers_id == int(raw))
+        .where(Document.tiers_id == tiers_id)
     )
     q = " ".join(query_text().split())
     if q:

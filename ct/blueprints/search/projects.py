@@ -5,10 +5,10 @@ from flask import request
 from sqlalchemy import select
 
 from ct.blueprints.search import bp, query_text, results
+from ct.core.ids import INVALID_ID, submitted_id
 from ct.extensions import db
 from ct.models import Project, Tiers
 from ct.models.project import project_label
-from ct.web.fields import INVALID_ID, submitted_id
 from ct.web.lookups import matching_projects
 
 

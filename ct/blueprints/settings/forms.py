@@ -29,6 +29,7 @@ from ct.blueprints.settings import lists
 from ct.models import Choice
 from ct.models.choices import LABEL_MAX
 from ct.models.settings import BUTTON_FLOATING, BUTTON_INTEGRATED, BUTTON_PAGES
+from ct.web.fields import IdField
 from ct.web.forms import REQUIRED, name_field, one_line_text, strip
 
 BUTTON_MODE_LABELS = {
@@ -213,4 +214,4 @@ class ImportEntriesForm(_EntryForm):
 
 
 class ProductPickForm(FlaskForm):
-    product_id = IntegerField(validators=[InputRequired(_l("Choose an existing product."))])
+    product_id = IdField(validators=[InputRequired(_l("Choose an existing product."))])

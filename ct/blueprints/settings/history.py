@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ct.blueprints.settings import lists
 from ct.blueprints.settings.forms import BUTTON_MODE_LABELS, PAGE_LABELS
+from ct.core.ids import parse_id
 from ct.extensions import db
 from ct.models import AuditEntry, Choice, Product
 from ct.records.audit_view import FIELD_LABELS as AUDIT_FIELD_LABELS
@@ -46,8 +47,8 @@ def _choices_named_in(entries) -> dict[int, Choice]:
     ids = set()
     for e in entries:
         kind, _sep, entry_id = (e.target or "").partition(":")
-        if kind in lists.EDITABLE and entry_id.isdigit():
-            ids.add(int(entry_id))
+        if kind in lists.EDITABLE and parse_id(entry_id) is not None:
+            ids.add(parse_id(entry_id))
     if not ids:
         return {}
     return {c.id: c for c in db.session.scalars(select(Choice).where(Choice.id.in_(ids)))}
@@ -58,7 +59,7 @@ def _subject(entry: AuditEntry, choices: dict[int, Choice]) -> str:
     if kind not in lists.EDITABLE:
         return ""
     list_name = str(lists.EDITABLE[kind][0])
-    choice = choices.get(int(entry_id)) if entry_id.isdigit() else None
+    choice = choices.get(parse_id(entry_id))
     if choice is not None:
         return f"{list_name} — {choice.display}"
     if entry_id:  # deleted since

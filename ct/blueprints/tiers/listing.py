@@ -11,13 +11,13 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from ct.core.ids import submitted_id
 from ct.core.pagination import Page, keyset_page
 from ct.core.search import MAX_QUERY
 from ct.core.text import fold, like_pattern, prefix_pattern
 from ct.extensions import db
 from ct.models import Tiers
 from ct.models.tiers import KINDS, coalesced
-from ct.web.fields import submitted_id
 
 PER_PAGE = 25
 STATUSES = ("active", "closed", "all")
