@@ -14,7 +14,7 @@ from wtforms.validators import ValidationError
 
 from ct.core.session_cache import cached
 from ct.extensions import db
-from ct.models import Membership
+from ct.models import Choice, Membership
 
 
 def active_members() -> dict[int, Membership]:
@@ -53,3 +53,19 @@ def many(model, ids: list[int], *conditions) -> list:
     if len(found) != len(ids):
         raise ValidationError(_l("Choose from the list."))
     return [found[i] for i in ids]
+
+
+def choice_of(kind: str, choice_id: int | None) -> Choice | None:
+    """An entry of a list: the active ones are in hand already; a retired one (kept by
+    an exchange being edited) costs a query."""
+    if choice_id is None:
+        return None
+    active = next((c for c in Choice.active_of(kind) if c.id == choice_id), None)
+    return active or one(Choice, choice_id, Choice.kind == kind)
+
+
+def active_or_error(member_id, message):
+    member = active_member(member_id)
+    if member_id is not None and member is None:
+        raise ValidationError(message)
+    return member

@@ -26,9 +26,18 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ct.blueprints.exchanges.fields import active_many, active_member, many, one
+from ct.blueprints.exchanges.fields import active_many, active_or_error, choice_of, many, one
 from ct.core.zone import to_utc
-from ct.models import Choice, Contact, Document, Group, Product, Project, Tiers
+from ct.exchanges.saving import (
+    COLLABORATORS,
+    CONFIDENTIAL,
+    MADE_BY,
+    PRODUCTS,
+    EventDraft,
+    ExchangeDraft,
+    TaskDraft,
+)
+from ct.models import Contact, Document, Group, Product, Project, Tiers
 from ct.models.agenda import LOCATION_MAX
 from ct.models.agenda import TITLE_MAX as EVENT_TITLE_MAX
 from ct.models.base import utcnow
@@ -54,27 +63,14 @@ REMINDER_CHOICES = [
     SelectChoice("days", _l("days before")),
 ]
 # Fields shown only when a tenant setting enables them.
+# The draft's optional parts (ct/exchanges/saving.py), asked when their field is in the form.
+ASKED_BY = {MADE_BY: "made_by_id", COLLABORATORS: "collaborator_ids",
+            CONFIDENTIAL: "confidential_comment", PRODUCTS: "product_ids"}
 SETTING_FIELDS = {
     "choose_user": ("made_by_id",),
     "collaborators": ("collaborator_ids", "notify_collaborators"),
     "confidential_comments": ("confidential_comment", "confidential_group_id"),
 }
-
-
-def _choice(kind: str, choice_id: int | None) -> Choice | None:
-    """An entry of a list: the active ones are in hand already; a retired one (kept by
-    an exchange being edited) costs a query."""
-    if choice_id is None:
-        return None
-    active = next((c for c in Choice.active_of(kind) if c.id == choice_id), None)
-    return active or one(Choice, choice_id, Choice.kind == kind)
-
-
-def _active_member(member_id, message):
-    member = active_member(member_id)
-    if member_id is not None and member is None:
-        raise ValidationError(message)
-    return member
 
 
 class ExchangeForm(FlaskForm):
@@ -165,15 +161,15 @@ class ExchangeForm(FlaskForm):
                                          names=", ".join(strangers)))
 
     def validate_made_by_id(self, field):
-        self.made_by = _active_member(field.data, _l("Choose an existing member."))
+        self.made_by = active_or_error(field.data, _l("Choose an existing member."))
 
     def validate_mode_id(self, field):
-        self.mode = _choice(KIND_MODE, field.data)
+        self.mode = choice_of(KIND_MODE, field.data)
         if field.data is not None and self.mode is None:
             raise ValidationError(_l("Choose a contact mode from the list."))
 
     def validate_object_id(self, field):
-        self.object_choice = _choice(KIND_OBJECT, field.data)
+        self.object_choice = choice_of(KIND_OBJECT, field.data)
         if field.data is not None and self.object_choice is None:
             raise ValidationError(_l("Choose an object from the list."))
 
@@ -234,7 +230,7 @@ class ExchangeForm(FlaskForm):
             if self.task_project is None:
                 valid = self._fail(self.task_project_id, _l("Choose an open project."))
         try:
-            self.task_assignee = _active_member(self.task_assignee_id.data,
+            self.task_assignee = active_or_error(self.task_assignee_id.data,
                                                 _l("Choose an existing member."))
         except ValidationError as error:
             valid = self._fail(self.task_assignee_id, error.args[0])
@@ -262,6 +258,35 @@ class ExchangeForm(FlaskForm):
             valid = self._fail(self.event_reminder_amount,
                                _l("This reminder would be in the past."))
         return valid
+
+    def draft(self) -> ExchangeDraft:
+        """What the checked form says, as rows of the company, for ct/exchanges/saving.py."""
+        asked = frozenset(part for part, name in ASKED_BY.items() if name in self)
+        return ExchangeDraft(
+            tiers=self.tiers, occurred_at=to_utc(self.occurred_at.data),
+            status=self.status.data, comment=self.comment.data or None, mode=self.mode,
+            object_choice=self.object_choice, document=self.document, project=self.project,
+            contacts=self.contacts, made_by=self.made_by, collaborators=self.collaborators,
+            notify_collaborators=COLLABORATORS in asked and bool(self.notify_collaborators.data),
+            confidential_comment=self.confidential_comment.data if CONFIDENTIAL in asked else None,
+            group=self.group, products=self.products, task=self._task_draft(),
+            event=self._event_draft(), form_token=self.form_token.data or None, asked=asked)
+
+    def _task_draft(self) -> TaskDraft | None:
+        if "add_task" not in self or not self.add_task.data:
+            return None
+        return TaskDraft(label=self.task_label.data, project=self.task_project,
+                         assignee=self.task_assignee, due_date=self.task_due_date.data)
+
+    def _event_draft(self) -> EventDraft | None:
+        if "add_event" not in self or not self.add_event.data:
+            return None
+        end = self.event_end.data
+        return EventDraft(title=self.event_title.data, starts_at=to_utc(self.event_start.data),
+                          ends_at=to_utc(end) if end else None,
+                          location=self.event_location.data or None,
+                          assignees=self.event_assignees,
+                          reminder_minutes=self.reminder_minutes())
 
     def reminder_minutes(self) -> int | None:
         unit, amount = self.event_reminder_unit.data, self.event_reminder_amount.data

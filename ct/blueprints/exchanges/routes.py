@@ -7,17 +7,6 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from ct.blueprints.exchanges import bp
-from ct.blueprints.exchanges.saving import (
-    create_exchange,
-    exchange_for_token,
-    new_form_token,
-    notify_about,
-    update_exchange,
-    usable_token,
-)
-from ct.blueprints.exchanges.saving import (
-    set_status as change_status,
-)
 from ct.blueprints.exchanges.timeutil import local_now
 from ct.blueprints.exchanges.views import (
     fill_from,
@@ -27,6 +16,17 @@ from ct.blueprints.exchanges.views import (
     visible_exchange_or_404,
 )
 from ct.core.permissions import DELETE_EXCHANGES, WRITE_EXCHANGES, require_right
+from ct.exchanges.saving import (
+    create_exchange,
+    exchange_for_token,
+    new_form_token,
+    notify_about,
+    update_exchange,
+    usable_token,
+)
+from ct.exchanges.saving import (
+    set_status as change_status,
+)
 from ct.extensions import db
 from ct.models import Contact, Document, Exchange, Project, Tiers
 from ct.models.exchange_access import can_see_confidential
@@ -101,7 +101,7 @@ def new():
         form.form_token.data = new_form_token()
     if not form.validate_on_submit():
         return show_form(form, status=422)
-    exchange = create_exchange(form, g.membership)
+    exchange = create_exchange(form.draft(), g.membership)
     not_notified = notify_about(exchange, g.membership)
     try:
         commit_keeping_loaded()
@@ -136,7 +136,7 @@ def edit(exchange_id: int):
         return show_form(form, exchange)
     if not form.validate_on_submit():
         return show_form(form, exchange, status=422)
-    update_exchange(exchange, form, g.membership)
+    update_exchange(exchange, form.draft(), g.membership)
     db.session.commit()
     return _saved(exchange, _("Exchange saved."))
 
