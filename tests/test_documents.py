@@ -106,6 +106,7 @@ def test_new_document_from_a_tiers_card_is_preselected(app, client, alpha):
     html = client.get(f"/t/{alpha.slug}/documents/new?tiers={alpha.tiers_id}").get_data(
         as_text=True)
     assert f'<option value="{alpha.tiers_id}" selected>Dupont Chauffage</option>' in html
+    assert html.count('name="tiers_id"') == 1  # the select only, no hidden copy
 
 
 def test_edit_a_document_shows_the_amount_back_in_french(app, client, alpha):

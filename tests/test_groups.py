@@ -44,6 +44,7 @@ def test_create_a_group_then_fill_it(admin, app, tenants):
     assert response.headers["Location"] == url(tenants, str(new))
     page = admin.get(url(tenants, str(new))).get_data(as_text=True)
     assert f'<option value="{tenants.a.member_membership_id}">' in page
+    assert page.count('name="membership_id"') == 1  # the select only, no hidden copy
     response = admin.post(url(tenants, f"{new}/members"),
                           data={"membership_id": tenants.a.member_membership_id})
     assert response.status_code == 303

@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, SelectField, SelectMultipleField, StringField
-from wtforms.widgets import DateInput, DateTimeLocalInput, HiddenInput
+from wtforms.widgets import DateInput, DateTimeLocalInput, TextInput
 
 from ct.core.ids import INVALID_ID, submitted_id
 
@@ -42,18 +42,21 @@ class _SomeIds:
 
 
 class IdField(_OneId, Field):
-    """One optional id in a hidden input, a radio group or a hand-made select."""
+    """One optional id, posted by a picker, a radio group or a hand-made select.
 
-    widget = HiddenInput()
+    The templates render these inputs themselves; the widget is a text input only so
+    that ``hidden_tag()`` (which renders a form's hidden fields) leaves them alone."""
+
+    widget = TextInput()
 
     def _value(self):
         return "" if self.data in (None, INVALID_ID) else str(self.data)
 
 
 class IdListField(_SomeIds, Field):
-    """Several ids (checkboxes sharing one name)."""
+    """Several ids (checkboxes sharing one name), rendered by the templates."""
 
-    widget = HiddenInput()
+    widget = TextInput()
 
     def __init__(self, label=None, validators=None, **kwargs):
         kwargs.setdefault("default", list)
