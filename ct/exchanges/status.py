@@ -1,5 +1,6 @@
 """The three statuses of an exchange as people read them: a name and an icon, so a
-status never rests on colour alone. Shared by the lists, the card and the home page."""
+status never rests on colour alone. The one source of their names, for the lists, the
+form, the card, the home page, the exports and the audit log."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ STATUS_LABELS = {
     STATUS_IN_PROGRESS: _l("In progress"),
     STATUS_CLOSED: _l("Closed"),
 }
+# The form and the card offer the most common one first.
+CHOICE_ORDER = (STATUS_CLOSED, STATUS_IN_PROGRESS, STATUS_TODO)
 STATUS_ICONS = {STATUS_TODO: "!", STATUS_IN_PROGRESS: "◐", STATUS_CLOSED: "✓"}
 
 
@@ -21,3 +24,9 @@ def status_names() -> dict[str, str]:
     """Each status with the name the tenant's list gives it (Clôturé, En cours, À traiter…)."""
     named = {c.code: c.display for c in Choice.active_of(KIND_STATUS)}
     return {code: named.get(code) or str(label) for code, label in STATUS_LABELS.items()}
+
+
+def status_choices() -> list[tuple[str, str]]:
+    """(code, name) in the order the form and the card's buttons offer them."""
+    names = status_names()
+    return [(code, names[code]) for code in CHOICE_ORDER]

@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.routing import BuildError
 
 from ct.core.permissions import RIGHTS, ROLES
+from ct.exchanges.status import STATUS_LABELS, status_names
 from ct.extensions import db
 from ct.models import (
     AuditEntry,
@@ -84,7 +85,6 @@ RECORD_TYPE_LABELS = {
     "member": _l("Member"),
     "settings": _l("Settings"),
 }
-STATUS_LABELS = {"closed": _l("Closed"), "in_progress": _l("In progress"), "todo": _l("To do")}
 
 # Which kind of record an id field names, and how that record is called.
 REFERENCES = {
@@ -190,7 +190,7 @@ def _value(field: str, value, names: Names) -> str:
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if field == "status" and value in STATUS_LABELS:
-        return str(STATUS_LABELS[value])
+        return status_names()[value]
     if field == "occurred_at":
         try:
             return format_datetime(datetime.fromisoformat(value), "short")

@@ -131,6 +131,16 @@ document.addEventListener("DOMContentLoaded", () => {
   const flashes = document.getElementById("flashes");
   if (flashes) new MutationObserver(mirrorFlashesIntoDialog).observe(flashes, { childList: true });
 });
+// Ctrl+Enter (Cmd+Enter on a Mac) saves the exchange from any of its fields, a sub-form's
+// included: the sub-form is not sent, the exchange is (as its Save button would).
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Enter" || !(event.ctrlKey || event.metaKey) || event.defaultPrevented) return;
+  const form = event.target.closest && event.target.closest("#exchange-form");
+  if (!form) return;
+  event.preventDefault();
+  form.requestSubmit(form.querySelector("footer button[type='submit']"));
+});
+
 // Saved: the dialog closes; the confirmation was swapped into #toast by the same answer.
 document.addEventListener("exchange-saved", closeDialog);
 
@@ -202,7 +212,7 @@ document.addEventListener("htmx:after:swap", () => {
 
 document.addEventListener("keydown", (event) => {
   const picker = event.target.closest && event.target.closest("[data-picker]");
-  if (!picker) return;
+  if (!picker || event.ctrlKey || event.metaKey) return; // Ctrl+Enter saves the exchange
   const options = pickerOptions(picker);
   const { search } = pickerParts(picker);
   const index = options.indexOf(event.target);
@@ -218,10 +228,17 @@ document.addEventListener("keydown", (event) => {
     event.preventDefault();
     const option = index >= 0 ? options[index] : options[0];
     if (option) choose(picker, option);
-  } else if (event.key === "Escape" && options.length) {
-    event.preventDefault(); // close the results, not the dialog
-    closeResults(picker);
-    search.focus();
+  } else if (event.key === "Escape" && !event.target.closest("[data-subform]")) {
+    // Escape never clears the chosen value (what a search box does by itself): it closes
+    // the results when they are open, else the dialog around the picker.
+    event.preventDefault();
+    if (options.length) {
+      closeResults(picker);
+      search.focus();
+    } else {
+      const dialog = picker.closest("dialog[open]");
+      if (dialog) dialog.close();
+    }
   }
 });
 
@@ -262,7 +279,7 @@ function closeSubform(subform) {
 
 document.addEventListener("keydown", (event) => {
   const subform = event.target.closest && event.target.closest("[data-subform]");
-  if (!subform) return;
+  if (!subform || event.ctrlKey || event.metaKey) return; // Ctrl+Enter saves the exchange
   if (event.key === "Enter" && event.target.matches("input:not([type='checkbox'])")) {
     event.preventDefault();
     const submit = subform.querySelector("[data-subform-submit]");

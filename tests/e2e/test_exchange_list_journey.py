@@ -71,3 +71,19 @@ def test_history_tab_refreshes_on_exchange_saved(page, problems, world):  # noqa
     expect(history.locator("tbody tr")).to_have_count(1)
     expect(page.locator("#tiers-exchanges #q")).to_be_focused()
     problems.assert_none()
+
+
+def test_a_very_long_word_in_a_comment_wraps_instead_of_widening_the_list(page, world):  # noqa: F811
+    w = world
+    add(w, w.tiers["dupont"], w.admin_id, comment="https://example.com/" + "a" * 10_000)
+    add(w, w.tiers["dupont"], w.admin_id, minutes=1, comment="Visite atelier")
+    log_in(page, "alice@alpha.fr")
+    page.goto(f"/t/{w.slug}/exchanges/")
+    rows = page.locator("#exchange-results tbody tr")
+    expect(rows).to_have_count(2)
+    width = page.viewport_size["width"]
+    table = page.locator("#exchange-results table").bounding_box()
+    assert table["x"] + table["width"] <= width, table
+    for view in page.locator("#exchange-results tbody tr td:last-child a").all():
+        box = view.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= width, box  # the View links

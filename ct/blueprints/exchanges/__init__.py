@@ -14,6 +14,7 @@ from flask import g, render_template, url_for
 from markupsafe import Markup
 
 from ct.core.permissions import WRITE_EXCHANGES, can
+from ct.exchanges.status import status_choices
 from ct.models import TenantSettings
 from ct.web.current import tenant_blueprint
 
@@ -45,6 +46,9 @@ def floating_exchange_button() -> Markup:
         return Markup("")
     return Markup(render_template("exchanges/_button.html", url=new_exchange_url(),
                                   floating=True))
+
+
+bp.add_app_template_global(status_choices)
 
 
 @bp.app_template_global()

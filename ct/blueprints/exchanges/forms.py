@@ -37,12 +37,13 @@ from ct.exchanges.saving import (
     ExchangeDraft,
     TaskDraft,
 )
+from ct.exchanges.status import status_choices
 from ct.models import Contact, Document, Group, Product, Project, Tiers
 from ct.models.agenda import LOCATION_MAX
 from ct.models.agenda import TITLE_MAX as EVENT_TITLE_MAX
 from ct.models.base import utcnow
 from ct.models.choices import KIND_MODE, KIND_OBJECT
-from ct.models.exchange import COMMENT_MAX, STATUS_CLOSED, STATUS_IN_PROGRESS, STATUS_TODO
+from ct.models.exchange import COMMENT_MAX, STATUS_CLOSED
 from ct.models.project import LABEL_MAX as TASK_LABEL_MAX
 from ct.models.project import PROJECT_OPEN
 from ct.web.fields import IdField, IdListField
@@ -50,11 +51,6 @@ from ct.web.record_fields import plain_text, strip, text_field
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
 TOO_LONG = _l("At most %(max)d characters.")
-STATUS_CHOICES = [
-    SelectChoice(STATUS_CLOSED, _l("Closed")),
-    SelectChoice(STATUS_IN_PROGRESS, _l("In progress")),
-    SelectChoice(STATUS_TODO, _l("To do")),
-]
 REMINDER_UNITS = {"minutes": 1, "hours": 60, "days": 24 * 60}
 REMINDER_CHOICES = [
     SelectChoice("", _l("No reminder")),
@@ -91,7 +87,7 @@ class ExchangeForm(FlaskForm):
     notify_collaborators = BooleanField(_l("Notify them by email"))
     comment = TextAreaField(_l("Comment"), filters=[strip],
                             validators=[Length(max=COMMENT_MAX, message=TOO_LONG), plain_text])
-    status = RadioField(_l("Status"), choices=STATUS_CHOICES, default=STATUS_CLOSED,
+    status = RadioField(_l("Status"), default=STATUS_CLOSED,
                         validate_choice=True)
     confidential_comment = TextAreaField(
         _l("Confidential comment"), filters=[strip],
@@ -141,6 +137,7 @@ class ExchangeForm(FlaskForm):
         for name in [n for n in self._fields if dropped and n.startswith(dropped)]:
             delattr(self, name)
         self._allowed_products = list(settings.product_ids or [])
+        self.status.choices = status_choices()
         return self
 
     # -- checks of the ids against the bound tenant's records -----------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, g, request, url_for
+from flask import abort, flash, g, request, url_for
 from flask_babel import gettext as _
 
 from ct.blueprints.exchange_list.routes import NO_FILTERS, history_context
@@ -22,9 +22,11 @@ from ct.extensions import db
 from ct.models import Tiers
 from ct.records.audit_view import history_of
 from ct.records.trash import trash_tiers
-from ct.web.htmx import redirect_to, render
+from ct.web.htmx import redirect_to, render, render_block
 from ct.web.lookups import get_or_404
 from ct.web.record_fields import format_amount
+
+TABS = ("summary", "contacts", "exchanges", "agenda", "documents", "projects", "history")
 
 
 def _card(tiers, tab: str, **panel):
@@ -34,6 +36,18 @@ def _card(tiers, tab: str, **panel):
                   exchange_count=history_count_text("tiers", tiers.id),
                   format_amount=format_amount,
                   may_manage=can(MANAGE_RECORDS), may_delete=can(DELETE_TIERS), **panel)
+
+
+@bp.get("/<int:tiers_id>/tabs")
+def tab_bar(tiers_id: int):
+    """The tabs with their counts, ``tab`` open: refreshed after an exchange is saved."""
+    tiers = get_or_404(Tiers, tiers_id)
+    tab = request.args.get("tab", "")
+    if tab not in TABS:
+        abort(404)
+    return render_block("tiers/card.html", "tab_bar", tiers=tiers, tab=tab,
+                        counts=tab_counts(tiers),
+                        exchange_count=history_count_text("tiers", tiers.id))
 
 
 @bp.get("/<int:tiers_id>")
