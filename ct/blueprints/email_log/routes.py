@@ -15,6 +15,7 @@ from sqlalchemy.orm import defer
 
 from ct.core.pagination import keyset_page
 from ct.core.permissions import require_admin
+from ct.core.text import like_escaped
 from ct.emails.mailer import retry_failed
 from ct.emails.templates.frame import sandboxed_html
 from ct.extensions import db
@@ -54,7 +55,7 @@ def index():
     if status:
         query = query.where(OutboxEmail.status == status)
     if recipient:
-        escaped = recipient.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        escaped = like_escaped(recipient)
         query = query.where(OutboxEmail.to_email.like(f"%{escaped}%", escape="\\"))
     page = keyset_page(query, [OutboxEmail.id], request.args.get("cursor"), PER_PAGE,
                        descending=True)

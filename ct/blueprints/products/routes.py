@@ -13,6 +13,7 @@ from ct.blueprints.settings.options import set_products
 from ct.core.pagination import keyset_page
 from ct.core.permissions import DELETE_TIERS, MANAGE_RECORDS, require_right
 from ct.core.search import MAX_QUERY
+from ct.core.text import like_escaped
 from ct.exchanges.links import exchanges_naming_product
 from ct.extensions import db
 from ct.models import Product, TenantSettings
@@ -34,7 +35,7 @@ def _template_helpers():
 
 
 def _contains(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    escaped = like_escaped(text)
     return f"%{escaped}%"
 
 

@@ -23,6 +23,7 @@ from ct.core.permissions import (
 )
 from ct.core.search import MAX_QUERY
 from ct.core.tenancy import find
+from ct.core.text import like_escaped
 from ct.core.zone import local_today
 from ct.exchanges.links import (
     exchanges_following_tasks,
@@ -44,7 +45,7 @@ CARD_TASKS_SHOWN = 200
 
 def contains_pattern(q: str) -> str:
     """A case-insensitive LIKE pattern for ``q`` anywhere, wildcards escaped."""
-    escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    escaped = like_escaped(q.lower())
     return f"%{escaped}%"
 
 

@@ -11,12 +11,13 @@ from sqlalchemy import or_, select
 from ct.blueprints.search import bp, query_text, results
 from ct.core.ids import parse_id
 from ct.core.search import LIMIT
+from ct.core.text import like_escaped
 from ct.extensions import db
 from ct.models import Choice, Document
 
 
 def _contains(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    escaped = like_escaped(text)
     return f"%{escaped}%"
 
 

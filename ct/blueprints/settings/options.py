@@ -6,6 +6,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ct.core.search import LIMIT, MAX_QUERY
+from ct.core.text import like_escaped
 from ct.extensions import db
 from ct.models import AuditEntry, Membership, Product, TenantSettings
 
@@ -59,7 +60,7 @@ def search_products(q: str, exclude: list[int]) -> list[Product]:
     query = select(Product).where(Product.active.is_(True)).order_by(Product.label).limit(LIMIT)
     text = q.strip().lower()[:MAX_QUERY]
     if text:
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        escaped = like_escaped(text)
         pattern = f"%{escaped}%"
         query = query.where(or_(func.lower(Product.label).like(pattern, escape="\\"),
                                 func.lower(Product.reference).like(pattern, escape="\\")))
