@@ -10,6 +10,7 @@ from ct.extensions import db
 # unknown to the models.
 DATABASE_ONLY_INDEXES = {
     "ix_tiers_search_trgm", "ix_contacts_search_trgm", "ix_exchanges_search_trgm",
+    "ix_tiers_name_trgm",
     "ix_tiers_tenant_code_sort", "ix_tiers_tenant_town_sort"}
 
 

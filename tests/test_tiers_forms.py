@@ -219,8 +219,8 @@ def test_duplicate_warning_then_create_anyway(app, client, tenants, base, existi
 
 
 def test_no_warning_for_a_different_name(app, client, tenants, base):
-    add_tiers(app, tenants.a.id, "Dupont")
-    assert client.post(f"{base}/new", data={"name": "Dupond"}).status_code == 303
+    add_tiers(app, tenants.a.id, "Bernard")
+    assert client.post(f"{base}/new", data={"name": "Bertrand"}).status_code == 303
 
 
 def test_a_warned_form_with_errors_is_not_created(app, client, tenants, base):

@@ -8,6 +8,8 @@ import re
 from sqlalchemy import MetaData, event, make_url, text
 from sqlalchemy.engine import Connection, Engine
 
+from ct.core.text import similarity
+
 log = logging.getLogger(__name__)
 
 POLICY = "tenant_isolation"
@@ -36,6 +38,8 @@ def configure_engine(engine: Engine) -> None:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=20000")
             cursor.close()
+            # pg_trgm's similarity(), for the fuzzy duplicate check of third parties.
+            dbapi_connection.create_function("similarity", 2, similarity, deterministic=True)
 
 
 def app_role(config) -> str | None:

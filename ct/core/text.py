@@ -29,17 +29,40 @@ def company_key(name: str | None) -> str:
     return " ".join(kept or words)
 
 
+def trigrams(text: str) -> set[str]:
+    """The trigrams of pg_trgm: each word (letters and digits) lower-cased, padded with two
+    spaces in front and one behind, cut in threes."""
+    found = set()
+    for word in re.findall(r"[^\W_]+", text.lower()):
+        padded = f"  {word} "
+        found.update(padded[i:i + 3] for i in range(len(padded) - 2))
+    return found
+
+
+def similarity(a: str | None, b: str | None) -> float:
+    """pg_trgm's similarity(): shared trigrams over all trigrams, from 0 to 1. SQLite gets
+    it as an SQL function (ct/core/db_setup.py), so one query serves both databases."""
+    first, second = trigrams(a or ""), trigrams(b or "")
+    if not first or not second:
+        return 0.0
+    shared = len(first & second)
+    return shared / (len(first) + len(second) - shared)
+
+
 def search_blob(*parts: str | None) -> str:
     """The folded text a row is found by (one trigram-indexed column per table)."""
     return " ".join(fold(p) for p in parts if p)
 
 
+def like_escaped(text: str) -> str:
+    """``text`` with LIKE's wildcards escaped (escape character: backslash)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def like_pattern(query: str) -> str:
     """A LIKE pattern matching ``query`` anywhere, with LIKE's wildcards escaped."""
-    escaped = fold(query).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return f"%{like_escaped(fold(query))}%"
 
 
 def prefix_pattern(query: str) -> str:
-    escaped = fold(query).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"{escaped}%"
+    return f"{like_escaped(fold(query))}%"

@@ -15,7 +15,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ct.core.tenancy import TenantScoped
-from ct.core.text import company_key, fold, search_blob
+from ct.core.text import company_key, fold, like_escaped, search_blob
 from ct.extensions import db
 from ct.models.base import Timestamps, sort_key_type
 from ct.models.membership import Membership
@@ -28,6 +28,18 @@ URL_MAX = 255
 STREET_MAX = 255
 POSTCODE_MAX = 20
 TOWN_MAX = 120
+# Names at least this alike (pg_trgm similarity of the company keys) may be duplicates:
+# "Dupond Industries" / "Dupont Industries" 0.8, "Hôtel des Alps" / "Hôtel des Alpes"
+# 0.76, "Dupond" / "Dupont" 0.56; "Hôtel du Lac" / "Hôtel du Parc" 0.5 and "Pharmacie du
+# Centre" / "Pharmacie de la Gare" 0.41 are not (tests/test_tiers_duplicates.py).
+NAME_SIMILARITY = 0.55
+# Addresses shared by unrelated people: the same domain says nothing about the company.
+FREE_MAIL_DOMAINS = frozenset({
+    "gmail.com", "googlemail.com", "hotmail.com", "hotmail.fr", "outlook.com", "outlook.fr",
+    "live.com", "live.fr", "msn.com", "yahoo.com", "yahoo.fr", "icloud.com", "me.com",
+    "aol.com", "orange.fr", "wanadoo.fr", "free.fr", "sfr.fr", "neuf.fr", "bbox.fr",
+    "laposte.net", "gmx.fr", "gmx.com", "protonmail.com", "proton.me",
+})
 COUNTRY_MAX = 80
 NOTES_MAX = 5000
 
@@ -80,11 +92,27 @@ class Tiers(TenantScoped, Timestamps, db.Model):
     @staticmethod
     def possible_duplicates(name: str, email: str | None, exclude_id: int | None = None,
                             limit: int = 5) -> list[Tiers]:
-        """Tiers whose name (accents, case, legal form ignored) or email match."""
-        conditions = [Tiers.name_key == company_key(name)]
-        if email:
-            conditions.append(func.lower(Tiers.email) == email.strip().lower())
-        query = select(Tiers).where(db.or_(*conditions)).order_by(Tiers.sort_key).limit(limit)
+        """Tiers that may be this one: a name alike once accents, case and legal form are
+        set aside ("Dupont SARL" = "DUPONT"), or a letter or two apart ("Dupond Industries"
+        beside "Dupont Industries", trigram similarity); the same email, or an email at
+        the same company domain (not a free-mail one). The closest names first."""
+        key = company_key(name)
+        closeness = func.similarity(Tiers.name_key, key)
+        alike = closeness >= NAME_SIMILARITY
+        if db.session.get_bind().dialect.name == "postgresql":
+            # "%" (similarity above pg_trgm's own, lower threshold) can use the trigram
+            # index of name_key (migration 0019); similarity() then keeps the close ones.
+            alike = db.and_(Tiers.name_key.op("%", is_comparison=True)(key), alike)
+        conditions = [Tiers.name_key == key, alike]
+        address = (email or "").strip().lower()
+        if address:
+            conditions.append(func.lower(Tiers.email) == address)
+            domain = address.rpartition("@")[2]
+            if domain and domain not in FREE_MAIL_DOMAINS:
+                conditions.append(func.lower(Tiers.email).like(f"%@{like_escaped(domain)}",
+                                                              escape="\\"))
+        query = (select(Tiers).where(db.or_(*conditions))
+                 .order_by(closeness.desc(), Tiers.sort_key).limit(limit))
         if exclude_id is not None:
             query = query.where(Tiers.id != exclude_id)
         return list(db.session.scalars(query))
