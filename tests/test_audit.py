@@ -66,8 +66,10 @@ def test_an_exchange_records_its_creation_and_each_change(app, admin, tenants, r
 
     history = admin.get(f"/t/{a.slug}/audit/history/exchange/{exchange_id}").get_data(
         as_text=True)
+    # Statuses read as the company's list names them, like everywhere else (French here:
+    # the messages are the English msgids, the locale stays the member's).
     for text in ("History of changes", "Creation", "Change", "Comment", "Called about the quote.",
-                 "Quote accepted.", "Status", "Closed", "To do", "Contacts", "Éloïse Durand",
+                 "Quote accepted.", "Status", "Clôturé", "À traiter", "Contacts", "Éloïse Durand",
                  "Paul Bernard", "Admin Alpha Conseil", "Contact mode"):
         assert text in history, text
     assert "contact_ids" not in history and "status" not in history.replace("status-", "")

@@ -55,7 +55,7 @@ ID_FIELDS = {
     "task_project_id": "project", "tiers": "tiers", "tiers_id": "tiers",
 }
 # The same names used for words by some views: (endpoint, field).
-WORDS_THERE = {("imports.start", "mode"), ("imports.upload", "kind")}
+WORDS_THERE = {("imports.start", "mode"), ("imports.upload", "kind"), ("tiers.tab_bar", "tab")}
 # Fields that take text, dates, flags, words or positions: no id to forge. Digits in a
 # name stand for any number (settings-list entries are named after their id).
 PLAIN_FIELDS = {

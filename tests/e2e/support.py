@@ -15,3 +15,14 @@ def log_in(page, email: str) -> None:
     expect(page).to_have_url(re.compile(r"/t/[\w-]+/$"))
     # The shortcuts and the buttons work once htmx and app.js have run (deferred scripts).
     page.wait_for_load_state("load")
+
+
+def log_in_reading(page, email: str, lang: str) -> None:
+    """Log in, then read the pages in ``lang``: the `tenants` fixture's users read French;
+    for English the language switch is pressed, as a user would."""
+    log_in(page, email)
+    if lang == "en":
+        with page.expect_navigation():
+            page.locator(".language-switch button").click()
+        page.wait_for_load_state("load")
+    expect(page.locator("html")).to_have_attribute("lang", lang)

@@ -29,15 +29,6 @@ def say(app, text: str, lang: str) -> str:
         return gettext(text)
 
 
-def log_in(page, email: str, lang: str) -> None:
-    support.log_in(page, email)
-    if lang == "en":  # the fixture's users read French; switch like a user would
-        with page.expect_navigation():
-            page.locator(".language-switch button").click()
-        page.wait_for_load_state("load")
-    expect(page.locator("html")).to_have_attribute("lang", lang)
-
-
 def snap(page, screenshot, name: str) -> None:
     """Take a docs screenshot."""
     screenshot(name)
@@ -66,7 +57,7 @@ def test_from_a_contact_card_the_histories_show_the_new_exchange(app, page, prob
                                                                  records, screenshot, lang):
     side = records.a
     add_exchanges(app, tenants.a.id, side, ["Relance du devis DEV-001", "Visite de l’atelier"])
-    log_in(page, tenants.a.admin_email, lang)
+    support.log_in_reading(page, tenants.a.admin_email, lang)
     page.goto(f"/t/{side.slug}/contacts/{side.contact}")
     history = page.locator("#contact-exchanges")
     expect(history.locator("tbody tr")).to_have_count(0)
@@ -123,7 +114,7 @@ def test_from_a_contact_card_the_histories_show_the_new_exchange(app, page, prob
 @pytest.mark.parametrize(("lang", "browser_locale"), LANGUAGES)
 def test_without_a_tiers_the_dialog_stays_open_with_the_error(app, page, problems, tenants,
                                                               lang):
-    log_in(page, tenants.a.admin_email, lang)
+    support.log_in_reading(page, tenants.a.admin_email, lang)
     page.evaluate("document.querySelector('h1').dataset.kept = 'yes'")
     page.locator("body").click(position={"x": 5, "y": 300})
     page.keyboard.press("n")

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.support import log_in
 from tests.exchange_data import add, world  # noqa: F401 — fixture
+from tests.exchange_records import set_settings
 
 pytestmark = pytest.mark.e2e
 
@@ -87,3 +88,31 @@ def test_a_very_long_word_in_a_comment_wraps_instead_of_widening_the_list(page, 
     for view in page.locator("#exchange-results tbody tr td:last-child a").all():
         box = view.bounding_box()
         assert box is not None and box["x"] + box["width"] <= width, box  # the View links
+
+
+COVERED_BY_FLOATING_BUTTON = """() => {
+  const button = document.querySelector(".new-exchange-floating").getBoundingClientRect();
+  const items = document.querySelectorAll("main a, main button, main td, footer small");
+  return [...items].filter((item) => {
+    const box = item.getBoundingClientRect();
+    return box.width && box.height && box.left < button.right && button.left < box.right
+      && box.top < button.bottom && button.top < box.bottom;
+  }).map((item) => item.textContent.trim().slice(0, 40));
+}"""
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900},
+                                      {"width": 375, "height": 812}])
+def test_the_floating_button_covers_nothing_at_the_end_of_a_page(app, page, world,  # noqa: F811
+                                                                viewport):
+    w = world
+    set_settings(app, w.tenant_id, button_mode="floating")
+    for i in range(30):
+        add(w, w.tiers["dupont"], w.admin_id, minutes=i, comment=f"Appel numéro {i}")
+    page.set_viewport_size(viewport)
+    log_in(page, "alice@alpha.fr")
+    for path in ("exchanges/", "tiers/", ""):
+        page.goto(f"/t/{w.slug}/{path}")
+        expect(page.locator(".new-exchange-floating")).to_be_visible()
+        page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+        assert page.evaluate(COVERED_BY_FLOATING_BUTTON) == [], path

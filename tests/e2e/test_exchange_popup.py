@@ -14,7 +14,7 @@ from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Contact, Exchange, Project, Tiers
 from ct.web.lookups import OPTIONS_MAX
-from tests.e2e.support import log_in
+from tests.e2e.support import log_in, log_in_reading
 from tests.exchange_records import records, set_settings  # noqa: F401
 
 pytestmark = pytest.mark.e2e
@@ -29,12 +29,7 @@ def say(app, text: str, lang: str) -> str:
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_log_an_exchange_with_a_new_tiers_contact_task_and_event(app, page, problems, tenants,
                                                                  lang):
-    log_in(page, tenants.a.admin_email)
-    if lang == "en":  # the fixture's users read French; switch like a user would
-        with page.expect_navigation():
-            page.locator(".language-switch button").click()
-        page.wait_for_load_state("load")
-    expect(page.locator("html")).to_have_attribute("lang", lang)
+    log_in_reading(page, tenants.a.admin_email, lang)
     home_url = page.url
     # A mark outside the dialog: it survives fragment swaps, not a page load.
     page.evaluate("document.querySelector('h1').dataset.kept = 'yes'")

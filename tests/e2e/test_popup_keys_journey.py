@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Exchange
-from tests.e2e.support import log_in
+from tests.e2e.support import log_in, log_in_reading
 from tests.exchange_records import records  # noqa: F401
 
 pytestmark = pytest.mark.e2e
@@ -23,12 +23,7 @@ pytestmark = pytest.mark.e2e
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_escape_closes_the_popup_opened_from_a_tiers_card(page, problems, tenants, records,
                                                           lang):
-    log_in(page, tenants.a.admin_email)
-    if lang == "en":  # the fixture's users read French; switch like a user would
-        with page.expect_navigation():
-            page.locator(".language-switch button").click()
-        page.wait_for_load_state("load")
-    expect(page.locator("html")).to_have_attribute("lang", lang)
+    log_in_reading(page, tenants.a.admin_email, lang)
     page.goto(f"/t/{records.a.slug}/tiers/{records.a.tiers}")
     button = page.locator("main [data-new-exchange]")
     dialog = page.locator("#exchange-dialog")
