@@ -89,6 +89,60 @@ function closeDialog() {
   if (dialog) dialog.close();
 }
 
+// Closing the pop-up unsaved (Cancel, Escape, the close button) after creating a tiers
+// or contact in it: say which, and offer to remove them, keep them, or go back.
+function createdInline(dialog) {
+  return [...dialog.querySelectorAll("#created-inline input")];
+}
+
+function askBeforeClosing(dialog) {
+  const created = createdInline(dialog);
+  const panel = dialog.querySelector("#inline-undo");
+  if (!created.length || !panel) {
+    dialog.close();
+    return;
+  }
+  const list = panel.querySelector("[data-inline-undo-list]");
+  list.replaceChildren(...created.map((input) => {
+    const item = document.createElement("li");
+    item.textContent = `${input.dataset.label} (${input.dataset.kind})`;
+    return item;
+  }));
+  dialog.querySelector("#exchange-form").hidden = true;
+  panel.hidden = false;
+  panel.querySelector("[data-inline-remove]").focus();
+}
+
+function backToTheExchange(dialog) {
+  dialog.querySelector("#inline-undo").hidden = true;
+  dialog.querySelector("#exchange-form").hidden = false;
+  const comment = dialog.querySelector("#comment");
+  if (comment) comment.focus();
+}
+
+function escapeInDialog(dialog) {
+  const panel = dialog.querySelector("#inline-undo");
+  if (panel && !panel.hidden) backToTheExchange(dialog);
+  else askBeforeClosing(dialog);
+}
+
+// Any other close request of the browser (Escape with the focus on the dialog itself, a
+// phone's back gesture): asked first like the buttons.
+document.addEventListener("cancel", (event) => {
+  const dialog = event.target;
+  if (!dialog.matches || !dialog.matches("#dialog-slot dialog")) return;
+  event.preventDefault();
+  escapeInDialog(dialog);
+}, true);
+
+document.addEventListener("click", (event) => {
+  const dialog = event.target.closest && event.target.closest("#dialog-slot dialog[open]");
+  if (!dialog) return;
+  if (event.target.closest("[data-inline-keep]")) dialog.close();
+  else if (event.target.closest("[data-inline-back]")) backToTheExchange(dialog);
+});
+document.addEventListener("inline-undone", closeDialog);
+
 document.addEventListener("htmx:after:swap", openSwappedDialog);
 
 // A modal keeps the focus: Tab from its last control goes back to the first one and
@@ -237,7 +291,7 @@ document.addEventListener("keydown", (event) => {
       search.focus();
     } else {
       const dialog = picker.closest("dialog[open]");
-      if (dialog) dialog.close();
+      if (dialog) askBeforeClosing(dialog);
     }
   }
 });
@@ -295,7 +349,8 @@ document.addEventListener("click", (event) => {
   if (cancel) closeSubform(cancel.closest("[data-subform]"));
   const closer = event.target.closest("[data-close-dialog]");
   const dialog = closer && closer.closest("dialog[open]");
-  if (dialog) dialog.close();
+  if (dialog && dialog.matches("#dialog-slot dialog")) askBeforeClosing(dialog);
+  else if (dialog) dialog.close();
 });
 
 // Enter in a list filter or in the search box of a select narrows the list; it does not
@@ -315,4 +370,15 @@ document.addEventListener("change", (event) => {
   box.form.querySelectorAll("input[type='checkbox'][name='ids']").forEach((row) => {
     row.checked = box.checked;
   });
+});
+
+// Escape in the pop-up, after the pickers and sub-forms had their say (they close their
+// own results or sub-form first): go back from the question, or ask before closing.
+// Handled on keydown: Chromium lets a page refuse a dialog's "cancel" only once in a row.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape" || event.defaultPrevented) return;
+  const dialog = event.target.closest && event.target.closest("#dialog-slot dialog[open]");
+  if (!dialog) return;
+  event.preventDefault();
+  escapeInDialog(dialog);
 });

@@ -2,7 +2,8 @@
 fields that depend on the chosen tiers (contacts, documents) with out-of-band swaps.
 
 A record created here is committed at once: if the exchange itself is then refused, the
-form comes back with that tiers or contact still chosen, never lost.
+form comes back with that tiers or contact still chosen, never lost. The form carries the
+list of what it created, so that closing it unsaved can offer to remove them (undo.py).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from flask_babel import gettext as _
 from ct.blueprints.exchanges import bp
 from ct.blueprints.exchanges.fields import one
 from ct.blueprints.exchanges.inline_forms import NewContactForm, NewTiersForm
+from ct.blueprints.exchanges.undo import created_inline
 from ct.blueprints.exchanges.views import form_context, form_for, require
 from ct.core.permissions import MANAGE_RECORDS, WRITE_EXCHANGES, require_right
 from ct.extensions import db
@@ -25,13 +27,16 @@ def _render(template: str, status: int = 200, **context):
     return make_response(render_template(template, **context), status)
 
 
-def _tiers_chosen(form, tiers: Tiers, locked: bool):
-    """The tiers field set to ``tiers``, with its contacts and documents out of band."""
+def _tiers_chosen(form, tiers: Tiers, locked: bool, created: Tiers | None = None):
+    """The tiers field set to ``tiers``, with its contacts and documents out of band (and
+    the list of records this form created, when it just created the tiers)."""
     form.tiers_id.data = tiers.id
     form.tiers_locked.data = "1" if locked else ""
     form.contact_ids.data = []
     form.document_id.data = None
-    return _render("exchanges/_tiers_changed.html", **form_context(form, focus_tiers=True))
+    extra = {"created_inline": created_inline(created)} if created else {}
+    return _render("exchanges/_tiers_changed.html",
+                   **form_context(form, focus_tiers=True, **extra))
 
 
 @bp.get("/tiers-fields")
@@ -79,7 +84,7 @@ def inline_tiers():
     )
     db.session.add(tiers)
     db.session.commit()
-    return _tiers_chosen(form, tiers, locked=True)
+    return _tiers_chosen(form, tiers, locked=True, created=tiers)
 
 
 @bp.route("/inline/contact", methods=["GET", "POST"])
@@ -111,5 +116,6 @@ def inline_contact():
     db.session.add(contact)
     db.session.commit()
     form.contact_ids.data = [*form.contact_ids.data, contact.id]
-    return _render("exchanges/_contacts_field.html",
-                   **form_context(form, new_contact_id=contact.id))
+    return _render("exchanges/_contact_created.html",
+                   **form_context(form, new_contact_id=contact.id,
+                                  created_inline=created_inline(contact)))

@@ -10,6 +10,7 @@ from ct.blueprints.exchanges import bp
 from ct.blueprints.exchanges.forms import ExchangeForm
 from ct.blueprints.exchanges.options import form_choices, tiers_choices
 from ct.blueprints.exchanges.timeutil import to_local
+from ct.blueprints.exchanges.undo import created_inline
 from ct.core.permissions import DELETE_EXCHANGES, MANAGE_RECORDS, WRITE_EXCHANGES, can
 from ct.core.tenancy import find
 from ct.extensions import db
@@ -96,6 +97,7 @@ def form_context(form: ExchangeForm, exchange: Exchange | None = None, **extra) 
         "locked": bool(form.tiers_locked.data) and tiers is not None,
         "in_dialog": request.values.get("in_dialog") == "1"
         or (request.method == "GET" and is_htmx_request()),
+        "created_inline": created_inline(),
     }
     return context | extra
 

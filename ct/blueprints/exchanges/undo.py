@@ -1,0 +1,119 @@
+"""Records created inside the pop-up, when the exchange is not saved after all.
+
+A tiers or contact created inline is committed at once (a refused exchange comes back
+with it still chosen). Closing the pop-up without saving says what was created and
+offers to remove it: only what this member created and nothing refers to yet (another
+exchange, an event, a document, a project, another contact) goes; the rest stays, and
+the answer says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import g, make_response, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import exists, select
+
+from ct.blueprints.exchanges import bp
+from ct.core.ids import parse_id
+from ct.core.permissions import MANAGE_RECORDS, WRITE_EXCHANGES, require_right
+from ct.core.tenancy import find
+from ct.extensions import db
+from ct.models import (
+    Contact,
+    Document,
+    Event,
+    EventContact,
+    ExchangeContact,
+    Project,
+    Tiers,
+)
+from ct.models import Exchange as ExchangeModel
+from ct.web.htmx import trigger
+
+MAX_RECORDS = 20  # a form holds one tiers and a few contacts
+
+
+@dataclass(frozen=True)
+class CreatedInline:
+    kind: str  # "tiers" or "contact"
+    id: int
+    label: str
+
+    @property
+    def kind_label(self) -> str:
+        return _("third party") if self.kind == "tiers" else _("contact")
+
+
+def _posted_ids(kind: str) -> list[int]:
+    ids = (parse_id(raw) for raw in request.form.getlist(f"created_{kind}")[:MAX_RECORDS])
+    return list(dict.fromkeys(i for i in ids if i is not None))
+
+
+def created_inline(*new: Tiers | Contact) -> list[CreatedInline]:
+    """What this form created so far (posted back with it), and ``new`` just now: rows of
+    the bound company only, whatever was posted."""
+    tiers = [find(Tiers, i) for i in _posted_ids("tiers")]
+    contacts = [find(Contact, i) for i in _posted_ids("contact")]
+    rows = [row for row in (*tiers, *contacts, *new) if row is not None]
+    found = []
+    for row in dict.fromkeys(rows):
+        kind = "tiers" if isinstance(row, Tiers) else "contact"
+        label = row.name if kind == "tiers" else row.full_name
+        found.append(CreatedInline(kind, row.id, label))
+    return found
+
+
+def _contact_in_use(contact: Contact) -> bool:
+    return db.session.scalar(select(
+        exists().where(ExchangeContact.contact_id == contact.id)
+        | exists().where(EventContact.contact_id == contact.id))) or False
+
+
+def _tiers_in_use(tiers: Tiers, leaving: set[int]) -> bool:
+    other_contacts = select(Contact.id).where(Contact.tiers_id == tiers.id)
+    if leaving:
+        other_contacts = other_contacts.where(Contact.id.not_in(leaving))
+    return db.session.scalar(select(
+        exists().where(ExchangeModel.tiers_id == tiers.id)
+        | exists(other_contacts)
+        | exists().where(Document.tiers_id == tiers.id)
+        | exists().where(Project.tiers_id == tiers.id)
+        | exists().where(Event.tiers_id == tiers.id))) or False
+
+
+@bp.post("/inline/undo")
+@require_right(WRITE_EXCHANGES)
+@require_right(MANAGE_RECORDS)
+def inline_undo():
+    """Remove the records this form created, when nothing refers to them yet."""
+    mine = [r for r in created_inline() if _created_by_me(r)]
+    contacts = [find(Contact, r.id) for r in mine if r.kind == "contact"]
+    removed, kept = [], []
+    for contact in contacts:
+        (kept if _contact_in_use(contact) else removed).append(contact)
+    leaving = {c.id for c in removed}
+    for record in (r for r in mine if r.kind == "tiers"):
+        tiers = find(Tiers, record.id)
+        (kept if _tiers_in_use(tiers, leaving) else removed).append(tiers)
+    for row in removed:  # contacts first: a tiers goes after its contacts
+        db.session.delete(row)
+        db.session.flush()
+    db.session.commit()
+    messages = []
+    if removed:
+        messages.append(_("Removed: %(names)s.", names=_names(removed)))
+    if kept:
+        messages.append(_("Kept, already in use: %(names)s.", names=_names(kept)))
+    response = make_response(render_template("exchanges/_undone.html", messages=messages))
+    return trigger(response, "inline-undone")
+
+
+def _names(rows) -> str:
+    return ", ".join(row.name if isinstance(row, Tiers) else row.full_name for row in rows)
+
+
+def _created_by_me(record: CreatedInline) -> bool:
+    row = find(Tiers if record.kind == "tiers" else Contact, record.id)
+    return row is not None and row.created_by_id == g.membership.id
