@@ -16,20 +16,12 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
 from ct.blueprints.exchanges import bp
+from ct.blueprints.tiers.records import linked_counts
 from ct.core.ids import parse_id
 from ct.core.permissions import MANAGE_RECORDS, WRITE_EXCHANGES, require_right
 from ct.core.tenancy import find
 from ct.extensions import db
-from ct.models import (
-    Contact,
-    Document,
-    Event,
-    EventContact,
-    ExchangeContact,
-    Project,
-    Tiers,
-)
-from ct.models import Exchange as ExchangeModel
+from ct.models import Contact, EventContact, ExchangeContact, Tiers
 from ct.web.htmx import trigger
 
 MAX_RECORDS = 20  # a form holds one tiers and a few contacts
@@ -71,35 +63,27 @@ def _contact_in_use(contact: Contact) -> bool:
         | exists().where(EventContact.contact_id == contact.id))) or False
 
 
-def _tiers_in_use(tiers: Tiers, leaving: set[int]) -> bool:
-    other_contacts = select(Contact.id).where(Contact.tiers_id == tiers.id)
-    if leaving:
-        other_contacts = other_contacts.where(Contact.id.not_in(leaving))
-    return db.session.scalar(select(
-        exists().where(ExchangeModel.tiers_id == tiers.id)
-        | exists(other_contacts)
-        | exists().where(Document.tiers_id == tiers.id)
-        | exists().where(Project.tiers_id == tiers.id)
-        | exists().where(Event.tiers_id == tiers.id))) or False
-
-
 @bp.post("/inline/undo")
 @require_right(WRITE_EXCHANGES)
 @require_right(MANAGE_RECORDS)
 def inline_undo():
     """Remove the records this form created, when nothing refers to them yet."""
     mine = [r for r in created_inline() if _created_by_me(r)]
-    contacts = [find(Contact, r.id) for r in mine if r.kind == "contact"]
     removed, kept = [], []
-    for contact in contacts:
-        (kept if _contact_in_use(contact) else removed).append(contact)
-    leaving = {c.id for c in removed}
-    for record in (r for r in mine if r.kind == "tiers"):
-        tiers = find(Tiers, record.id)
-        (kept if _tiers_in_use(tiers, leaving) else removed).append(tiers)
-    for row in removed:  # contacts first: a tiers goes after its contacts
-        db.session.delete(row)
-        db.session.flush()
+    # Contacts first: a tiers whose only contacts were created here can go after them.
+    for contact in (find(Contact, r.id) for r in mine if r.kind == "contact"):
+        if _contact_in_use(contact):
+            kept.append(contact)
+        else:
+            db.session.delete(contact)
+            removed.append(contact)
+    db.session.flush()
+    for tiers in (find(Tiers, r.id) for r in mine if r.kind == "tiers"):
+        if linked_counts(tiers).total:  # what the delete page counts
+            kept.append(tiers)
+        else:
+            db.session.delete(tiers)
+            removed.append(tiers)
     db.session.commit()
     messages = []
     if removed:
