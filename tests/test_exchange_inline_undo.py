@@ -78,11 +78,17 @@ def test_what_is_already_in_use_or_someone_elses_stays(app, client, auth, tenant
         assert db.session.get(Contact, records.a.contact) is not None
 
 
-def test_another_companys_ids_and_garbage_remove_nothing(app, client, auth, tenants, records):
+def test_another_companys_ids_and_garbage_are_not_found_and_remove_nothing(app, client, auth,
+                                                                           tenants, records):
     auth.login(tenants.b.admin_email)
-    before = count(app, tenants.a.id, Tiers), count(app, tenants.a.id, Contact)
-    answer = client.post(f"/t/{tenants.b.slug}/exchanges/inline/undo", headers=HX,
-                         data={"created_tiers": [records.a.tiers, "abc", "9" * 40],
-                               "created_contact": [records.a.contact, "-1"]})
-    assert answer.status_code == 200 and "Removed" not in answer.get_data(as_text=True)
-    assert (count(app, tenants.a.id, Tiers), count(app, tenants.a.id, Contact)) == before
+    own_tiers, own_contact, _html = create_inline(client, tenants.b.slug, "Garage Lenoir")
+    before = {company.id: (count(app, company.id, Tiers), count(app, company.id, Contact))
+              for company in (tenants.a, tenants.b)}
+    for data in ({"created_tiers": [own_tiers, records.a.tiers]},
+                 {"created_contact": [own_contact, records.a.contact]},
+                 {"created_tiers": [own_tiers, "abc"]},
+                 {"created_tiers": [own_tiers], "created_contact": ["9" * 40]}):
+        answer = client.post(f"/t/{tenants.b.slug}/exchanges/inline/undo", headers=HX, data=data)
+        assert answer.status_code == 404, data
+    assert {company.id: (count(app, company.id, Tiers), count(app, company.id, Contact))
+            for company in (tenants.a, tenants.b)} == before

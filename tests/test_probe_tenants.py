@@ -45,6 +45,7 @@ from tests.probe_support import (
 ID_FIELDS = {
     "assignee": "membership", "assignees": "membership", "collaborator_ids": "membership",
     "confidential_group_id": "group", "contact": "contact", "contact_ids": "contact",
+    "created_contact": "contact", "created_tiers": "tiers",
     "contacts": "contact", "document": "document", "document_id": "document",
     "event_assignee_ids": "membership", "ids": "exchange", "kind": "document_kind",
     "kind_id": "document_kind", "made_by_id": "membership", "member": "membership",

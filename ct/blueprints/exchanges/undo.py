@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import g, make_response, render_template, request
+from flask import abort, g, make_response, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
@@ -38,8 +38,12 @@ class CreatedInline:
         return _("third party") if self.kind == "tiers" else _("contact")
 
 
+def _posted(kind: str) -> list[str]:
+    return request.form.getlist(f"created_{kind}")[:MAX_RECORDS]
+
+
 def _posted_ids(kind: str) -> list[int]:
-    ids = (parse_id(raw) for raw in request.form.getlist(f"created_{kind}")[:MAX_RECORDS])
+    ids = (parse_id(raw) for raw in _posted(kind))
     return list(dict.fromkeys(i for i in ids if i is not None))
 
 
@@ -67,8 +71,12 @@ def _contact_in_use(contact: Contact) -> bool:
 @require_right(WRITE_EXCHANGES)
 @require_right(MANAGE_RECORDS)
 def inline_undo():
-    """Remove the records this form created, when nothing refers to them yet."""
-    mine = [r for r in created_inline() if _created_by_me(r)]
+    """Remove the records this form created, when nothing refers to them yet. An id that
+    names no record of the company (another company's, garbage) is a 404: nothing goes."""
+    created = created_inline()
+    if len(created) != len(set(_posted("tiers"))) + len(set(_posted("contact"))):
+        abort(404)
+    mine = [r for r in created if _created_by_me(r)]
     removed, kept = [], []
     # Contacts first: a tiers whose only contacts were created here can go after them.
     for contact in (find(Contact, r.id) for r in mine if r.kind == "contact"):
