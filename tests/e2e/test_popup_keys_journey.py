@@ -74,3 +74,20 @@ def test_ctrl_enter_saves_from_any_field(app, page, problems, tenants, records, 
             Exchange.comment == "Enregistré au clavier")).all()
     assert [e.tiers_id for e in saved] == [records.a.tiers]
     problems.assert_none()
+
+
+def tabs_to(page, selector: str, limit: int = 40) -> int:
+    """How many Tab presses take the focus to ``selector``."""
+    for presses in range(limit):
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return presses
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{selector} never got the focus")
+
+
+def test_the_comment_is_a_few_tabs_from_the_tiers(page, tenants, records):
+    log_in(page, tenants.a.admin_email)
+    page.locator("body").click(position={"x": 5, "y": 300})
+    page.keyboard.press("n")
+    expect(page.locator("#tiers-search")).to_be_focused()
+    assert tabs_to(page, "#comment") <= 5  # tiers, its "+", mode, object, comment
