@@ -27,11 +27,27 @@ from ct.web.htmx import trigger
 MAX_RECORDS = 20  # a form holds one tiers and a few contacts
 
 
+def _label(row: Tiers | Contact) -> str:
+    return row.name if isinstance(row, Tiers) else row.full_name
+
+
 @dataclass(frozen=True)
 class CreatedInline:
-    kind: str  # "tiers" or "contact"
-    id: int
-    label: str
+    """A record this form created, as the form carries it and the question names it."""
+
+    row: Tiers | Contact
+
+    @property
+    def kind(self) -> str:  # the form field: created_tiers, created_contact
+        return "tiers" if isinstance(self.row, Tiers) else "contact"
+
+    @property
+    def id(self) -> int:
+        return self.row.id
+
+    @property
+    def label(self) -> str:
+        return _label(self.row)
 
     @property
     def kind_label(self) -> str:
@@ -52,13 +68,8 @@ def created_inline(*new: Tiers | Contact) -> list[CreatedInline]:
     the bound company only, whatever was posted."""
     tiers = [find(Tiers, i) for i in _posted_ids("tiers")]
     contacts = [find(Contact, i) for i in _posted_ids("contact")]
-    rows = [row for row in (*tiers, *contacts, *new) if row is not None]
-    found = []
-    for row in dict.fromkeys(rows):
-        kind = "tiers" if isinstance(row, Tiers) else "contact"
-        label = row.name if kind == "tiers" else row.full_name
-        found.append(CreatedInline(kind, row.id, label))
-    return found
+    rows = (row for row in (*tiers, *contacts, *new) if row is not None)
+    return [CreatedInline(row) for row in dict.fromkeys(rows)]
 
 
 def _contact_in_use(contact: Contact) -> bool:
@@ -76,17 +87,17 @@ def inline_undo():
     created = created_inline()
     if len(created) != len(set(_posted("tiers"))) + len(set(_posted("contact"))):
         abort(404)
-    mine = [r for r in created if _created_by_me(r)]
+    mine = [r.row for r in created if r.row.created_by_id == g.membership.id]
     removed, kept = [], []
     # Contacts first: a tiers whose only contacts were created here can go after them.
-    for contact in (find(Contact, r.id) for r in mine if r.kind == "contact"):
+    for contact in (row for row in mine if isinstance(row, Contact)):
         if _contact_in_use(contact):
             kept.append(contact)
         else:
             db.session.delete(contact)
             removed.append(contact)
     db.session.flush()
-    for tiers in (find(Tiers, r.id) for r in mine if r.kind == "tiers"):
+    for tiers in (row for row in mine if isinstance(row, Tiers)):
         if linked_counts(tiers).total:  # what the delete page counts
             kept.append(tiers)
         else:
@@ -103,9 +114,4 @@ def inline_undo():
 
 
 def _names(rows) -> str:
-    return ", ".join(row.name if isinstance(row, Tiers) else row.full_name for row in rows)
-
-
-def _created_by_me(record: CreatedInline) -> bool:
-    row = find(Tiers if record.kind == "tiers" else Contact, record.id)
-    return row is not None and row.created_by_id == g.membership.id
+    return ", ".join(_label(row) for row in rows)
