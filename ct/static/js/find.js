@@ -1,0 +1,2 @@
+// ct — find anything: the header search box and Ctrl/Cmd+K.
+"use strict";
