@@ -1,3 +1,3 @@
 """One module per record type, so each grows on its own."""
 
-from ct.blueprints.search import contacts, documents, projects, tiers  # noqa: F401
+from ct.blueprints.search import contacts, documents, everything, projects, tiers  # noqa: F401
