@@ -120,9 +120,13 @@ function backToTheExchange(dialog) {
   if (comment) comment.focus();
 }
 
+// Escape steps back one thing at a time: the question, else an open sub-form (new tiers,
+// new contact), else the pop-up itself. It never clears a value already chosen.
 function escapeInDialog(dialog) {
   const panel = dialog.querySelector("#inline-undo");
+  const subform = dialog.querySelector("#exchange-form [data-subform]");
   if (panel && !panel.hidden) backToTheExchange(dialog);
+  else if (subform) closeSubform(subform);
   else askBeforeClosing(dialog);
 }
 
@@ -151,7 +155,8 @@ const FOCUSABLE = "a[href], button:not([disabled]), input:not([disabled]):not([t
   + "select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex='-1'])";
 
 function focusablesIn(dialog) {
-  return [...dialog.querySelectorAll(FOCUSABLE)].filter((el) => el.checkVisibility());
+  return [...dialog.querySelectorAll(FOCUSABLE)]
+    .filter((el) => el.tabIndex >= 0 && el.checkVisibility());
 }
 
 document.addEventListener("keydown", (event) => {
@@ -216,7 +221,20 @@ function pickerParts(picker) {
 }
 
 function pickerOptions(picker) {
-  return [...picker.querySelectorAll("[data-picker-results] [role='option'][data-id]")];
+  return [...picker.querySelectorAll("[data-picker-results] [role='option']:is([data-id], [data-picker-new-option])")];
+}
+
+// The tiers suggestions end with "New third party «what was typed»": the keyboard way to
+// the inline form, which keeps the "+" button beside the search out of the Tab order.
+function addNewOption(picker) {
+  const template = picker.querySelector("template[data-picker-new]");
+  const list = picker.querySelector("[data-picker-results] [role='listbox']");
+  const typed = pickerParts(picker).search.value.trim();
+  if (!template || !list || !typed || list.querySelector("[data-picker-new-option]")) return;
+  const option = template.content.firstElementChild.cloneNode(true);
+  option.id = `${list.id}-new`;
+  option.querySelector("[data-picker-typed]").textContent = typed;
+  list.append(option);
 }
 
 function closeResults(picker) {
@@ -227,6 +245,11 @@ function closeResults(picker) {
 
 function choose(picker, option) {
   const { search, value } = pickerParts(picker);
+  if (option.matches("[data-picker-new-option]")) {
+    closeResults(picker);
+    picker.querySelector(".new-record").click(); // its form takes the typed name along
+    return;
+  }
   const name = picker.dataset.pickerMultiple;
   if (name) {
     const list = document.querySelector(picker.dataset.pickerList);
@@ -236,6 +259,8 @@ function choose(picker, option) {
       box = document.createElement("input");
       box.type = "checkbox";
       box.name = name;
+      box.dataset.rovingItem = "";
+      box.tabIndex = -1;
       box.value = option.dataset.id;
       label.append(box, " " + option.dataset.label);
       list.append(label);
@@ -253,13 +278,14 @@ function choose(picker, option) {
 }
 
 document.addEventListener("click", (event) => {
-  const option = event.target.closest("[data-picker] [role='option'][data-id]");
+  const option = event.target.closest("[data-picker] [role='option']:is([data-id], [data-picker-new-option])");
   if (option) choose(option.closest("[data-picker]"), option);
 });
 
 document.addEventListener("htmx:after:swap", () => {
   document.querySelectorAll("[data-picker]").forEach((picker) => {
     const { search } = pickerParts(picker);
+    addNewOption(picker);
     if (search) search.setAttribute("aria-expanded", pickerOptions(picker).length ? "true" : "false");
   });
 });
@@ -291,7 +317,7 @@ document.addEventListener("keydown", (event) => {
       search.focus();
     } else {
       const dialog = picker.closest("dialog[open]");
-      if (dialog) askBeforeClosing(dialog);
+      if (dialog) escapeInDialog(dialog);
     }
   }
 });
@@ -319,6 +345,48 @@ document.addEventListener("input", (event) => {
     const checked = item.querySelector("input:checked");
     item.hidden = Boolean(query) && !checked && !fold(item.dataset.filterText).includes(query);
   });
+  const group = list.closest("[data-roving]");
+  if (group) keepATabStop(group);
+});
+
+// --- One Tab stop for a group of checkboxes (the contacts) and its last action ---------
+// Only one item of a [data-roving] group is in the Tab order; the arrow keys move the
+// focus (and that stop) through its visible [data-roving-item]s, Space ticks as usual.
+function rovingItems(group) {
+  return [...group.querySelectorAll("[data-roving-item]")].filter((el) => el.checkVisibility());
+}
+
+function makeStop(group, item) {
+  group.querySelectorAll("[data-roving-item]").forEach((el) => { el.tabIndex = el === item ? 0 : -1; });
+}
+
+function keepATabStop(group) {
+  const items = rovingItems(group);
+  if (items.length && !items.some((el) => el.tabIndex === 0)) makeStop(group, items[0]);
+}
+
+const ROVING_STEPS = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 };
+
+document.addEventListener("keydown", (event) => {
+  const item = event.target.closest && event.target.closest("[data-roving-item]");
+  const group = item && item.closest("[data-roving]");
+  if (!group || event.ctrlKey || event.metaKey || event.altKey) return;
+  const items = rovingItems(group);
+  const index = items.indexOf(item);
+  let next = null;
+  if (event.key in ROVING_STEPS) next = items[(index + ROVING_STEPS[event.key] + items.length) % items.length];
+  else if (event.key === "Home") next = items[0];
+  else if (event.key === "End") next = items[items.length - 1];
+  if (!next) return;
+  event.preventDefault();
+  makeStop(group, next);
+  next.focus();
+});
+
+document.addEventListener("focusin", (event) => {
+  const item = event.target.closest && event.target.closest("[data-roving-item]");
+  const group = item && item.closest("[data-roving]");
+  if (group) makeStop(group, item);
 });
 
 // --- Sub-forms nested in a form (new tiers, new contact) ---------------------------------
@@ -327,8 +395,9 @@ function closeSubform(subform) {
   const slot = subform.parentElement;
   const field = slot && slot.parentElement;
   subform.remove();
-  const plus = field && field.querySelector(".new-record");
-  if (plus) plus.focus();
+  // Back where the sub-form was asked for: the tiers search, or "+ New contact".
+  const back = field && (field.querySelector("[data-picker-search]") || field.querySelector(".new-record"));
+  if (back) back.focus();
 }
 
 document.addEventListener("keydown", (event) => {
@@ -382,3 +451,93 @@ document.addEventListener("keydown", (event) => {
   event.preventDefault();
   escapeInDialog(dialog);
 });
+
+// --- Folded sections of the exchange form ----------------------------------------------
+// Each summary line says what its section holds (ct/blueprints/exchanges/sections.py
+// writes it first, with the same rules); it follows the fields as they change. Opening a
+// follow-up (task, event) turns its switch on and goes to its first field; closing it
+// with nothing typed turns it off again, so an opened-by-mistake section blocks nothing.
+const SUMMARY_TEXT_MAX = 40;
+
+function cut(text) {
+  const line = text.trim().replace(/\s+/g, " ");
+  return line.length <= SUMMARY_TEXT_MAX ? line : `${line.slice(0, SUMMARY_TEXT_MAX - 1)}…`;
+}
+
+function momentText(section, value) {
+  const moment = new Date(value);
+  if (Number.isNaN(moment.getTime())) return "";
+  const lang = document.documentElement.lang || undefined;
+  const time = moment.toLocaleTimeString(lang, { timeStyle: "short" });
+  if (moment.toDateString() === new Date().toDateString() && section.dataset.today) {
+    return section.dataset.today.replace("{time}", time);
+  }
+  return moment.toLocaleString(lang, { dateStyle: "short", timeStyle: "short" });
+}
+
+function fieldTexts(section, name) {
+  const fields = [...section.querySelectorAll(`[name="${CSS.escape(name)}"]`)];
+  const texts = [];
+  for (const field of fields) {
+    if (field.disabled) continue;
+    if (field.type === "checkbox") {
+      const label = field.closest("label");
+      if (field.checked && name.endsWith("_ids") && label) texts.push(label.textContent.trim());
+    } else if (field.tagName === "SELECT") {
+      const option = field.selectedOptions[0];
+      if (!field.value || !option) continue;
+      const me = section.dataset.me;
+      texts.push(me && field.value === me ? section.dataset.meText : option.textContent.trim());
+    } else if (field.type === "datetime-local") {
+      if (field.value) texts.push(momentText(section, field.value));
+    } else if (field.value.trim()) {
+      texts.push(cut(field.value));
+    }
+  }
+  return texts;
+}
+
+function summarize(section) {
+  const { dataset } = section;
+  const switchBox = dataset.switch && document.getElementById(dataset.switch);
+  let text = dataset.empty;
+  if (!switchBox || switchBox.checked) {
+    const parts = [];
+    for (const name of dataset.section.split(" ")) {
+      const box = section.querySelector(`input[type="checkbox"][name="${CSS.escape(name)}"]:not([name$="_ids"])`);
+      if (box) {
+        if (box.checked && parts.length && dataset.checkedText) parts.push(dataset.checkedText);
+      } else {
+        parts.push(...fieldTexts(section, name));
+      }
+    }
+    text = parts.filter(Boolean).join(", ") || (switchBox ? dataset.unfilled : dataset.empty);
+  }
+  const value = section.querySelector("[data-section-value]");
+  if (value && value.textContent !== text) value.textContent = text;
+}
+
+function summarizeAround(target) {
+  const section = target.closest && target.closest("details[data-section]");
+  if (section) summarize(section);
+}
+document.addEventListener("input", (event) => summarizeAround(event.target));
+document.addEventListener("change", (event) => summarizeAround(event.target));
+document.addEventListener("htmx:after:swap", () => {
+  document.querySelectorAll("#exchange-form details[data-section]").forEach(summarize);
+});
+
+document.addEventListener("toggle", (event) => {
+  const section = event.target;
+  if (!section.matches || !section.matches("details[data-switch]")) return;
+  const switchBox = document.getElementById(section.dataset.switch);
+  if (!switchBox) return;
+  const first = section.querySelector(".follow-up-fields input:not([type='hidden'])");
+  if (section.open && !switchBox.checked) {
+    switchBox.checked = true;
+    if (first && section.contains(document.activeElement)) first.focus();
+  } else if (!section.open && switchBox.checked && first && !first.value.trim()) {
+    switchBox.checked = false;
+  }
+  summarize(section);
+}, true);

@@ -82,15 +82,19 @@ def test_log_an_exchange_with_a_new_tiers_contact_task_and_event(app, page, prob
     expect(new_contact).to_be_checked()
     expect(page.locator("#inline-contact")).to_have_count(0)
 
-    # Follow-ups: switching a section off and on again keeps what was typed.
+    # Follow-ups: opening a section switches it on; switching it off and on again keeps
+    # what was typed; its summary line says what it holds.
     page.fill("#comment", "Asked for a quote for two vans.")
-    page.locator("#add_task").check()
+    page.locator("#section-task > summary").click()
+    expect(page.locator("#add_task")).to_be_checked()
     page.fill("#task_label", "Send the quote")
     page.locator("#add_task").uncheck()
     expect(page.locator("#task_label")).to_be_hidden()
     page.locator("#add_task").check()
     expect(page.locator("#task_label")).to_have_value("Send the quote")
-    page.locator("#add_event").check()
+    expect(page.locator("#section-task [data-section-value]")).to_have_text("Send the quote")
+    page.locator("#section-event > summary").click()
+    expect(page.locator("#add_event")).to_be_checked()
     page.fill("#event_title", "Visit at the garage")
     page.fill("#event_start", "2030-05-06T09:00")
     page.fill("#event_reminder_amount", "30")
@@ -218,6 +222,7 @@ def test_a_project_is_found_by_its_search_box_and_saved(app, page, problems, ten
     page.wait_for_load_state("load")
     projects = page.locator("#project_id")
     expect(projects.locator("option")).to_have_count(1)  # "No project": too many to list
+    page.locator("#section-links > summary").click()  # the folded "Document and project"
     with page.expect_response(re.compile(r"/projects/project-options\?")):
         page.fill("#project_id_q", "deploi")
     expect(projects.locator("option")).to_have_count(2)

@@ -71,8 +71,11 @@ def test_log_an_exchange_with_a_new_contact_by_keyboard_only(app, page, problems
     expect(page.locator("#tiers_id")).to_have_value(str(w.tiers["dupont"]))
     expect(page.locator("#contacts-list")).to_contain_text("Jeanne Dupont")
 
-    # A new contact, inline: Tab to "+ New contact", Enter, type, Enter sends the sub-form.
-    tab_to(page, "#new-contact-button")
+    # A new contact, inline: Tab to the contacts (one stop), End to "+ New contact" which
+    # ends their group, Enter, type, Enter sends the sub-form.
+    tab_to(page, "#contacts-list input")
+    page.keyboard.press("End")
+    expect(page.locator("#new-contact-button")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator("#new_contact-first_name")).to_be_focused()
     page.keyboard.type("Zoé")

@@ -57,7 +57,8 @@ def test_a_tiers_card_counts_the_exchange_and_event_just_saved(page, problems, t
     page.locator("main [data-new-exchange]").click()
     expect(page.locator("#tiers_id")).to_have_value(str(records.a.tiers))
     page.fill("#comment", "Rendez-vous fixé")
-    page.locator("#add_event").check()
+    page.locator("#section-event > summary").click()  # opening it switches it on
+    expect(page.locator("#add_event")).to_be_checked()
     page.fill("#event_title", "Visite chez Dupont")
     page.fill("#event_start", "2030-05-06T09:00")
     save(page)

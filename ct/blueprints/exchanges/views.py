@@ -9,6 +9,7 @@ from sqlalchemy import select
 from ct.blueprints.exchanges import bp
 from ct.blueprints.exchanges.forms import ExchangeForm
 from ct.blueprints.exchanges.options import form_choices, tiers_choices
+from ct.blueprints.exchanges.sections import form_sections
 from ct.blueprints.exchanges.timeutil import to_local
 from ct.blueprints.exchanges.undo import created_inline
 from ct.core.permissions import DELETE_EXCHANGES, MANAGE_RECORDS, WRITE_EXCHANGES, can
@@ -88,12 +89,15 @@ def form_context(form: ExchangeForm, exchange: Exchange | None = None, **extra) 
     tiers = chosen_tiers(form)
     keep = [form.project_id.data] + ([form.task_project_id.data] if "task_project_id" in form
                                       else [])
+    choices = form_choices(settings, keep_project_ids=keep)
+    tc = tiers_choices(tiers, settings, form.contact_ids.data)
     context = {
         "form": form,
         "exchange": exchange,
         "settings": settings,
-        "choices": form_choices(settings, keep_project_ids=keep),
-        "tc": tiers_choices(tiers, settings, form.contact_ids.data),
+        "choices": choices,
+        "tc": tc,
+        "sections": form_sections(form, choices, tc, g.membership.id),
         "locked": bool(form.tiers_locked.data) and tiers is not None,
         "in_dialog": request.values.get("in_dialog") == "1"
         or (request.method == "GET" and is_htmx_request()),
