@@ -1,6 +1,7 @@
 """A phone, 375 × 812, in real Chromium: every main page fits the screen's width (no
-sideways scrolling), the main menu's links and buttons are at least 44 px tall, and an
-exchange is logged through the pop-up, which fills the screen at that width."""
+sideways scrolling), the main menu's links and buttons are at least 44 px tall, an
+exchange is logged through the pop-up, which fills the screen at that width, and every
+list shows its rows as cards with its filters folded behind one "Filters (n)" button."""
 # The shared fixtures are imported by name; pytest hands them to the tests as arguments.
 # ruff: noqa: F811
 
@@ -14,8 +15,10 @@ from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Exchange
 from tests.e2e.conftest import PHONE
+from tests.admin_support import make_product
 from tests.e2e.test_accessibility import filled, log_in, urls  # noqa: F401 — fixture
-from tests.exchange_data import world  # noqa: F401 — fixture
+from tests.exchange_data import add, world  # noqa: F401 — fixture
+from tests.planning_data import make_task, paris_today
 
 pytestmark = pytest.mark.e2e
 
@@ -102,4 +105,78 @@ def test_log_an_exchange_on_a_phone(app, phone, problems, filled):
             select(Exchange).where(Exchange.comment == "Rappel depuis le téléphone.")).one()
         assert saved.tiers_id == w.tiers["dupont"]
         assert [c.full_name for c in saved.contacts] == ["Paul Durand"]
+    problems.assert_none()
+
+
+# The list pages, each with the filters its address turns on (their number is the
+# "Filters (n)" button's), and the selector of its rows.
+LISTS = {
+    "exchanges": ("/exchanges/?status=todo&mode={mode}", 2, "#exchange-results tbody tr"),
+    "tiers": ("/tiers/?status=all", 1, "#tiers-results tbody tr"),
+    "contacts": ("/contacts/", None, "#contact-results tbody tr"),
+    "documents": ("/documents/", 0, "#document-results tbody tr"),
+    "projects": ("/projects/?status=all", 1, "#projects-results tbody tr"),
+    "my tasks": ("/projects/tasks", None, "#tasks-today li.task"),
+    "products": ("/products/?active=all", 1, "#product-results tbody tr"),
+    "members": ("/members/", None, "#members tbody tr"),
+}
+
+
+def test_every_list_shows_cards_and_folds_its_filters_on_a_phone(app, phone, problems, world):
+    page = phone
+    w = world
+    for i in range(3):
+        add(w, w.tiers["dupont"], w.admin_id, minutes=i, status="todo", mode_id=w.modes["phone"],
+            comment=f"Appel {i} : rappeler pour le devis du salon", contacts=[w.contacts["jeanne"]])
+    make_product(app, w.tenant_id, "PRD-1", "Fauteuil de bureau")
+    make_task(app, w.tenant_id, "Rappeler Jeanne", assignee_id=w.admin_id, due_date=paris_today())
+    log_in(page, "alice@alpha.fr")
+    no_card, too_wide, bad_button = {}, {}, {}
+    for name, (address, active, rows) in LISTS.items():
+        page.goto(f"/t/{w.slug}" + address.format(mode=w.modes["phone"]))
+        page.wait_for_load_state("load")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > page.evaluate("window.innerWidth"):
+            too_wide[name] = width
+        first = page.locator(rows).first
+        expect(first).to_be_visible()
+        # A card: the row is a block with its cells under one another, each one labelled.
+        if first.evaluate("(el) => el.tagName") == "TR":
+            shape = first.evaluate("""(row) => [getComputedStyle(row).display,
+                getComputedStyle(row.closest("table").tHead || row).display]""")
+            if shape[0] not in ("block", "flex") or shape[1] != "none":
+                no_card[name] = shape
+        if active is None:
+            continue
+        # The filters fold behind one button that says how many are on, and opens them.
+        button = page.locator("main .filters-panel > summary")
+        label = button.inner_text()
+        fields = page.locator("main .filters-panel select").first
+        if (f"({active})" in label) != bool(active) or fields.is_visible():
+            bad_button[name] = label
+        button.click()
+        expect(fields).to_be_visible()
+    assert too_wide == {}, f"lists wider than the phone: {too_wide}"
+    assert no_card == {}, f"rows still a table: {no_card}"
+    assert bad_button == {}, f"filter buttons: {bad_button}"
+    problems.assert_none()
+
+
+def test_the_first_exchange_is_on_the_first_screen(app, phone, problems, world):
+    page = phone
+    w = world
+    for i in range(12):
+        add(w, w.tiers["dupont"], w.admin_id, minutes=i, comment=f"Appel {i}")
+    log_in(page, "alice@alpha.fr")
+    page.goto(f"/t/{w.slug}/exchanges/")
+    page.wait_for_load_state("load")
+    first = page.locator("#exchange-results tbody tr").first
+    box = first.bounding_box()
+    assert box["y"] + box["height"] <= PHONE["height"], box
+    # Its status and comment are on the card, not off to the right.
+    for cell in (".cell-status", ".cell-wide"):
+        cell_box = first.locator(cell).bounding_box()
+        assert cell_box["x"] + cell_box["width"] <= PHONE["width"], (cell, cell_box)
+    expect(first.locator(".cell-wide")).to_contain_text("Appel 11")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     problems.assert_none()
