@@ -68,7 +68,7 @@ PLAIN_FIELDS = {
     "email-N-label", "ends_at", "entry-N-label", "entry-N-label_en", "event_end",
     "event_location", "event_reminder_amount", "event_reminder_unit", "event_start",
     "event_title", "file", "first_name", "form_token", "hidden_button_pages", "in_dialog",
-    "job_title", "label", "large_contacts_threshold", "last_name", "location", "mobile",
+    "job_title", "label", "large_contacts_threshold", "last_name", "location", "mobile", "month",
     "mode-import-lines", "mode-new-label", "name", "next", "notes", "notify_collaborators",
     "object-import-lines", "object-new-label", "occurred_at", "past_after", "phone",
     "postcode", "preset", "price", "q", "reference", "refresh", "reminder_unit", "reminder_value",
@@ -77,7 +77,7 @@ PLAIN_FIELDS = {
     "task_label", "tiers_locked", "tiers_q", "contacts_q", "title", "to", "town", "website",
     "when", "who", "widget_days", "kinds", "document-import-lines", "document-new-label",
     "status-import-lines", "status-new-label", "from", "type", "move", "shown", "company_name",
-    "project_id_q", "project_q", "task_project_id_q",
+    "project_id_q", "project_q", "task_project_id_q", "before",
 }
 DESTRUCTIVE = ("delete", "remove", "deactivate", "close", "cancel", "revoke", "reset")
 # Sub-forms of the exchange form (new tiers / new contact swapped in), the home widgets' order.

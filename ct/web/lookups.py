@@ -25,11 +25,12 @@ OPTIONS_MAX = 100
 NONE_CHOICE = SelectChoice("", _l("— None —"))
 
 
-def get_or_404(model, record_id: int):
-    """The row of the bound tenant with this id; another tenant's id is a 404 too."""
+def get_or_404(model, record_id: int, *options):
+    """The row of the bound tenant with this id (loaded with ``options``); another
+    tenant's id is a 404 too."""
     if record_id > ID_MAX:
         abort(404)
-    row = db.session.scalar(select(model).where(model.id == record_id))
+    row = db.session.scalar(select(model).where(model.id == record_id).options(*options))
     if row is None:
         abort(404)
     return row

@@ -65,5 +65,8 @@ def test_a_tiers_card_counts_the_exchange_and_event_just_saved(page, problems, t
 
     expect(exchanges_tab).to_have_text(re.compile(r"\(1\)$"))
     expect(agenda_tab).to_have_text(re.compile(r"\(1\)$"))
-    expect(page.locator("#tiers-tab-summary")).to_have_attribute("aria-selected", "true")
+    expect(page.locator("#tiers-tab-timeline")).to_have_attribute("aria-selected", "true")
+    # The card opens on its timeline: the event planned comes first, then the exchange.
+    expect(page.locator("#timeline .tl-entry").first).to_contain_text("Visite chez Dupont")
+    expect(page.locator("#timeline .tl-entry").nth(1)).to_contain_text("Rendez-vous fixé")
     problems.assert_none()

@@ -21,6 +21,7 @@ from ct.records.trash import trash_contact
 from ct.web.htmx import redirect_to, render
 from ct.web.lookups import from_query_or_404, get_or_404
 from ct.web.record_fields import tiers_options
+from ct.web.timeline import timeline_fragment, timeline_view
 
 PER_PAGE = 25
 
@@ -59,11 +60,27 @@ def index():
                   descending=descending, filters=filters)
 
 
+def _timeline_args(contact_id: int) -> dict:
+    return dict(record_kind="contact", record_id=contact_id, args=request.args,
+                page_endpoint="contacts.show", fragment_endpoint="contacts.timeline",
+                id_arg="contact_id")
+
+
 @bp.get("/<int:contact_id>")
 def show(contact_id: int):
-    contact = get_or_404(Contact, contact_id)
+    """The card opens on the activity timeline (``?type=``, ``?before=`` as on its own)."""
+    # Its tiers is on the card twice: read with the contact, one statement less.
+    contact = get_or_404(Contact, contact_id, joinedload(Contact.tiers))
     return render("contacts/show.html", contact=contact,
+                  timeline=timeline_view(**_timeline_args(contact.id)),
                   **history_context("contact", contact, NO_FILTERS))
+
+
+@bp.get("/<int:contact_id>/timeline")
+def timeline(contact_id: int):
+    """The timeline alone: filtered, refreshed after a save, or its next entries."""
+    contact = get_or_404(Contact, contact_id)
+    return timeline_fragment(**_timeline_args(contact.id))
 
 
 def _form_page(form: ContactForm, contact: Contact | None, status: int = 200):

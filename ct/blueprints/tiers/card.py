@@ -25,8 +25,9 @@ from ct.records.trash import trash_tiers
 from ct.web.htmx import redirect_to, render, render_block
 from ct.web.lookups import get_or_404
 from ct.web.record_fields import format_amount
+from ct.web.timeline import timeline_fragment, timeline_view
 
-TABS = ("summary", "contacts", "exchanges", "agenda", "documents", "projects", "history")
+TABS = ("timeline", "contacts", "exchanges", "agenda", "documents", "projects", "history")
 
 
 def _card(tiers, tab: str, **panel):
@@ -50,9 +51,24 @@ def tab_bar(tiers_id: int):
                         exchange_count=history_count_text("tiers", tiers.id))
 
 
+def _timeline_args(tiers_id: int) -> dict:
+    return dict(record_kind="tiers", record_id=tiers_id, args=request.args,
+                page_endpoint="tiers.card", fragment_endpoint="tiers.timeline",
+                id_arg="tiers_id")
+
+
 @bp.get("/<int:tiers_id>")
 def card(tiers_id: int):
-    return _card(get_or_404(Tiers, tiers_id), "summary")
+    """The card opens on the activity timeline (``?type=``, ``?before=`` as on its own)."""
+    tiers = get_or_404(Tiers, tiers_id)
+    return _card(tiers, "timeline", timeline=timeline_view(**_timeline_args(tiers.id)))
+
+
+@bp.get("/<int:tiers_id>/timeline")
+def timeline(tiers_id: int):
+    """The timeline alone: filtered, refreshed after a save, or its next entries."""
+    tiers = get_or_404(Tiers, tiers_id)
+    return timeline_fragment(**_timeline_args(tiers.id))
 
 
 @bp.get("/<int:tiers_id>/contacts")
