@@ -11,7 +11,7 @@ from ct.core.tenancy import bound_tenant
 from ct.core.zone import start_of_day
 from ct.extensions import db
 from ct.models import Document, Event, EventContact, Exchange, Membership, Task
-from ct.records.timeline import timeline_page
+from ct.records.timeline import Cursor, timeline_page
 from tests.exchange_data import (
     BASE,
     RESTRICTED_EMAIL,
@@ -164,7 +164,6 @@ def test_load_more_pages_through_everything_once_even_at_equal_moments(app, dupo
             seen += page.entries
             if page.next_cursor is None:
                 break
-            from ct.records.timeline import Cursor
             cursor = Cursor.parse(page.next_cursor)
         db.session.rollback()
     keys = [(e.kind, e.id) for e in seen]

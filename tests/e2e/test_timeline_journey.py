@@ -134,6 +134,7 @@ def test_an_empty_card_says_so(app, page, problems, world):  # noqa: F811
     log_in_reading(page, "alice@alpha.fr", "fr")
     page.goto(f"/t/{w.slug}/tiers/{w.tiers['martin']}")
     expect(page.locator("#timeline-empty")).to_contain_text("Aucune activité pour l'instant")
+    shot(page, "tiers-card-empty-fr.png", full_page=False)
     save_from_popup(page, "Premier contact avec Martin")
     expect(page.locator("#timeline .tl-entry")).to_have_count(1)
     expect(page.locator("#timeline-empty")).to_have_count(0)
