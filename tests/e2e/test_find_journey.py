@@ -79,7 +79,6 @@ def test_ctrl_k_finds_and_opens_a_tiers(page, problems, world, lang):
 
 
 def test_enter_without_a_choice_opens_the_results_page(page, problems, world):
-    w = world
     log_in_reading(page, "alice@alpha.fr", "en")
     page.keyboard.press("Control+k")
     page.locator("#find-input").press_sequentially("jeanne")

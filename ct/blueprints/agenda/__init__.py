@@ -11,4 +11,4 @@ def agenda_helpers():
             "event_days": event_days}
 
 
-from ct.blueprints.agenda import editing, routes, week  # noqa: E402,F401
+from ct.blueprints.agenda import editing, month, routes, week  # noqa: E402,F401
