@@ -120,12 +120,16 @@ function backToTheExchange(dialog) {
   if (comment) comment.focus();
 }
 
-// Escape steps back one thing at a time: the question, else an open sub-form (new tiers,
-// new contact), else the pop-up itself. It never clears a value already chosen.
+// Escape steps back one thing at a time, wherever the focus is: the question, else open
+// suggestions, else an open sub-form (new tiers, new contact), else the pop-up itself.
+// It never clears a value already chosen.
 function escapeInDialog(dialog) {
   const panel = dialog.querySelector("#inline-undo");
+  const suggesting = [...dialog.querySelectorAll("[data-picker]")]
+    .find((picker) => pickerParts(picker).results.childElementCount);
   const subform = dialog.querySelector("#exchange-form [data-subform]");
   if (panel && !panel.hidden) backToTheExchange(dialog);
+  else if (suggesting) closeResults(suggesting);
   else if (subform) closeSubform(subform);
   else askBeforeClosing(dialog);
 }

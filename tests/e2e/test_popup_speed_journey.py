@@ -180,6 +180,15 @@ def test_escape_closes_an_open_sub_form_first_and_keeps_the_tiers(app, page, pro
     expect(dialog).to_be_visible()
     expect(search).to_be_focused()
     expect(search).to_have_value("Garage Lenoir")
+
+    # Suggestions open, the focus elsewhere: Escape closes them, the next one the pop-up.
+    page.keyboard.type(" SA")
+    expect(new_option).to_contain_text("Garage Lenoir SA")
+    page.locator("#comment").focus()
+    page.keyboard.press("Escape")
+    expect(page.locator("#tiers-picker-results [role=option]")).to_have_count(0)
+    expect(dialog).to_be_visible()
+    expect(search).to_have_value("Garage Lenoir SA")
     page.keyboard.press("Escape")
     expect(dialog).to_have_count(0)
     problems.assert_none()
