@@ -65,7 +65,7 @@ def test_the_header_is_one_line(app, page, problems, busy_company, viewport, lan
     # Side by side, none drawn over its neighbour (a squeezed line overlaps instead).
     row = sorted(items, key=lambda i: i["left"])
     overlaps = [(a["text"], b["text"]) for a, b in zip(row, row[1:]) if a["right"] > b["left"] + 1]
-    assert overlaps == [], f"overlapping: {overlaps}"
+    assert overlaps == [], f"overlapping: {overlaps} in {row}"
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
 
     # "More" reads as a menu: text and caret on one line, no field around it.
@@ -77,6 +77,12 @@ def test_the_header_is_one_line(app, page, problems, busy_company, viewport, lan
     more.click()
     expect(page.locator("#more-menu ul")).to_be_visible()
     more.click()
+    # Reached with the keyboard, it shows a focus ring (Pico's glow is gone with the field look).
+    more.focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    ring = more.evaluate("(el) => el.matches(':focus-visible') && getComputedStyle(el).outlineStyle")
+    assert ring == "solid", ring
 
     # The company's name: cut with an ellipsis, whole in the tooltip.
     company = page.locator("#workspace-switcher > summary")
