@@ -81,6 +81,8 @@ def dupont(world):  # noqa: F811
               contact_id=w.contacts["jeanne"])
     add(w, w.tiers["dupont"], w.admin_id, minutes=30, comment="EX2 relance", status="todo")
     add(w, w.tiers["martin"], w.admin_id, minutes=40, comment="EX3 Martin only")
+    add(w, w.tiers["martin"], w.admin_id, minutes=-30, comment="EX4 Martin with Paul",
+        contacts=[w.contacts["paul"]])
     add_event(w, "B visit", minutes=50, tiers_id=w.b["dupont"], tenant_id=w.b_tenant_id)
     return w
 
@@ -96,12 +98,15 @@ def test_the_card_opens_on_the_four_types_interleaved_newest_first(client, auth,
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'id="tiers-tab-timeline"' in html and 'id="tiers-details"' in html
-    # An exchange, then the task it set (same moment).
+    # An exchange, then the task it set (same moment); Martin's exchange with Dupont's
+    # contact Paul is in Dupont's history too, and says whose it is.
     assert [kind for kind, _ in entries(html)] == ["exchange", "event", "exchange", "task",
-                                                   "document"]
+                                                   "exchange", "document"]
+    assert '<span class="tl-tiers">Martin &amp; Fils</span>' in html
+    assert html.count('class="tl-tiers"') == 1
     assert entries(html)[1] == ("event", "Visite atelier")
     assert entries(html)[3] == ("task", "Rappeler Jeanne")
-    assert entries(html)[4] == ("document", "DEV-001")
+    assert entries(html)[5] == ("document", "DEV-001")
     for shown in ("EX2 relance", "EX1 appel", "Jeanne Dupont", "Devis chaudière",
                   "Assigned to Member Alpha"):
         assert shown in html, shown
@@ -122,8 +127,8 @@ def test_the_contact_card_shows_the_contacts_own_activity(client, auth, dupont):
 
 @pytest.mark.parametrize("query, kinds", [
     ("?type=event", ["event"]),
-    ("?type=exchange&type=document", ["exchange", "exchange", "document"]),
-    ("?type=bogus", ["exchange", "event", "exchange", "task", "document"]),  # ignored
+    ("?type=exchange&type=document", ["exchange", "exchange", "exchange", "document"]),
+    ("?type=bogus", ["exchange", "event", "exchange", "task", "exchange", "document"]),
     ("?type=task&type=x" + "y" * 500, ["task"]),
 ])
 def test_type_filters(client, htmx, auth, dupont, query, kinds):
@@ -167,7 +172,7 @@ def test_load_more_pages_through_everything_once_even_at_equal_moments(app, dupo
             cursor = Cursor.parse(page.next_cursor)
         db.session.rollback()
     keys = [(e.kind, e.id) for e in seen]
-    assert len(keys) == len(set(keys)) == len(everything) == 5 + 7 + 3 + 7 + 3
+    assert len(keys) == len(set(keys)) == len(everything) == 6 + 7 + 3 + 7 + 3
     assert keys == [(e.kind, e.id) for e in everything]
     moments = [e.moment for e in seen]
     assert moments == sorted(moments, reverse=True)
@@ -187,7 +192,7 @@ def test_load_more_appends_the_following_entries(client, htmx, auth, dupont):
     auth.__class__(htmx).login("alice@alpha.fr")
     rest = htmx.get(fragment_url).get_data(as_text=True)
     assert not rest.lstrip().startswith("<section")  # only entries, to append
-    assert len(links(rest)) == 30 - 20 and 'class="tl-more"' not in rest
+    assert len(links(rest)) == 31 - 20 and 'class="tl-more"' not in rest
     assert not set(links(rest)) & set(first)
     # Without JavaScript the link opens the card at the same place.
     assert links(client.get(page_url).get_data(as_text=True)) == links(rest)
