@@ -23,10 +23,14 @@ EXPORT = "/t/{slug}/exchanges/export.csv"
 NEW_EXCHANGE = "/t/{slug}/exchanges/new"
 SEARCH_CONTACTS = "/t/{slug}/search/contacts"
 SEARCH_TIERS = "/t/{slug}/search/tiers"
+SEARCH_EVERYTHING = "/t/{slug}/search/everything"
 
 DEEP_PAGES = 20
 CONTACT_PREFIXES = ("a", "be", "mar", "lef", "dupr", "hél", "jean", "fra", "élo", "ménard")
 TIERS_PREFIXES = ("g", "bo", "ate", "menu", "trans", "hôtel", "lefè", "bâti", "ébé", "sarl")
+# The header box: names and words of the comments (common, rare) and of the objects.
+EVERYTHING_TEXTS = ("mar", "devis", "lefè", "réclamation", "hôtel", "facture", "jean",
+                    "chantier", "zzq", "relance")
 
 
 def filtered_query(data: BenchData) -> dict[str, str]:
@@ -116,7 +120,8 @@ def build(data: BenchData, session: Session) -> list[Scenario]:
     slug = data.slug
     url = {name: template.format(slug=slug) for name, template in {
         "reference": REFERENCE, "home": HOME, "exchanges": EXCHANGES, "history": HISTORY,
-        "new": NEW_EXCHANGE, "contacts": SEARCH_CONTACTS, "tiers": SEARCH_TIERS}.items()}
+        "new": NEW_EXCHANGE, "contacts": SEARCH_CONTACTS, "tiers": SEARCH_TIERS,
+        "everything": SEARCH_EVERYTHING}.items()}
     filtered = f"{url['exchanges']}?{urlencode(filtered_query(data))}"
     big = f"{url['history']}?{urlencode({'tiers': data.big_tiers_id})}"
     deep = deep_page_url(session, url["exchanges"]) or f"{url['exchanges']}?cursor=unreachable"
@@ -138,6 +143,9 @@ def build(data: BenchData, session: Session) -> list[Scenario]:
                  _rotating(url["contacts"], CONTACT_PREFIXES), kind="search", htmx_probe=True),
         Scenario("search tiers", f"{url['tiers']}?q=gar",
                  _rotating(url["tiers"], TIERS_PREFIXES), kind="search", htmx_probe=True),
+        Scenario("search everything", f"{url['everything']}?q=devis",
+                 _rotating(url["everything"], EVERYTHING_TEXTS), kind="search",
+                 htmx_probe=True),
         Scenario("exchange pop-up", url["new"], _get(url["new"], htmx=True), htmx_probe=True),
         Scenario("create exchange", url["new"], create, kind="write",
                  ok=lambda r: r.status < 400 and r.status != 422),

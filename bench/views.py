@@ -14,6 +14,7 @@ from bench.http import Session
 from bench.scenarios import (
     CONTACT_PREFIXES,
     DEEP_PAGES,
+    EVERYTHING_TEXTS,
     TIERS_PREFIXES,
     deep_page_url,
     filtered_query,
@@ -48,10 +49,13 @@ def build_views(data: BenchData, session: Session) -> list[View]:
         View(f"exchanges: page {DEEP_PAGES + 1}", [deep]),
         View("agenda list", [f"{t}/agenda/"]),
         View("agenda week", [f"{t}/agenda/week"]),
+        View("agenda month", [f"{t}/agenda/month"]),
         View("my tasks", [f"{t}/projects/tasks"]),
         View("exchange pop-up", [f"{t}/exchanges/new"], htmx=True),
         View("search contacts", [f"{t}/search/contacts?{urlencode({'q': q})}"
                                  for q in CONTACT_PREFIXES], "search", htmx=True),
         View("search tiers", [f"{t}/search/tiers?{urlencode({'q': q})}"
                               for q in TIERS_PREFIXES], "search", htmx=True),
+        View("search everything", [f"{t}/search/everything?{urlencode({'q': q})}"
+                                   for q in EVERYTHING_TEXTS], "search", htmx=True),
     ]

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from flask import g, request
 from sqlalchemy import or_, select
+from sqlalchemy.orm import load_only
 
 from ct.blueprints.agenda import bp
 from ct.blueprints.agenda.routes import WHO, assigned_to
@@ -96,7 +97,10 @@ def month():
     window_start = start_of_day(weeks[0][0].date)
     window_end = start_of_day(weeks[-1][-1].date + timedelta(days=1))
     # The same window as the week view: what starts before its end and ends after its start.
-    query = select(Event).where(
+    # Only what a day shows: a busy month is hundreds of events, their notes stay behind.
+    query = select(Event).options(load_only(
+        Event.title, Event.starts_at, Event.ends_at, Event.all_day, Event.done,
+    )).where(
         Event.starts_at < window_end,
         or_(Event.ends_at > window_start, Event.starts_at >= window_start),
     ).order_by(Event.starts_at, Event.id).limit(MONTH_EVENTS_MAX)
