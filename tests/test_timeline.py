@@ -22,7 +22,7 @@ from tests.sql_count import counting_queries
 
 pytestmark = pytest.mark.usefixtures("english_messages")
 
-ENTRY = re.compile(r'<li class="tl-entry tl-(\w+)">.*?<h3 class="tl-title"><a href="([^"]+)">'
+ENTRY = re.compile(r'<li class="tl-entry tl-(\w+)">.*?<h3 class="tl-title"><a href="([^"]+)"[^>]*>'
                    r'([^<]*)</a>', re.S)
 
 
@@ -194,6 +194,7 @@ def test_load_more_appends_the_following_entries(client, htmx, auth, dupont):
     assert not rest.lstrip().startswith("<section")  # only entries, to append
     assert len(links(rest)) == 31 - 20 and 'class="tl-more"' not in rest
     assert not set(links(rest)) & set(first)
+    assert rest.count("autofocus") == 1 and "autofocus" not in html
     # Without JavaScript the link opens the card at the same place.
     assert links(client.get(page_url).get_data(as_text=True)) == links(rest)
 

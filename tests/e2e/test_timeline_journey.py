@@ -93,6 +93,8 @@ def test_a_tiers_card_opens_on_its_timeline(app, page, problems, world, lang):  
     # Load more appends the older entries, the quote last.
     page.get_by_role("button", name=say(app, "Load more", lang)).click()
     expect(entries).to_have_count(24 + 1 + 1 + 1)
+    # The keyboard goes on from the first entry added, where the pressed link was.
+    expect(entries.nth(20).locator(".tl-title a")).to_be_focused()
     expect(entries.last).to_contain_text("DEV-001")
     expect(page.get_by_role("button", name=say(app, "Load more", lang))).to_have_count(0)
 
