@@ -64,7 +64,8 @@ def test_the_header_is_one_line(app, page, problems, busy_company, viewport, lan
     assert wrapped == [], f"items on two lines: {wrapped}"
     # Side by side, none drawn over its neighbour (a squeezed line overlaps instead).
     row = sorted(items, key=lambda i: i["left"])
-    overlaps = [(a["text"], b["text"]) for a, b in zip(row, row[1:]) if a["right"] > b["left"] + 1]
+    overlaps = [(a["text"], b["text"]) for a, b in zip(row, row[1:], strict=False)
+                if a["right"] > b["left"] + 1]
     assert overlaps == [], f"overlapping: {overlaps} in {row}"
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
 
@@ -81,7 +82,8 @@ def test_the_header_is_one_line(app, page, problems, busy_company, viewport, lan
     more.focus()
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Tab")
-    ring = more.evaluate("(el) => el.matches(':focus-visible') && getComputedStyle(el).outlineStyle")
+    ring = more.evaluate(
+        "(el) => el.matches(':focus-visible') && getComputedStyle(el).outlineStyle")
     assert ring == "solid", ring
 
     # The company's name: cut with an ellipsis, whole in the tooltip.

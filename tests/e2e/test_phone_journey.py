@@ -14,8 +14,8 @@ from sqlalchemy import select
 from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Exchange
-from tests.e2e.conftest import PHONE
 from tests.admin_support import make_product
+from tests.e2e.conftest import PHONE
 from tests.e2e.test_accessibility import filled, log_in, urls  # noqa: F401 — fixture
 from tests.exchange_data import add, world  # noqa: F401 — fixture
 from tests.planning_data import make_task, paris_today
