@@ -12,15 +12,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask import g, request
-from sqlalchemy import or_, select
+from flask import request
+from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
 from ct.blueprints.agenda import bp
-from ct.blueprints.agenda.routes import WHO, assigned_to
+from ct.blueprints.agenda.routes import WHO
 from ct.blueprints.agenda.times import event_days, monday_of
+from ct.blueprints.agenda.week import chosen_who, events_between
 from ct.core.zone import local_today, start_of_day
-from ct.extensions import db
 from ct.models import Event
 from ct.web.fields import YEAR_MAX, YEAR_MIN
 from ct.web.htmx import render
@@ -91,22 +91,14 @@ def place(events: list[Event], weeks: list[list[Day]]) -> None:
 def month():
     today = local_today()
     first, unusable = month_arg(today)
-    who = request.args.get("who", "mine")
-    who = who if who in WHO else "mine"
+    who = chosen_who()
     weeks = grid_of(first)
     window_start = start_of_day(weeks[0][0].date)
     window_end = start_of_day(weeks[-1][-1].date + timedelta(days=1))
-    # The same window as the week view: what starts before its end and ends after its start.
     # Only what a day shows: a busy month is hundreds of events, their notes stay behind.
-    query = select(Event).options(load_only(
-        Event.title, Event.starts_at, Event.ends_at, Event.all_day, Event.done,
-    )).where(
-        Event.starts_at < window_end,
-        or_(Event.ends_at > window_start, Event.starts_at >= window_start),
-    ).order_by(Event.starts_at, Event.id).limit(MONTH_EVENTS_MAX)
-    if who == "mine":
-        query = query.where(assigned_to(g.membership.id))
-    events = list(db.session.scalars(query))
+    columns = load_only(Event.title, Event.starts_at, Event.ends_at, Event.all_day, Event.done)
+    events = events_between(select(Event).options(columns), window_start, window_end, who,
+                            MONTH_EVENTS_MAX)
     place(events, weeks)
     return render("agenda/month.html", weeks=weeks, first=first, today=today, who=who,
                   who_tabs=WHO, unusable=unusable,

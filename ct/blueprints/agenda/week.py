@@ -37,6 +37,23 @@ def _start_arg(today: date) -> date:
     return start if YEAR_MIN < start.year < YEAR_MAX else today
 
 
+def chosen_who() -> str:
+    who = request.args.get("who", "mine")
+    return who if who in WHO else "mine"
+
+
+def events_between(query, window_start, window_end, who: str, limit: int) -> list[Event]:
+    """The events of a window (the week, the month's weeks): what starts before its end and
+    ends after its start, or starts inside it; the member's own unless ``who`` is "all"."""
+    query = query.where(
+        Event.starts_at < window_end,
+        or_(Event.ends_at > window_start, Event.starts_at >= window_start),
+    ).order_by(Event.starts_at, Event.id).limit(limit)
+    if who == "mine":
+        query = query.where(assigned_to(g.membership.id))
+    return list(db.session.scalars(query))
+
+
 def place(events: list[Event], monday: date) -> list[Day]:
     """Each event on every day of the week it covers; all-day ones first, then by time."""
     days = [Day(monday + timedelta(days=i)) for i in range(7)]
@@ -54,16 +71,10 @@ def place(events: list[Event], monday: date) -> list[Day]:
 def week():
     today = local_today()
     monday = monday_of(_start_arg(today))
-    who = request.args.get("who", "mine")
-    who = who if who in WHO else "mine"
+    who = chosen_who()
     window_start, window_end = start_of_day(monday), start_of_day(monday + timedelta(days=7))
-    query = with_people(select(Event)).where(
-        Event.starts_at < window_end,
-        or_(Event.ends_at > window_start, Event.starts_at >= window_start),
-    ).order_by(Event.starts_at, Event.id).limit(WEEK_EVENTS_MAX)
-    if who == "mine":
-        query = query.where(assigned_to(g.membership.id))
-    events = list(db.session.scalars(query))
+    events = events_between(with_people(select(Event)), window_start, window_end, who,
+                            WEEK_EVENTS_MAX)
     return render("agenda/week.html", days=place(events, monday), monday=monday, today=today,
                   who=who, who_tabs=WHO, previous=monday - timedelta(days=7),
                   next=monday + timedelta(days=7), truncated=len(events) >= WEEK_EVENTS_MAX)
