@@ -545,3 +545,23 @@ document.addEventListener("toggle", (event) => {
   }
   summarize(section);
 }, true);
+
+// "Filters (n)": the filters answer by swapping the results only, so the count in the
+// panel's button is recounted here, by the server's rule: a filled field that is not
+// the list's default.
+function countFilters(panel) {
+  const form = panel.closest("form");
+  if (!form) return;
+  const defaults = JSON.parse(panel.dataset.filterDefaults || "{}");
+  const data = new FormData(form);
+  const active = panel.dataset.filterNames.split(" ").filter((name) => {
+    const value = data.get(name);
+    return value && value !== (defaults[name] || "");
+  }).length;
+  panel.dataset.active = active;
+  panel.querySelector(".filters-count").textContent = active ? ` (${active})` : "";
+}
+["input", "change"].forEach((type) => document.addEventListener(type, (event) => {
+  const panel = event.target.closest && event.target.closest("details.filters-panel[data-filter-names]");
+  if (panel) countFilters(panel);
+}));

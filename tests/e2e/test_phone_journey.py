@@ -162,7 +162,7 @@ def test_every_list_shows_cards_and_folds_its_filters_on_a_phone(app, phone, pro
     problems.assert_none()
 
 
-def test_the_first_exchange_is_on_the_first_screen(app, phone, problems, world):
+def test_the_first_exchange_is_on_the_first_screen(app, phone, problems, world, screenshot):
     page = phone
     w = world
     for i in range(12):
@@ -178,5 +178,27 @@ def test_the_first_exchange_is_on_the_first_screen(app, phone, problems, world):
         cell_box = first.locator(cell).bounding_box()
         assert cell_box["x"] + cell_box["width"] <= PHONE["width"], (cell, cell_box)
     expect(first.locator(".cell-wide")).to_contain_text("Appel 11")
+    screenshot("exchanges-list-phone-fr.png")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    problems.assert_none()
+
+
+def test_the_filters_count_follows_the_fields(app, phone, problems, world):
+    """The filters answer with the results only: the button's count follows the fields."""
+    page = phone
+    w = world
+    log_in(page, "alice@alpha.fr")
+    page.goto(f"/t/{w.slug}/exchanges/")
+    page.wait_for_load_state("load")
+    button = page.locator("main .filters-panel > summary")
+    count = button.locator(".filters-count")
+    expect(count).to_have_text("")
+    button.click()
+    with page.expect_response(re.compile(r"/exchanges/\?")):
+        page.locator("#status").select_option("todo")
+    expect(count).to_have_text(" (1)")
+    page.fill("#q", "devis")
+    expect(count).to_have_text(" (2)")
+    page.locator("#status").select_option("")
+    expect(count).to_have_text(" (1)")
     problems.assert_none()
