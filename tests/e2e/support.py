@@ -1,6 +1,7 @@
 """What the journeys share: logging in as a user of the `tenants` fixture."""
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -26,3 +27,16 @@ def log_in_reading(page, email: str, lang: str) -> None:
             page.locator(".language-switch button").click()
         page.wait_for_load_state("load")
     expect(page.locator("html")).to_have_attribute("lang", lang)
+
+
+# Screenshots for a person to look at after a run; the repository does not keep them
+# (the README's pictures go through the `screenshot` fixture, into docs/screenshots).
+REVIEW_SHOTS = Path(__file__).resolve().parent / "artifacts" / "screenshots"
+
+
+def review_shot(page, name: str, full_page: bool = False) -> None:
+    """The caret is kept (Playwright hides it by default): hiding it leaves style="" on
+    fields, which htmx copies into swapped content and the strict CSP then reports."""
+    REVIEW_SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(REVIEW_SHOTS / name), full_page=full_page,
+                    animations="disabled", caret="initial")

@@ -10,13 +10,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE
-from tests.e2e.support import log_in_reading
+from tests.e2e.support import log_in_reading, review_shot
 from tests.e2e.test_accessibility import assert_accessible
 from tests.planning_data import make_event, paris, paris_today
 
 pytestmark = pytest.mark.e2e
 
-SHOTS = "/tmp/shots-h4"
 
 
 def no_sideways_scroll(page) -> None:
@@ -40,7 +39,7 @@ def plan_this_month(app, tenant):
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_the_month_view_on_a_desktop(app, page, problems, tenants, lang):
+def test_the_month_view_on_a_desktop(app, page, problems, tenants, screenshot, lang):
     a = tenants.a
     first = plan_this_month(app, a)
     log_in_reading(page, a.admin_email, lang)
@@ -61,7 +60,7 @@ def test_the_month_view_on_a_desktop(app, page, problems, tenants, lang):
     today = page.locator("td[aria-current=date]")
     expect(today).to_contain_text("Aujourd’hui" if lang == "fr" else "Today")
     expect(page.locator("thead th").first).to_contain_text("lun." if lang == "fr" else "Mon")
-    page.screenshot(path=f"{SHOTS}/month-desktop-{lang}.png", full_page=True)
+    screenshot(f"agenda-month-{lang}.png")
     assert_accessible(page, f"month view ({lang})")
 
     heading = page.locator("h1")
@@ -95,6 +94,6 @@ def test_the_month_view_on_a_phone(app, page, problems, tenants, lang):
     # A free day of the month that is not today is left out of the list.
     free = next(d for d in (2, 3, 4, 5) if first.replace(day=d) != paris_today())
     expect(page.locator(f"#day-{first.replace(day=free).isoformat()}")).to_be_hidden()
-    page.screenshot(path=f"{SHOTS}/month-phone-{lang}.png", full_page=True)
+    review_shot(page, f"month-phone-{lang}.png", full_page=True)
     assert_accessible(page, f"month view on a phone ({lang})")
     problems.assert_none()

@@ -11,13 +11,12 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE
-from tests.e2e.support import log_in_reading
+from tests.e2e.support import log_in_reading, review_shot
 from tests.e2e.test_accessibility import assert_accessible
 from tests.exchange_data import add, world  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 
-SHOTS = "/tmp/shots-h4"
 
 
 def no_sideways_scroll(page) -> None:
@@ -26,7 +25,7 @@ def no_sideways_scroll(page) -> None:
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_ctrl_k_finds_and_opens_a_tiers(page, problems, world, lang):
+def test_ctrl_k_finds_and_opens_a_tiers(page, problems, world, screenshot, lang):
     w = world
     add(w, w.tiers["martin"], w.admin_id, comment="Relance du devis Dupont")
     log_in_reading(page, "alice@alpha.fr", lang)
@@ -46,7 +45,7 @@ def test_ctrl_k_finds_and_opens_a_tiers(page, problems, world, lang):
     expect(results.locator(f"#find-tiers-{w.tiers['dupont']}")).to_be_visible()
     expect(results.locator("#find-exchanges-1, [id^=find-exchanges-]").first).to_contain_text(
         "Relance du devis Dupont")
-    page.screenshot(path=f"{SHOTS}/find-desktop-{lang}.png")
+    screenshot(f"find-{lang}.png")
     assert_accessible(page, f"find results open ({lang})")
 
     # Esc closes the results and keeps the text; a second Esc leaves the box.
@@ -119,7 +118,7 @@ def test_on_a_phone_the_magnifier_unfolds_the_box(page, problems, world, lang):
     box.press_sequentially("dupont")
     expect(page.locator(f"#find-tiers-{w.tiers['dupont']}")).to_be_visible()
     no_sideways_scroll(page)
-    page.screenshot(path=f"{SHOTS}/find-phone-{lang}.png")
+    review_shot(page, f"find-phone-{lang}.png")
     assert_accessible(page, f"find on a phone ({lang})")
     page.locator("[data-find-close]").click()
     expect(box).to_be_hidden()

@@ -6,7 +6,6 @@ anything else, and the Save bar in view on a laptop and a phone whatever is unfo
 # ruff: noqa: F811
 
 import re
-from pathlib import Path
 
 import pytest
 from flask_babel import force_locale, gettext
@@ -16,14 +15,13 @@ from sqlalchemy import select
 from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Exchange
-from tests.e2e.support import log_in, log_in_reading
+from tests.e2e.support import log_in, log_in_reading, review_shot
 from tests.e2e.test_accessibility import assert_accessible
 from tests.exchange_data import world  # noqa: F401 — fixture
 from tests.exchange_records import records  # noqa: F401
 
 pytestmark = pytest.mark.e2e
 
-SHOTS = Path("/tmp/shots-h2")
 LAPTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 375, "height": 812}
 SAVE = "#exchange-form button[type=submit]"
@@ -134,7 +132,7 @@ def test_escape_closes_an_open_sub_form_first_and_keeps_the_tiers(app, page, pro
     page.keyboard.press("Tab")
     expect(page.locator("#contacts-list input").first).to_be_focused()
     assert_accessible(page, "the pop-up with the contacts as one group")
-    shot(page, "popup-card-en.png")
+    review_shot(page, "popup-card-en.png")
     page.keyboard.press("End")
     expect(page.locator("#new-contact-button")).to_be_focused()
     page.keyboard.press("Enter")
@@ -169,7 +167,7 @@ def test_escape_closes_an_open_sub_form_first_and_keeps_the_tiers(app, page, pro
     expect(new_option).to_contain_text("Garage Lenoir")
     expect(new_option).to_contain_text(say(app, "New third party", "en"))
     assert_accessible(page, "the tiers suggestions ending with a new third party")
-    shot(page, "popup-suggestions-en.png")
+    review_shot(page, "popup-suggestions-en.png")
     page.keyboard.press("ArrowDown")
     expect(new_option).to_be_focused()
     page.keyboard.press("Enter")
@@ -194,12 +192,6 @@ def test_escape_closes_an_open_sub_form_first_and_keeps_the_tiers(app, page, pro
     problems.assert_none()
 
 
-def shot(page, name: str) -> None:
-    """For a person to look at (not kept by the repository). The caret is kept: hiding it
-    leaves style="" on fields, which htmx copies into swapped content (CSP)."""
-    SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / name), animations="disabled", caret="initial")
-
 
 def fits(page) -> bool:
     """The pop-up's whole content is shown without scrolling inside it."""
@@ -212,7 +204,7 @@ def fits(page) -> bool:
 @pytest.mark.parametrize(("size", "lang"), [("laptop", "fr"), ("phone", "en"),
                                             ("laptop", "en"), ("phone", "fr")])
 def test_the_save_bar_stays_in_view_and_errors_open_their_section(app, page, problems, tenants,
-                                                                  size, lang):
+                                                                  screenshot, size, lang):
     page.set_viewport_size(LAPTOP if size == "laptop" else PHONE)
     log_in_reading(page, tenants.a.admin_email, lang)
     page.locator("body").click(position={"x": 5, "y": 300})
@@ -223,7 +215,9 @@ def test_the_save_bar_stays_in_view_and_errors_open_their_section(app, page, pro
     expect(save).to_be_in_viewport(ratio=1)
     if size == "laptop":
         assert fits(page)  # the first screen, whole, without scrolling
-    shot(page, f"popup-{size}-{lang}.png")
+    if size == "phone":
+        screenshot(f"exchange-popup-phone-{lang}.png")
+    review_shot(page, f"popup-{size}-{lang}.png")
 
     # The follow-ups unfolded: a longer body scrolls, the Save bar stays.
     page.locator("#section-task > summary").click()
@@ -233,7 +227,7 @@ def test_the_save_bar_stays_in_view_and_errors_open_their_section(app, page, pro
     expect(page.locator("#add_event")).to_be_checked()
     expect(page.locator("#event_title")).to_be_visible()
     expect(save).to_be_in_viewport(ratio=1)
-    shot(page, f"popup-{size}-{lang}-follow-ups.png")
+    review_shot(page, f"popup-{size}-{lang}-follow-ups.png")
     assert_accessible(page, "the pop-up with its follow-ups unfolded")
     # Folded again with nothing typed: switched off, nothing to block the save.
     page.locator("#section-task > summary").click()
@@ -257,5 +251,5 @@ def test_the_save_bar_stays_in_view_and_errors_open_their_section(app, page, pro
         say(app, "Give the date and time.", lang))
     expect(page.locator("#occurred_at-error")).to_be_visible()
     expect(save).to_be_in_viewport(ratio=1)
-    shot(page, f"popup-{size}-{lang}-error.png")
+    review_shot(page, f"popup-{size}-{lang}-error.png")
     problems.assert_none()

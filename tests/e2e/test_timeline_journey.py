@@ -4,7 +4,6 @@ the top without a reload; on a phone, the details above and no sideways scroll."
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from flask_babel import force_locale, gettext
@@ -14,12 +13,11 @@ from sqlalchemy import select
 from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Document, Event, Exchange, Task
-from tests.e2e.support import log_in_reading
+from tests.e2e.support import log_in_reading, review_shot
 from tests.exchange_data import BASE, add, world  # noqa: F401 — fixture
 
 pytestmark = pytest.mark.e2e
 
-SHOTS = Path("/tmp/shots-h3")
 PHONE = {"width": 375, "height": 812}
 LANGUAGES = [("fr", "fr-FR"), ("en", "en-US")]
 
@@ -28,11 +26,6 @@ def say(app, text: str, lang: str) -> str:
     with app.test_request_context(), force_locale(lang):
         return gettext(text)
 
-
-def shot(page, name: str, full_page: bool = True) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / name), full_page=full_page, animations="disabled",
-                    caret="initial")
 
 
 def activity(w) -> None:
@@ -88,7 +81,7 @@ def test_a_tiers_card_opens_on_its_timeline(app, page, problems, world, lang):  
     expect(side).to_be_visible()
     assert side.bounding_box()["x"] > timeline.bounding_box()["x"] + 300
     page.evaluate("document.querySelector('h1').dataset.kept = 'yes'")
-    shot(page, f"tiers-card-desktop-{lang}.png")
+    review_shot(page, f"tiers-card-desktop-{lang}.png", full_page=True)
 
     # Load more appends the older entries, the quote last.
     page.get_by_role("button", name=say(app, "Load more", lang)).click()
@@ -124,7 +117,7 @@ def test_a_contact_card_opens_on_its_timeline(app, page, problems, world):  # no
     expect(entries).to_have_count(20)
     expect(entries.first).to_contain_text("Appel n°0")
     page.evaluate("document.querySelector('h1').dataset.kept = 'yes'")
-    shot(page, "contact-card-desktop-fr.png")
+    review_shot(page, "contact-card-desktop-fr.png", full_page=True)
     save_from_popup(page, "Rappel de Jeanne sur le devis")
     expect(entries.first).to_contain_text("Rappel de Jeanne sur le devis")
     expect(page.locator("h1[data-kept='yes']")).to_have_count(1)
@@ -136,7 +129,7 @@ def test_an_empty_card_says_so(app, page, problems, world):  # noqa: F811
     log_in_reading(page, "alice@alpha.fr", "fr")
     page.goto(f"/t/{w.slug}/tiers/{w.tiers['martin']}")
     expect(page.locator("#timeline-empty")).to_contain_text("Aucune activité pour l'instant")
-    shot(page, "tiers-card-empty-fr.png", full_page=False)
+    review_shot(page, "tiers-card-empty-fr.png", full_page=False)
     save_from_popup(page, "Premier contact avec Martin")
     expect(page.locator("#timeline .tl-entry")).to_have_count(1)
     expect(page.locator("#timeline-empty")).to_have_count(0)
@@ -145,7 +138,7 @@ def test_an_empty_card_says_so(app, page, problems, world):  # noqa: F811
 
 @pytest.mark.parametrize(("lang", "browser_locale"), LANGUAGES)
 def test_on_a_phone_the_details_come_first_and_nothing_scrolls_sideways(
-        app, page, problems, world, lang):  # noqa: F811
+        app, page, problems, world, screenshot, lang):  # noqa: F811
     w = world
     activity(w)
     page.set_viewport_size(PHONE)
@@ -161,9 +154,11 @@ def test_on_a_phone_the_details_come_first_and_nothing_scrolls_sideways(
         assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
         # Collapsed to one line; a tap opens the details.
         expect(side.locator("dl")).not_to_be_visible()
-        shot(page, f"{name}-card-phone-closed-{lang}.png", full_page=False)
+        if name == "tiers":
+            screenshot(f"tiers-card-phone-{lang}.png")
+        review_shot(page, f"{name}-card-phone-closed-{lang}.png", full_page=False)
         side.locator("summary").click()
         expect(side.locator("dl")).to_be_visible()
         assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
-        shot(page, f"{name}-card-phone-{lang}.png", full_page=False)
+        review_shot(page, f"{name}-card-phone-{lang}.png", full_page=False)
     problems.assert_none()
