@@ -99,9 +99,6 @@ def test_from_a_contact_card_the_histories_show_the_new_exchange(app, page, prob
     tiers_history = page.locator("#tiers-exchanges")
     expect(tiers_history.locator("tbody tr")).to_have_count(3)
     expect(tiers_history.locator("tbody tr").first).to_contain_text(comment)
-    # The tabs and the history rows, below the card's header.
-    page.evaluate("document.getElementById('tiers-tabs').scrollIntoView()")
-    snap(page, screenshot, f"tiers-card-{lang}.png")
 
     # The list of all exchanges.
     page.goto(f"/t/{side.slug}/exchanges/")

@@ -63,7 +63,8 @@ def save_from_popup(page, comment: str) -> None:
 
 
 @pytest.mark.parametrize(("lang", "browser_locale"), LANGUAGES)
-def test_a_tiers_card_opens_on_its_timeline(app, page, problems, world, lang):  # noqa: F811
+def test_a_tiers_card_opens_on_its_timeline(app, page, problems, world, screenshot,  # noqa: F811
+                                            lang):
     w = world
     activity(w)
     log_in_reading(page, "alice@alpha.fr", lang)
@@ -81,6 +82,7 @@ def test_a_tiers_card_opens_on_its_timeline(app, page, problems, world, lang):  
     expect(side).to_be_visible()
     assert side.bounding_box()["x"] > timeline.bounding_box()["x"] + 300
     page.evaluate("document.querySelector('h1').dataset.kept = 'yes'")
+    screenshot(f"tiers-card-{lang}.png")
     review_shot(page, f"tiers-card-desktop-{lang}.png", full_page=True)
 
     # Load more appends the older entries, the quote last.
