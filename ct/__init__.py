@@ -93,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
     from ct.blueprints import (
         account_data,
         agenda,
+        api_tokens,
         audit_log,
         auth,
         calendar_feed,
@@ -116,10 +117,13 @@ def _register_blueprints(app: Flask) -> None:
 
     areas = (auth, home, members, groups, tiers, contacts, documents, products, projects, agenda,
              imports, search, settings, exchanges, exchange_list, email_templates, email_log,
-             calendar_feed, trash, audit_log, account_data)
+             calendar_feed, trash, audit_log, account_data, api_tokens)
     for area in areas:
         app.register_blueprint(area.bp)
     app.register_blueprint(calendar_feed.feed_bp)  # /calendar/<token>.ics, no tenant prefix
+    from ct.blueprints.api import init_api
+
+    init_api(app)  # /api/v1: REST API, its OpenAPI document and reference page
     if app.config.get("BENCH_ROUTES"):
         from ct.blueprints.bench_reference import init_bench
 

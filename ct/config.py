@@ -117,6 +117,8 @@ class Config:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
     LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "30/minute")
+    # Requests of one REST API token (docs/API.md); beyond: 429 with Retry-After.
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/minute")
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5/minute")
     LOGIN_LIMIT_PER_ACCOUNT_NEW = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT_NEW", "30/hour")
     # Proxies in front of the app (a TLS terminator: 1) whose X-Forwarded-For is trusted.

@@ -22,6 +22,8 @@ from ct.core.permissions import ROLE_MEMBER
 from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import (
+    ApiIdempotencyKey,
+    ApiToken,
     AuditEntry,
     CalendarToken,
     Choice,
@@ -145,6 +147,10 @@ def populate(app, tenant, first_id: int = FIRST_ID, secret: str = SECRET) -> Com
         add("trash_item", TrashItem(kind="contact", record_id=999_999, label=f"{SECRET} gone",
                                     payload={"last_name": SECRET}, deleted_by_id=member.id))
         add("calendar_token", CalendarToken(membership_id=member.id, token_hash="0" * 64))
+        add("api_token", ApiToken(membership_id=member.id, name=SECRET, token_hash="1" * 64))
+        add("api_idempotency_key", ApiIdempotencyKey(
+            token_id=made["api_token"], key=SECRET, fingerprint="2" * 64, status=201,
+            body=f'{{"name": "{SECRET}"}}'))
         settings = editable_settings()
         settings.product_ids = [product.id]
         db.session.commit()
@@ -496,7 +502,7 @@ ROW_ARGS = {
     "entry_id": "mode", "event_id": "event", "exchange_id": "exchange", "group_id": "group",
     "invitation_id": "invitation", "membership_id": "membership", "product_id": "product",
     "project_id": "project", "run_id": "import_run", "task_id": "task", "tiers_id": "tiers",
-    "item_id": "trash_item", "record_id": "tiers",
+    "item_id": "trash_item", "record_id": "tiers", "token_id": "api_token",
 }
 # Words of a URL, filled by (company, endpoint): <name> is an email or a home widget.
 WORD_ARGS = {

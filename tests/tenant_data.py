@@ -14,6 +14,8 @@ from sqlalchemy import func, select
 from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import (
+    ApiIdempotencyKey,
+    ApiToken,
     AuditEntry,
     CalendarToken,
     EmailTemplate,
@@ -75,6 +77,10 @@ def populate(app, tenant, name: str) -> Side:
                           payload={}, deleted_by_id=side.admin),
             ])
             CalendarToken.issue(admin)
+            token, _secret = ApiToken.issue(admin, f"Script {name}")
+            db.session.flush()
+            db.session.add(ApiIdempotencyKey(token_id=token.id, key="k", fingerprint="0" * 64,
+                                             status=201, body="{}"))
             Invitation.issue(f"guest@{name}.test", "member", admin)
             AuditEntry.record(admin, "settings.update", {"x": 1}, {"x": 2})
             db.session.commit()

@@ -18,6 +18,7 @@ import flask
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from tests.api_support import bearer, issue_token
 from tests.probe_support import (
     ROW_ARGS,
     SECRET,
@@ -290,8 +291,9 @@ def test_another_tenants_ids_in_fields_arerefused(app, client, tenants, probe):
 PUBLIC = {"auth.index", "auth.login", "auth.signup", "auth.signup_sent", "auth.confirm_signup",
           "auth.forgot_password",
           "auth.reset_password", "auth.accept_invitation", "auth.set_language",
-          "calendar.feed", "static", "auth.logout"}
-GLOBAL_ARGS = {"token": "not-a-real-token", "filename": "css/app.css"}
+          "calendar.feed", "static", "auth.logout",
+          "api-docs.openapi_json", "api_reference.reference"}  # the API's public contract
+GLOBAL_ARGS = {"token": "not-a-real-token", "filename": "css/app.css", "tiers_id": 1}
 
 
 def _global_url(rule) -> str:
@@ -340,3 +342,67 @@ def test_global_pages_show_a_member_nothing_of_another_company(app, client, auth
         if "GET" in methods:
             url = _global_url(rule)
             _no_leak(client.get(url), f"GET {url}")
+
+
+# --- The REST API (/api/v1) ------------------------------------------------------------
+
+# Body fields of the API that take the id of a row (the others are plain values).
+API_ID_FIELDS = {"sales_rep_id": "membership"}
+API_BODIES = {"POST": {"name": "Probe"}, "PATCH": {"name": "Probe"}}
+
+
+def api_rules(app):
+    for rule, methods in global_rules(app):
+        if rule.rule.startswith("/api/v1/") and rule.endpoint.startswith("api_") \
+                and rule.endpoint != "api_reference.reference":
+            yield rule, methods
+
+
+def test_the_api_answers_another_companys_ids_404_and_its_fields_422(app, client, tenants):
+    """A's token on every API route and method: B's ids in the URL are 404, B's ids in
+    every id field of a body are a field error; nothing of B shows, nothing changes."""
+    own = probing_company(app, tenants.a)
+    other = populate(app, tenants.b)
+    token = issue_token(app, tenants.a.id, tenants.a.admin_membership_id)
+    assert client.get("/api/v1/tiers/", headers=bearer(token)).status_code == 200
+    before = fingerprint(app)
+    rules = list(api_rules(app))
+    assert len(rules) >= 2
+    for rule, methods in rules:
+        for arg in rule.arguments:
+            assert arg in ROW_ARGS, f"the probe cannot fill <{arg}> of {rule.rule}"
+        url = build_url(rule, {arg: other.ids[ROW_ARGS[arg]] for arg in rule.arguments})
+        for method in methods:
+            if rule.arguments or method == "GET":  # a POST to a list would create
+                response = client.open(url, method=method, json=API_BODIES.get(method),
+                                       headers=bearer(token))
+                where = f"{method} {url}"
+                _no_leak(response, where)
+                if rule.arguments:
+                    assert response.status_code == 404, f"{where}: {response.status_code}"
+            if method in API_BODIES:
+                own_url = build_url(rule, {a: own.ids[ROW_ARGS[a]] for a in rule.arguments})
+                for name, kind in API_ID_FIELDS.items():
+                    body = {**API_BODIES[method], name: other.ids[kind]}
+                    answer = client.open(own_url, method=method, json=body,
+                                         headers=bearer(token))
+                    _no_leak(answer, f"{method} {own_url} {name}")
+                    assert answer.status_code == 422, f"{method} {own_url} {name}"
+                    assert name in answer.json["errors"]
+        if "GET" in methods and not rule.arguments:
+            for name, kind in (("rep", "membership"),):
+                _no_leak(client.get(url, query_string={name: other.ids[kind]},
+                                    headers=bearer(token)), f"GET {url}?{name}")
+    assert changed_tables(before, fingerprint(app)) == []
+
+
+def test_company_bs_token_cannot_be_used_as_company_as(app, client, tenants):
+    """A token names its company: B's token with A's id in front is no token at all."""
+    probing_company(app, tenants.a)
+    token_b = issue_token(app, tenants.b.id, tenants.b.admin_membership_id)
+    forged = f"ct_{tenants.a.id}_" + token_b.split("_", 2)[2]
+    for rule, methods in api_rules(app):
+        url = build_url(rule, {a: 1 for a in rule.arguments})
+        for method in methods:
+            response = client.open(url, method=method, headers=bearer(forged))
+            assert response.status_code == 401, f"{method} {url}"

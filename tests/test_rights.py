@@ -42,10 +42,11 @@ from ct.core.permissions import (
 )
 from ct.core.tenancy import bound_tenant
 from ct.extensions import db
-from ct.models import Exchange, ImportRun, Membership, OutboxEmail, Tenant, Tiers
+from ct.models import ApiToken, Exchange, ImportRun, Membership, OutboxEmail, Tenant, Tiers
 from ct.records import trash
 from ct.records.export import build_tenant_export, start_tenant_export
 from tests.admin_support import choice_id, log_in, make_product, set_rights, snapshot
+from tests.api_support import issue_token
 from tests.auth_support import PASSWORD
 from tests.exchange_records import records  # noqa: F401 (a fixture of ids)
 from tests.planning_data import make_event, make_task
@@ -281,6 +282,9 @@ OPEN = [
     Route("POST", "/agenda/feed/new"),
     Route("POST", "/agenda/feed/revoke"),
     Route("POST", "/agenda/feed/digest", {"digest": "y"}),
+    Route("GET", "/api-tokens/"),
+    Route("POST", "/api-tokens/new", {"name": "Script"}),
+    Route("POST", "/api-tokens/{api_token}/revoke"),  # the member's own token
     Route("GET", "/exchanges/"),
     *(Route("GET", f"/exchanges/history?{kind}={{{record}}}") for kind, record in
       (("tiers", "tiers"), ("contact", "contact"), ("document", "document"),
@@ -350,7 +354,15 @@ def ids(app, tenants, records) -> Ids:  # noqa: F811
         "closed_project": a.closed_project,
         "task": make_task(app, tenants.a.id, "Rappeler", assignee_id=a.member),
         "event": make_event(app, tenants.a.id, "Réunion", assignees=[a.member]),
+        "api_token": token_id_of(app, tenants.a.id, tenants.a.member_membership_id),
     })
+
+
+def token_id_of(app, tenant_id: int, membership_id: int) -> int:
+    issue_token(app, tenant_id, membership_id)
+    with app.app_context(), bound_tenant(tenant_id):
+        return db.session.scalar(select(ApiToken.id).where(
+            ApiToken.membership_id == membership_id))
 
 
 ALL_ROUTES = [*(r for rs in GOVERNED.values() for r in rs),

@@ -1,6 +1,7 @@
 """All models, imported here so that Alembic and the app see every table."""
 
 from ct.models.agenda import Event, EventAssignee, EventContact
+from ct.models.api_token import ApiIdempotencyKey, ApiToken
 from ct.models.audit import AuditEntry
 from ct.models.calendar_token import CalendarToken
 from ct.models.choices import Choice
@@ -26,7 +27,8 @@ from ct.models.trash import TrashItem
 from ct.models.user import User
 
 __all__ = [
-    "AuditEntry", "CalendarToken", "Choice", "Contact", "Document", "EmailTemplate", "Event",
+    "ApiIdempotencyKey", "ApiToken", "AuditEntry", "CalendarToken", "Choice", "Contact",
+    "Document", "EmailTemplate", "Event",
     "EventAssignee", "EventContact", "Exchange", "ExchangeCollaborator", "ExchangeContact",
     "ExchangeProduct", "ExportRun", "Group", "GroupMember", "ImportRun", "Invitation",
     "Membership", "OutboxEmail", "Product", "Project", "Task", "Tenant", "TenantSettings",

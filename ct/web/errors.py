@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from ct.extensions import db
 from ct.web.htmx import is_htmx_request, render
+from ct.web.problems import from_http_exception, is_api_request, problem
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,8 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if is_api_request():
+            return from_http_exception(error)
         return _page(error.code)
 
     @app.errorhandler(StaleDataError)
@@ -60,10 +63,10 @@ def register_error_handlers(app: Flask) -> None:
         (the row count of its UPDATE or DELETE is not what the ORM expected)."""
         db.session.rollback()
         log.info("concurrent change refused: %s", error)
-        return _page(409)
+        return problem(409) if is_api_request() else _page(409)
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         db.session.rollback()
         log.exception("unexpected error")
-        return _page(500)
+        return problem(500) if is_api_request() else _page(500)

@@ -15,6 +15,8 @@ def select_locale() -> str:
     languages = Config.LANGUAGES
     if not has_request_context():
         return Config.BABEL_DEFAULT_LOCALE
+    if request.path.startswith("/api/"):
+        return "en"  # the REST API and its contract speak English (docs/API.md)
     # The saved preference first: switching on one device switches every session.
     if current_user.is_authenticated and current_user.language in languages:
         return current_user.language

@@ -232,7 +232,8 @@ def account():
             flash(_("Your password is changed. Your other sessions are logged out."), "success")
             return redirect(url_for("auth.account"), 303)
         form.current.errors.append(_("Wrong password."))
-    return form_page("auth/account.html", form)
+    # Each company's API tokens page: a token acts in one company only.
+    return form_page("auth/account.html", form, tenants=Membership.tenants_of(current_user.id))
 
 
 def _has_remember_cookie() -> bool:

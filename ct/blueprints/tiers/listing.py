@@ -101,7 +101,7 @@ def text_condition(q: str):
     return Tiers.search_text.like(like_pattern(folded), escape="\\")
 
 
-def tiers_page(filters: ListFilters) -> Page:
+def tiers_page(filters: ListFilters, per_page: int = PER_PAGE) -> Page:
     # The sales rep and its user come in the same query: no query per row.
     query = select(Tiers).options(joinedload(Tiers.sales_rep))
     condition = text_condition(filters.q)
@@ -114,7 +114,7 @@ def tiers_page(filters: ListFilters) -> Page:
     if filters.status != "all":
         query = query.where(Tiers.active.is_(filters.status == "active"))
     order = [_sort_columns()[filters.sort], Tiers.id]
-    return keyset_page(query, order, filters.after, per_page=PER_PAGE,
+    return keyset_page(query, order, filters.after, per_page=per_page,
                        descending=filters.dir == "desc")
 
 

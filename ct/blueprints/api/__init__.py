@@ -1,0 +1,66 @@
+"""REST API v1 (/api/v1): JSON only, a personal token as the credential, the OpenAPI
+3.1 contract generated from the code by flask-smorest (docs/API.md says why).
+
+A request authenticates with ``Authorization: Bearer ct_…`` (auth.py), which binds the
+token's company and member exactly like a logged-in page; the views then use the same
+rights checks and the same domain code as the pages. No cookie, no CSRF token: the
+blueprint is exempt from CSRF because a browser never sends the bearer header on its own.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api, Blueprint
+
+from ct.blueprints.api.auth import authenticate
+from ct.blueprints.api.reference import reference_bp
+from ct.blueprints.api.schemas import ProblemSchema
+from ct.extensions import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1",
+               description="The REST API of ct, version 1.")
+tiers_bp = Blueprint("api_tiers", __name__, url_prefix="/api/v1/tiers",
+                     description="Third parties: prospects, customers and suppliers.")
+
+
+class CtApi(Api):
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_error_handlers(self):
+        """Not flask-smorest's handler for every HTTPException of the whole app: the
+        app's own handlers (ct.web.errors) answer problem+json under /api/v1 only."""
+
+
+def init_api(app: Flask) -> None:
+    app.config.update(
+        API_TITLE="ct REST API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.1.0",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "info": {"description": "The records of one company, as the token's member "
+                                    "sees them. See docs/API.md."},
+            "security": [{"bearer": []}],
+            "servers": [{"url": "/"}],
+        },
+    )
+    api = CtApi(app)  # one per app: the tests build several
+    api.spec.components.security_scheme(
+        "bearer", {"type": "http", "scheme": "bearer",
+                   "description": "A personal API token (ct_…), made on the API tokens page."})
+    for blueprint in (bp, tiers_bp):
+        csrf.exempt(blueprint)
+        api.register_blueprint(blueprint)
+    app.register_blueprint(reference_bp)
+
+
+def spec_of(app: Flask) -> dict:
+    return app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict()
+
+
+# Every route of the API authenticates first (set once: blueprints are module-level).
+for _blueprint in (bp, tiers_bp):
+    _blueprint.before_request(authenticate)
+
+from ct.blueprints.api import tiers  # noqa: E402,F401 — the routes
