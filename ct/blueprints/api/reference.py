@@ -19,6 +19,15 @@ def _schema_name(content: dict | None) -> str:
     return ref.rpartition("/")[2]
 
 
+def _answer(spec: dict, answer: dict) -> tuple[str, str]:
+    """(description, schema name) of a response, following a reference to a shared one
+    (flask-smorest's 422 and default error answers)."""
+    name = answer.get("$ref", "").rpartition("/")[2]
+    if name:
+        answer = spec.get("components", {}).get("responses", {}).get(name, {})
+    return answer.get("description", ""), _schema_name(answer.get("content"))
+
+
 @reference_bp.get("/api/v1/")
 def reference():
     from ct.blueprints.api import spec_of
@@ -35,8 +44,7 @@ def reference():
                     "tag": (op.get("tags") or [""])[0],
                     "parameters": op.get("parameters", []) + item.get("parameters", []),
                     "body": _schema_name((op.get("requestBody") or {}).get("content")),
-                    "responses": [(code, answer.get("description", ""),
-                                   _schema_name(answer.get("content")))
+                    "responses": [(code, *_answer(spec, answer))
                                   for code, answer in op.get("responses", {}).items()],
                 })
     schemas = spec.get("components", {}).get("schemas", {})
