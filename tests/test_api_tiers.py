@@ -99,6 +99,13 @@ def test_list_filters_and_cursor_pages_without_duplicates(client, tenants, token
     assert names(status="closed") == ["Ancien client"]
     assert "Ancien client" not in names()
     assert names(sort="name", dir="desc", limit=1) == ["Fournisseur"]
+    broken = client.get(API, query_string={"cursor": "bm90LWEtY3Vyc29y"}, headers=bearer(token))
+    assert broken.status_code == 422 and "cursor" in broken.json["errors"]
+    # A cursor of another sort order is refused too (its values do not fit).
+    by_date = client.get(API, query_string={"sort": "created", "limit": 1},
+                         headers=bearer(token)).json["next"]
+    assert client.get(API, query_string={"cursor": by_date, "sort": "name"},
+                      headers=bearer(token)).status_code == 422
     bad = client.get(API, query_string={"limit": 101, "status": "x"}, headers=bearer(token))
     assert bad.status_code == 422 and bad.mimetype == PROBLEM
     assert set(bad.json["errors"]) == {"limit", "status"}
@@ -223,6 +230,11 @@ def test_the_openapi_document_is_valid_31_and_lists_the_tiers(client):
     assert spec["openapi"].startswith("3.1")
     assert {"/api/v1/tiers/", "/api/v1/tiers/{tiers_id}"} <= set(spec["paths"])
     assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    delete = spec["paths"]["/api/v1/tiers/{tiers_id}"]["delete"]["responses"]
+    assert {"403", "404", "409", "412"} <= set(delete)
+    assert "application/problem+json" in delete["412"]["content"]
+    assert "application/problem+json" in spec["components"]["responses"]["DEFAULT_ERROR"][
+        "content"]
     page = client.get("/api/v1/")
     assert page.status_code == 200 and b"/api/v1/tiers/{tiers_id}" in page.data
     assert b"<script" not in page.data

@@ -16,6 +16,7 @@ from ct.blueprints.api.auth import authenticate
 from ct.blueprints.api.reference import reference_bp
 from ct.blueprints.api.schemas import ProblemSchema
 from ct.extensions import csrf
+from ct.web.problems import PROBLEM_TYPE
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1",
                description="The REST API of ct, version 1.")
@@ -52,6 +53,12 @@ def init_api(app: Flask) -> None:
     for blueprint in (bp, tiers_bp):
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
+    # flask-smorest's shared error answers (422, default) say application/json: ours are
+    # problem details (ct.web.problems).
+    for response in api.spec.components.responses.values():
+        content = response.get("content", {})
+        if "application/json" in content:
+            content[PROBLEM_TYPE] = content.pop("application/json")
     app.register_blueprint(reference_bp)
 
 

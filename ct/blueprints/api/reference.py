@@ -14,7 +14,8 @@ METHODS = ("get", "post", "put", "patch", "delete")
 
 
 def _schema_name(content: dict | None) -> str:
-    schema = ((content or {}).get("application/json") or {}).get("schema") or {}
+    media = next(iter((content or {}).values()), {})  # JSON or problem+json
+    schema = media.get("schema") or {}
     ref = schema.get("$ref") or (schema.get("items") or {}).get("$ref") or ""
     return ref.rpartition("/")[2]
 

@@ -19,6 +19,7 @@ from werkzeug.exceptions import Conflict, NotFound, PreconditionFailed, Unproces
 from ct.blueprints.api import tiers_bp as bp
 from ct.blueprints.api.idempotency import remember, replay_or_none
 from ct.blueprints.api.schemas import (
+    ProblemSchema,
     TiersPageSchema,
     TiersQuerySchema,
     TiersSchema,
@@ -26,14 +27,26 @@ from ct.blueprints.api.schemas import (
     TiersWriteSchema,
 )
 from ct.blueprints.tiers.forms import EditTiersForm, TiersForm
-from ct.blueprints.tiers.listing import ListFilters, tiers_page
+from ct.blueprints.tiers.listing import ListFilters, cursor_is_valid, tiers_page
 from ct.blueprints.tiers.records import linked_counts
 from ct.core.permissions import DELETE_TIERS, MANAGE_RECORDS, require_right
 from ct.extensions import db
 from ct.models import Membership, Tiers
 from ct.records.trash import trash_tiers
+from ct.web.problems import PROBLEM_TYPE
 
 WRITTEN = tuple(TiersUpdateSchema().fields)  # the fields a PATCH may change
+
+
+def problem_answer(status: int, description: str):
+    """Document an error answer of a route (the default answer covers the others)."""
+    return bp.alt_response(status, schema=ProblemSchema, content_type=PROBLEM_TYPE,
+                           description=description)
+
+
+NOT_FOUND = problem_answer(404, "No such third party in the token's company.")
+STALE = problem_answer(412, "Changed since read: the If-Match ETag is stale.")
+FORBIDDEN = problem_answer(403, "The token's member lacks the right.")
 
 
 def _json(data, status: int = 200, headers: dict | None = None) -> Response:
@@ -86,9 +99,13 @@ def _form(values: dict, tiers: Tiers | None = None):
 
 
 def _invalid(errors: dict) -> UnprocessableEntity:
+    return _invalid_in("json", errors)
+
+
+def _invalid_in(location: str, errors: dict) -> UnprocessableEntity:
     error = UnprocessableEntity()
-    error.data = {"errors": {"json": {name: [str(m) for m in messages]
-                                      for name, messages in errors.items()}}}
+    error.data = {"errors": {location: {name: [str(m) for m in messages]
+                                        for name, messages in errors.items()}}}
     return error
 
 
@@ -114,12 +131,16 @@ def list_tiers(cursor, limit, **filters):
     args = {name: str(value) for name, value in filters.items() if value not in (None, "")}
     if cursor:
         args["after"] = cursor
-    page = tiers_page(ListFilters.from_args(args, members), per_page=limit)
+    chosen = ListFilters.from_args(args, members)
+    if not cursor_is_valid(chosen):
+        raise _invalid_in("query", {"cursor": ["Not a cursor of this list: pass `next` as is."]})
+    page = tiers_page(chosen, per_page=limit)
     return _json({"items": [_dump(t) for t in page.items], "next": page.next_cursor})
 
 
 @bp.get("/<int:tiers_id>")
 @bp.response(200, TiersSchema, headers={"ETag": {"schema": {"type": "string"}}})
+@NOT_FOUND
 def get_tiers(tiers_id: int):
     """One third party; its ETag goes in If-Match to update it safely."""
     data = _dump(_one(tiers_id))
@@ -129,6 +150,7 @@ def get_tiers(tiers_id: int):
 @bp.post("/")
 @bp.arguments(TiersWriteSchema)
 @bp.response(201, TiersSchema)
+@FORBIDDEN
 @require_right(MANAGE_RECORDS)
 def create_tiers(values: dict):
     """Create a third party. Send an Idempotency-Key header to retry safely: a retry
@@ -162,6 +184,9 @@ def create_tiers(values: dict):
 @bp.patch("/<int:tiers_id>")
 @bp.arguments(TiersUpdateSchema)
 @bp.response(200, TiersSchema)
+@FORBIDDEN
+@NOT_FOUND
+@STALE
 @require_right(MANAGE_RECORDS)
 def update_tiers(values: dict, tiers_id: int):
     """Change some fields; with If-Match (the ETag read), a stale change is refused (412)."""
@@ -180,6 +205,10 @@ def update_tiers(values: dict, tiers_id: int):
 
 @bp.delete("/<int:tiers_id>")
 @bp.response(204)
+@FORBIDDEN
+@NOT_FOUND
+@STALE
+@problem_answer(409, "The third party still has linked records.")
 @require_right(DELETE_TIERS)
 def delete_tiers(tiers_id: int):
     """Move a third party to the trash (restorable for 30 days), as its page does; one

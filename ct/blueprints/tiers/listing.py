@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ct.core.ids import submitted_id
-from ct.core.pagination import Page, keyset_page
+from ct.core.pagination import Page, cursor_clause, keyset_page
 from ct.core.search import MAX_QUERY
 from ct.core.text import fold, like_pattern, prefix_pattern
 from ct.extensions import db
@@ -116,6 +116,13 @@ def tiers_page(filters: ListFilters, per_page: int = PER_PAGE) -> Page:
     order = [_sort_columns()[filters.sort], Tiers.id]
     return keyset_page(query, order, filters.after, per_page=per_page,
                        descending=filters.dir == "desc")
+
+
+def cursor_is_valid(filters: ListFilters) -> bool:
+    """Whether ``filters.after`` is a cursor of this sort (the page starts again from
+    the first row when it is not; the API says so instead: a client would loop)."""
+    order = [_sort_columns()[filters.sort], Tiers.id]
+    return not filters.after or cursor_clause(order, filters.after) is not None
 
 
 def tenant_has_tiers() -> bool:
