@@ -69,8 +69,10 @@ class ApiToken(TenantScoped, db.Model):
     @staticmethod
     def find(token: str) -> ApiToken | None:
         """The bound company's live token ``token`` (bind ``tenant_of(token)`` first)."""
-        return db.session.scalar(select(ApiToken).where(
-            ApiToken.token_hash == token_hash(token), ApiToken.revoked_at.is_(None)))
+        # Its member (and the member's user) in the same statement: every request needs them.
+        return db.session.scalar(select(ApiToken).options(joinedload(ApiToken.membership))
+                                 .where(ApiToken.token_hash == token_hash(token),
+                                        ApiToken.revoked_at.is_(None)))
 
     @staticmethod
     def listed(membership_id: int | None = None) -> list[ApiToken]:

@@ -18,6 +18,7 @@ from limits import parse
 from sqlalchemy import select, update
 from werkzeug.exceptions import TooManyRequests, Unauthorized
 
+from ct.core.session_cache import note_lists_version
 from ct.core.tenancy import bind_tenant
 from ct.extensions import db, limiter
 from ct.models import ApiToken, Tenant
@@ -40,6 +41,9 @@ def authenticate():
         raise Unauthorized()
     _check_rate(row)
     g.tenant = db.session.scalar(select(Tenant).where(Tenant.id == tenant_id))
+    # The company's cached lists (members' names…) hold while its lists version does,
+    # as for a page (ct.web.current.load_user).
+    note_lists_version(g.tenant.id, g.tenant.lists_version)
     g.membership, g.api_token = row.membership, row
     g._login_user = row.membership.user  # current_user, as Flask-Login reads it
     _note_use(row)
