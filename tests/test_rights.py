@@ -51,7 +51,7 @@ from tests.auth_support import PASSWORD
 from tests.exchange_records import records  # noqa: F401 (a fixture of ids)
 from tests.planning_data import make_event, make_task
 
-TENANT_PREFIX = "/t/<slug>/"
+TENANT_PREFIX = "/t/<slug:slug>/"  # as tenant_blueprint writes it (ct/web/current.py)
 
 
 @dataclass(frozen=True)
@@ -126,6 +126,7 @@ GOVERNED: dict[str, list[Route]] = {
         *get_and_post("/exchanges/inline/tiers", {"name": "Nouveau client"}),
         *get_and_post("/exchanges/inline/contact?tiers_id={tiers}",
                       {"tiers_id": "{tiers}", "last_name": "Nouveau"}),
+        Route("POST", "/exchanges/inline/undo"),
     ],
     DELETE_EXCHANGES: [
         *get_and_post("/exchanges/{exchange}/delete"),
@@ -163,6 +164,7 @@ GOVERNED: dict[str, list[Route]] = {
         *get_and_post("/exchanges/inline/tiers", {"name": "Nouveau client"}),
         *get_and_post("/exchanges/inline/contact?tiers_id={tiers}",
                       {"tiers_id": "{tiers}", "last_name": "Nouveau"}),
+        Route("POST", "/exchanges/inline/undo"),
     ],
     DELETE_TIERS: [
         *get_and_post("/tiers/{other_tiers}/delete"),
@@ -263,8 +265,11 @@ OPEN = [
     Route("GET", "/tiers/{tiers}"),
     *(Route("GET", f"/tiers/{{tiers}}/{tab}")
       for tab in ("contacts", "exchanges", "agenda", "documents", "projects")),
+    Route("GET", "/tiers/{tiers}/tabs?tab=exchanges"),
+    Route("GET", "/tiers/{tiers}/timeline"),
     Route("GET", "/contacts/"),
     Route("GET", "/contacts/{contact}"),
+    Route("GET", "/contacts/{contact}/timeline"),
     Route("GET", "/documents/"),
     Route("GET", "/documents/{document}"),
     Route("GET", "/products/"),
@@ -275,6 +280,7 @@ OPEN = [
     Route("GET", "/projects/tiers-options?q=Dup"),
     Route("GET", "/agenda/"),
     Route("GET", "/agenda/week"),
+    Route("GET", "/agenda/month"),
     Route("GET", "/agenda/{event}"),
     Route("GET", "/agenda/tiers-options?q=Dup"),
     Route("GET", "/agenda/contact-options?tiers_id={tiers}"),
@@ -291,6 +297,8 @@ OPEN = [
        ("project", "project"))),
     *(Route("GET", f"/search/{kind}?q=Du") for kind in
       ("tiers", "contacts", "documents", "projects")),
+    Route("GET", "/search?q=Dupont"),
+    Route("GET", "/search/everything?q=Dupont"),
     Route("GET", "/members/"),
     Route("GET", "/members/{admin}"),
     Route("GET", "/groups/"),
