@@ -10,7 +10,6 @@ trail; only the row's hash is looked up, so it authenticates nothing any more.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime
 
@@ -20,16 +19,11 @@ from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 from ct.core.ids import parse_id
 from ct.core.tenancy import TenantScoped
 from ct.extensions import db
-from ct.models.base import UTCDateTime, utcnow
+from ct.models.base import SECRET_MAX, UTCDateTime, secret_hash, utcnow
 from ct.models.membership import Membership
 
 PREFIX = "ct_"
-TOKEN_MAX = 100  # longer is not one of ours: refused before hashing
 NAME_MAX = 80
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class ApiToken(TenantScoped, db.Model):
@@ -54,14 +48,14 @@ class ApiToken(TenantScoped, db.Model):
     def issue(membership: Membership, name: str) -> tuple[ApiToken, str]:
         """A new token of ``membership``; the secret is returned once, never stored."""
         token = f"{PREFIX}{membership.tenant_id}_{secrets.token_urlsafe(32)}"
-        row = ApiToken(membership_id=membership.id, name=name, token_hash=token_hash(token))
+        row = ApiToken(membership_id=membership.id, name=name, token_hash=secret_hash(token))
         db.session.add(row)
         return row, token
 
     @staticmethod
     def tenant_of(token: str) -> int | None:
         """The company a token claims (to bind it first), or None if malformed."""
-        if len(token) > TOKEN_MAX or not token.startswith(PREFIX):
+        if len(token) > SECRET_MAX or not token.startswith(PREFIX):
             return None
         tenant, _, secret = token[len(PREFIX):].partition("_")
         return parse_id(tenant) if secret else None
@@ -71,7 +65,7 @@ class ApiToken(TenantScoped, db.Model):
         """The bound company's live token ``token`` (bind ``tenant_of(token)`` first)."""
         # Its member (and the member's user) in the same statement: every request needs them.
         return db.session.scalar(select(ApiToken).options(joinedload(ApiToken.membership))
-                                 .where(ApiToken.token_hash == token_hash(token),
+                                 .where(ApiToken.token_hash == secret_hash(token),
                                         ApiToken.revoked_at.is_(None)))
 
     @staticmethod

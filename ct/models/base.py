@@ -1,5 +1,6 @@
 """Shared column helpers for the models."""
 
+import hashlib
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, String
@@ -41,3 +42,11 @@ def sort_key_type(length: int):
     """A folded key column: byte-wise "C" collation on PostgreSQL, so its ordinary
     index serves both ORDER BY and ``LIKE 'abc%'`` prefix searches."""
     return String(length).with_variant(String(length, collation="C"), "postgresql")
+
+
+# Credentials (calendar feed addresses, API tokens) are kept as a hash of the secret only.
+SECRET_MAX = 100  # a longer one is not one of ours: refused before hashing
+
+
+def secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()

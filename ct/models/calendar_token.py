@@ -8,7 +8,6 @@ member: a new one replaces the old.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime
 
@@ -18,14 +17,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ct.core.ids import parse_id
 from ct.core.tenancy import TenantScoped
 from ct.extensions import db
-from ct.models.base import UTCDateTime, utcnow
+from ct.models.base import SECRET_MAX, UTCDateTime, secret_hash, utcnow
 from ct.models.membership import Membership
-
-TOKEN_MAX = 100  # longer is not one of ours: refused before hashing
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class CalendarToken(TenantScoped, db.Model):
@@ -53,7 +46,7 @@ class CalendarToken(TenantScoped, db.Model):
         """A new token for ``membership`` (the old address stops working); shown once."""
         CalendarToken.revoke(membership)
         secret = secrets.token_urlsafe(32)
-        db.session.add(CalendarToken(membership_id=membership.id, token_hash=_hash(secret)))
+        db.session.add(CalendarToken(membership_id=membership.id, token_hash=secret_hash(secret)))
         return f"{membership.tenant_id}-{secret}"
 
     @staticmethod
@@ -65,7 +58,7 @@ class CalendarToken(TenantScoped, db.Model):
     def tenant_of(token: str) -> int | None:
         """The tenant a token claims to belong to (to bind it), or None if malformed."""
         tenant, _, secret = token.partition("-")
-        if len(token) > TOKEN_MAX or not secret or tenant != tenant.strip():
+        if len(token) > SECRET_MAX or not secret or tenant != tenant.strip():
             return None
         return parse_id(tenant)  # "02-…" is not the address of company 2
 
@@ -74,4 +67,4 @@ class CalendarToken(TenantScoped, db.Model):
         """The bound tenant's row for ``token`` (bind ``tenant_of(token)`` first)."""
         secret = token.partition("-")[2]
         return db.session.scalar(
-            select(CalendarToken).where(CalendarToken.token_hash == _hash(secret)))
+            select(CalendarToken).where(CalendarToken.token_hash == secret_hash(secret)))
