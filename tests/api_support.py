@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from ct.core.permissions import DELETE_TIERS, MANAGE_RECORDS
 from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import ApiToken, Membership
@@ -19,3 +20,42 @@ def issue_token(app, tenant_id: int, membership_id: int, name: str = "script") -
 
 def bearer(token: str, **headers) -> dict:
     return {"Authorization": f"Bearer {token}", **headers}
+
+
+# Every route and method of the API, and the right it needs (None: any member).
+# tests/test_api_tiers.py checks the table is complete; each resource's tests send
+# every row of its own without the right.
+API_RIGHTS = {
+    ("api_tiers.list_tiers", "GET"): None,
+    ("api_tiers.get_tiers", "GET"): None,
+    ("api_tiers.create_tiers", "POST"): MANAGE_RECORDS,
+    ("api_tiers.update_tiers", "PATCH"): MANAGE_RECORDS,
+    ("api_tiers.delete_tiers", "DELETE"): DELETE_TIERS,
+    ("api_contacts.list_contacts", "GET"): None,
+    ("api_contacts.get_contact", "GET"): None,
+    ("api_contacts.create_contact", "POST"): MANAGE_RECORDS,
+    ("api_contacts.update_contact", "PATCH"): MANAGE_RECORDS,
+    ("api_contacts.delete_contact", "DELETE"): DELETE_TIERS,
+    ("api_lists.modes", "GET"): None,
+    ("api_lists.objects", "GET"): None,
+    ("api_members.list_members", "GET"): None,
+}
+
+
+def refusals_without(client, member: str, right: str, prefix: str | tuple, urls: dict,
+                     record_url: str, bodies: dict) -> list[str]:
+    """Every route of API_RIGHTS under ``prefix`` sent with the token of a member
+    lacking ``right``: the ones needing it must be 403 problems, the others must serve.
+    ``urls`` names the URL of the routes without a record (else ``record_url``)."""
+    wrong = []
+    for (endpoint, method), needed in API_RIGHTS.items():
+        if not endpoint.startswith(prefix):
+            continue
+        url = urls.get(endpoint, record_url)
+        response = client.open(url, method=method, json=bodies.get(method),
+                               headers=bearer(member))
+        refused = response.status_code == 403 and \
+            response.mimetype == "application/problem+json"
+        if (needed == right) != refused or (not refused and response.status_code >= 400):
+            wrong.append(f"{method} {url}: {response.status_code}")
+    return wrong

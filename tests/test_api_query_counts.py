@@ -27,3 +27,43 @@ def test_the_list_does_not_grow_with_its_rows(app, client, tenants):
                     headers=bearer(token))
     assert _statements(app, client, token) == one
     assert one <= 4, one  # the tenant set, the token with its member, the company, the page
+
+
+def _counted(app, client, token, url) -> int:
+    with counting_queries(app) as seen:
+        response = client.get(url, headers=bearer(token))
+    assert response.status_code == 200
+    return len(seen)
+
+
+def test_the_contacts_lists_and_members_do_not_grow_with_their_rows(app, client, tenants):
+    token = issue_token(app, tenants.a.id, tenants.a.admin_membership_id)
+    tiers = client.post(API, json={"name": "Dupont"}, headers=bearer(token)).json["id"]
+    client.post("/api/v1/contacts/", json={"last_name": "Seul", "tiers_id": tiers},
+                headers=bearer(token))
+    client.get(API, headers=bearer(token))  # the token's last use written: once a minute
+    urls = ("/api/v1/contacts/?limit=100", f"/api/v1/contacts/?limit=100&tiers={tiers}",
+            "/api/v1/members/",
+            "/api/v1/lists/modes", "/api/v1/lists/objects")
+    one = {url: _counted(app, client, token, url) for url in urls}
+    for n in range(30):
+        client.post("/api/v1/contacts/", json={"last_name": f"Martin {n}", "tiers_id": tiers},
+                    headers=bearer(token))
+    with app.app_context():
+        from ct.auth import accounts
+        from ct.core.permissions import ROLE_MEMBER
+        from ct.core.tenancy import bound_tenant
+        from ct.extensions import db
+        from ct.models import Membership
+
+        with bound_tenant(tenants.a.id):
+            for n in range(5):
+                Membership.create(accounts.create_user(f"m{n}@alpha.fr", f"M {n}",
+                                                       "correct horse battery", "fr"),
+                                  ROLE_MEMBER)
+            db.session.commit()
+    assert {url: _counted(app, client, token, url) for url in urls} == one
+    # The tenant set, the token with its member, the company, the page (the third party
+    # of the filter: one more); the lists come from the company's cache.
+    assert one[urls[0]] <= 4 and one[urls[1]] <= 5, one
+    assert one["/api/v1/members/"] <= 4 and one["/api/v1/lists/modes"] <= 4, one

@@ -293,7 +293,8 @@ PUBLIC = {"auth.index", "auth.login", "auth.signup", "auth.signup_sent", "auth.c
           "auth.reset_password", "auth.accept_invitation", "auth.set_language",
           "calendar.feed", "static", "auth.logout",
           "api-docs.openapi_json", "api_reference.reference"}  # the API's public contract
-GLOBAL_ARGS = {"token": "not-a-real-token", "filename": "css/app.css", "tiers_id": 1}
+GLOBAL_ARGS = {"token": "not-a-real-token", "filename": "css/app.css", "tiers_id": 1,
+               "contact_id": 1}
 
 
 def _global_url(rule) -> str:
@@ -346,9 +347,13 @@ def test_global_pages_show_a_member_nothing_of_another_company(app, client, auth
 
 # --- The REST API (/api/v1) ------------------------------------------------------------
 
-# Body fields of the API that take the id of a row (the others are plain values).
-API_ID_FIELDS = {"sales_rep_id": "membership"}
-API_BODIES = {"POST": {"name": "Probe"}, "PATCH": {"name": "Probe"}}
+# Per API blueprint: the body fields that take the id of a row (the others are plain
+# values), the query filters that do, and a valid body of its writes.
+API_ID_FIELDS = {"api_tiers": {"sales_rep_id": "membership"},
+                 "api_contacts": {"tiers_id": "tiers"}}
+API_QUERY_IDS = {"api_tiers": {"rep": "membership"}, "api_contacts": {"tiers": "tiers"}}
+API_BODIES = {"api_tiers": {"POST": {"name": "Probe"}, "PATCH": {"name": "Probe"}},
+              "api_contacts": {"POST": {"last_name": "Probe"}, "PATCH": {"last_name": "Probe"}}}
 
 
 def api_rules(app):
@@ -367,30 +372,33 @@ def test_the_api_answers_another_companys_ids_404_and_its_fields_422(app, client
     assert client.get("/api/v1/tiers/", headers=bearer(token)).status_code == 200
     before = fingerprint(app)
     rules = list(api_rules(app))
-    assert len(rules) >= 2
+    assert len(rules) >= 6
     for rule, methods in rules:
+        resource = rule.endpoint.partition(".")[0]
+        bodies = API_BODIES.get(resource, {})
+        assert not set(methods) & {"POST", "PATCH", "PUT"} or bodies, f"no body for {rule.rule}"
         for arg in rule.arguments:
             assert arg in ROW_ARGS, f"the probe cannot fill <{arg}> of {rule.rule}"
         url = build_url(rule, {arg: other.ids[ROW_ARGS[arg]] for arg in rule.arguments})
         for method in methods:
             if rule.arguments or method == "GET":  # a POST to a list would create
-                response = client.open(url, method=method, json=API_BODIES.get(method),
+                response = client.open(url, method=method, json=bodies.get(method),
                                        headers=bearer(token))
                 where = f"{method} {url}"
                 _no_leak(response, where)
                 if rule.arguments:
                     assert response.status_code == 404, f"{where}: {response.status_code}"
-            if method in API_BODIES:
+            if method in bodies:
                 own_url = build_url(rule, {a: own.ids[ROW_ARGS[a]] for a in rule.arguments})
-                for name, kind in API_ID_FIELDS.items():
-                    body = {**API_BODIES[method], name: other.ids[kind]}
+                for name, kind in API_ID_FIELDS[resource].items():
+                    body = {**bodies[method], name: other.ids[kind]}
                     answer = client.open(own_url, method=method, json=body,
                                          headers=bearer(token))
                     _no_leak(answer, f"{method} {own_url} {name}")
                     assert answer.status_code == 422, f"{method} {own_url} {name}"
                     assert name in answer.json["errors"]
         if "GET" in methods and not rule.arguments:
-            for name, kind in (("rep", "membership"),):
+            for name, kind in API_QUERY_IDS.get(resource, {}).items():
                 _no_leak(client.get(url, query_string={name: other.ids[kind]},
                                     headers=bearer(token)), f"GET {url}?{name}")
     assert changed_tables(before, fingerprint(app)) == []

@@ -22,6 +22,13 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1",
                description="The REST API of ct, version 1.")
 tiers_bp = Blueprint("api_tiers", __name__, url_prefix="/api/v1/tiers",
                      description="Third parties: prospects, customers and suppliers.")
+contacts_bp = Blueprint("api_contacts", __name__, url_prefix="/api/v1/contacts",
+                        description="Contacts: the people of the third parties.")
+lists_bp = Blueprint("api_lists", __name__, url_prefix="/api/v1/lists",
+                     description="The company's lists: contact modes and exchange objects.")
+members_bp = Blueprint("api_members", __name__, url_prefix="/api/v1/members",
+                       description="The company's members (read-only).")
+BLUEPRINTS = (bp, tiers_bp, contacts_bp, lists_bp, members_bp)
 
 
 class CtApi(Api):
@@ -50,7 +57,7 @@ def init_api(app: Flask) -> None:
     api.spec.components.security_scheme(
         "bearer", {"type": "http", "scheme": "bearer",
                    "description": "A personal API token (ct_…), made on the API tokens page."})
-    for blueprint in (bp, tiers_bp):
+    for blueprint in BLUEPRINTS:
         csrf.exempt(blueprint)
         api.register_blueprint(blueprint)
     # flask-smorest's shared error answers (422, default) say application/json: ours are
@@ -67,7 +74,7 @@ def spec_of(app: Flask) -> dict:
 
 
 # Every route of the API authenticates first (set once: blueprints are module-level).
-for _blueprint in (bp, tiers_bp):
+for _blueprint in BLUEPRINTS:
     _blueprint.before_request(authenticate)
 
-from ct.blueprints.api import tiers  # noqa: E402,F401 — the routes
+from ct.blueprints.api import contacts, lists, tiers  # noqa: E402,F401 — the routes

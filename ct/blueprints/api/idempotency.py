@@ -3,7 +3,7 @@
 The answer is stored per token and key in the same transaction as the record it made, so
 both exist or neither. The same key with another request (method, path or body) is a
 422: the client reused a key by mistake. Two retries racing: the second one's insert
-breaks the unique key, and it answers what the first stored (ct.blueprints.api.tiers
+breaks the unique key, and it answers what the first stored (ct.blueprints.api.common
 calls ``replay_or_none`` again after the rollback).
 """
 

@@ -11,7 +11,7 @@ from ct.blueprints.contacts import bp
 from ct.blueprints.contacts.forms import ContactForm
 from ct.blueprints.exchange_list.routes import NO_FILTERS, history_context
 from ct.core.ids import parse_id
-from ct.core.pagination import keyset_page
+from ct.core.pagination import Page, keyset_page
 from ct.core.permissions import DELETE_TIERS, MANAGE_RECORDS, require_right
 from ct.core.search import MAX_QUERY, matching
 from ct.core.text import fold, like_pattern, prefix_pattern
@@ -42,17 +42,25 @@ def _matching_text(query, q: str):
     return query.where(Contact.search_text.like(like_pattern(folded), escape="\\"))
 
 
+ORDER = [Contact.sort_key, Contact.id]  # by name; the order of the pages' cursors
+
+
+def contacts_page(q: str, tiers: Tiers | None, cursor: str | None, per_page: int,
+                  descending: bool = False) -> Page:
+    """One page of the list (the page's filters; the REST API's too)."""
+    query = select(Contact).options(joinedload(Contact.tiers))
+    if tiers is not None:
+        query = query.where(Contact.tiers_id == tiers.id)
+    query = _matching_text(query, q)
+    return keyset_page(query, ORDER, cursor, per_page, descending=descending)
+
+
 @bp.get("/")
 def index():
     q = (request.args.get("q") or "").strip()[:MAX_QUERY]
     tiers = from_query_or_404(Tiers, "tiers")
     descending = request.args.get("sort") == "-name"
-    query = select(Contact).options(joinedload(Contact.tiers))
-    if tiers is not None:
-        query = query.where(Contact.tiers_id == tiers.id)
-    query = _matching_text(query, q)
-    page = keyset_page(query, [Contact.sort_key, Contact.id], request.args.get("cursor"),
-                       PER_PAGE, descending=descending)
+    page = contacts_page(q, tiers, request.args.get("cursor"), PER_PAGE, descending)
     filters = {"q": q or None, "tiers": tiers.id if tiers else None,
                "sort": "-name" if descending else None}
     filters = {key: value for key, value in filters.items() if value}
