@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ct.core.permissions import DELETE_TIERS, MANAGE_RECORDS
+from ct.core.permissions import DELETE_EXCHANGES, DELETE_TIERS, MANAGE_RECORDS, WRITE_EXCHANGES
 from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import ApiToken, Membership
@@ -36,6 +36,11 @@ API_RIGHTS = {
     ("api_contacts.create_contact", "POST"): MANAGE_RECORDS,
     ("api_contacts.update_contact", "PATCH"): MANAGE_RECORDS,
     ("api_contacts.delete_contact", "DELETE"): DELETE_TIERS,
+    ("api_exchanges.list_exchanges", "GET"): None,
+    ("api_exchanges.get_exchange", "GET"): None,
+    ("api_exchanges.create_exchange", "POST"): WRITE_EXCHANGES,
+    ("api_exchanges.update_exchange", "PATCH"): WRITE_EXCHANGES,
+    ("api_exchanges.delete_exchange", "DELETE"): DELETE_EXCHANGES,
     ("api_lists.modes", "GET"): None,
     ("api_lists.objects", "GET"): None,
     ("api_members.list_members", "GET"): None,

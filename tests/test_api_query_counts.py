@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tests.api_support import bearer, issue_token
+from tests.exchange_data import add, world  # noqa: F401 — the fixture
 from tests.sql_count import counting_queries
 
 API = "/api/v1/tiers/"
@@ -67,3 +68,29 @@ def test_the_contacts_lists_and_members_do_not_grow_with_their_rows(app, client,
     # of the filter: one more); the lists come from the company's cache.
     assert one[urls[0]] <= 4 and one[urls[1]] <= 5, one
     assert one["/api/v1/members/"] <= 4 and one["/api/v1/lists/modes"] <= 4, one
+
+
+def test_the_exchanges_list_does_not_grow_with_its_rows(app, client, world):  # noqa: F811
+    """A page of 100 exchanges, each with contacts, collaborators and a confidential
+    comment shared with a group: the same statements as a page of one."""
+    w = world
+    token = issue_token(app, w.tenant_id, w.member_id)  # in the group: reads them
+
+    def one_exchange(n):
+        add(w, w.tiers["dupont"], w.admin_id, minutes=n, comment=f"EX{n}",
+            contacts=[w.contacts["jeanne"], w.contacts["paul"]],
+            collaborators=[w.member_id, w.restricted_id], confidential_comment="secret",
+            confidential_group_id=w.group_id)
+
+    one_exchange(0)
+    url = "/api/v1/exchanges/?limit=100"
+    client.get(url, headers=bearer(token))  # the token's last use written: once a minute
+    one = _counted(app, client, token, url)
+    for n in range(1, 120):
+        one_exchange(n)
+    assert _counted(app, client, token, url) == one
+    filtered = f"{url}&tiers={w.tiers['dupont']}&contact={w.contacts['jeanne']}"
+    # The tenant set, the token with its member, the company, the page, its contacts
+    # and collaborators, the member's groups; the filters' lists come from the cache,
+    # the filtered third party and contact one statement each.
+    assert one <= 7 and _counted(app, client, token, filtered) <= one + 2, one

@@ -294,7 +294,7 @@ PUBLIC = {"auth.index", "auth.login", "auth.signup", "auth.signup_sent", "auth.c
           "calendar.feed", "static", "auth.logout",
           "api-docs.openapi_json", "api_reference.reference"}  # the API's public contract
 GLOBAL_ARGS = {"token": "not-a-real-token", "filename": "css/app.css", "tiers_id": 1,
-               "contact_id": 1}
+               "contact_id": 1, "exchange_id": 1}
 
 
 def _global_url(rule) -> str:
@@ -350,10 +350,19 @@ def test_global_pages_show_a_member_nothing_of_another_company(app, client, auth
 # Per API blueprint: the body fields that take the id of a row (the others are plain
 # values), the query filters that do, and a valid body of its writes.
 API_ID_FIELDS = {"api_tiers": {"sales_rep_id": "membership"},
-                 "api_contacts": {"tiers_id": "tiers"}}
-API_QUERY_IDS = {"api_tiers": {"rep": "membership"}, "api_contacts": {"tiers": "tiers"}}
+                 "api_contacts": {"tiers_id": "tiers"},
+                 # The confidential group is left out: the probing admin is outside the
+                 # probed exchange's audience, so the form ignores it (as on the page).
+                 "api_exchanges": {"tiers_id": "tiers", "mode_id": "mode",
+                                   "object_id": "object", "document_id": "document",
+                                   "project_id": "project", "made_by_id": "membership"}}
+API_QUERY_IDS = {"api_tiers": {"rep": "membership"}, "api_contacts": {"tiers": "tiers"},
+                 "api_exchanges": {"tiers": "tiers", "contact": "contact", "mode": "mode",
+                                   "object": "object", "member": "membership"}}
 API_BODIES = {"api_tiers": {"POST": {"name": "Probe"}, "PATCH": {"name": "Probe"}},
-              "api_contacts": {"POST": {"last_name": "Probe"}, "PATCH": {"last_name": "Probe"}}}
+              "api_contacts": {"POST": {"last_name": "Probe"}, "PATCH": {"last_name": "Probe"}},
+              "api_exchanges": {"POST": {"occurred_at": "2026-03-10T10:00:00+01:00"},
+                                "PATCH": {"comment": "Probe"}}}
 
 
 def api_rules(app):

@@ -28,7 +28,10 @@ lists_bp = Blueprint("api_lists", __name__, url_prefix="/api/v1/lists",
                      description="The company's lists: contact modes and exchange objects.")
 members_bp = Blueprint("api_members", __name__, url_prefix="/api/v1/members",
                        description="The company's members (read-only).")
-BLUEPRINTS = (bp, tiers_bp, contacts_bp, lists_bp, members_bp)
+exchanges_bp = Blueprint("api_exchanges", __name__, url_prefix="/api/v1/exchanges",
+                         description="Exchanges with the third parties (calls, meetings, "
+                                     "emails…), as the member sees them.")
+BLUEPRINTS = (bp, tiers_bp, contacts_bp, exchanges_bp, lists_bp, members_bp)
 
 
 class CtApi(Api):
@@ -77,4 +80,4 @@ def spec_of(app: Flask) -> dict:
 for _blueprint in BLUEPRINTS:
     _blueprint.before_request(authenticate)
 
-from ct.blueprints.api import contacts, lists, tiers  # noqa: E402,F401 — the routes
+from ct.blueprints.api import contacts, exchanges, lists, tiers  # noqa: E402,F401 — the routes
