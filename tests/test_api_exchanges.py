@@ -130,6 +130,12 @@ def test_the_confidential_comment_only_for_its_author_and_group(app, client, wor
         assert "TOP-SECRET" not in answer.text, url
     assert client.get(f"{API}{secret}", headers=bearer(rita)).json[
         "confidential_comment"] is None
+    # An administrator reads every exchange, not a confidential comment kept from them.
+    private = add(w, w.tiers["martin"], w.member_id, confidential_comment="ARTHUR-ONLY")
+    admin = issue_token(app, w.tenant_id, w.admin_id)
+    for url in (f"{API}{private}", API):
+        answer = client.get(url, headers=bearer(admin))
+        assert answer.status_code == 200 and "ARTHUR-ONLY" not in answer.text, url
     # Her change keeps the comment she cannot read (the page drops those fields for her).
     set_rights(app, w.tenant_id, w.restricted_id, [READ_OWN_EXCHANGES, WRITE_EXCHANGES])
     changed = client.patch(f"{API}{secret}", json={"comment": "edited",
