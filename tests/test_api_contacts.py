@@ -75,6 +75,14 @@ def test_filters_and_cursor_pages_without_duplicates(client, tenants, token):
     assert set(bad.json["errors"]) == {"limit", "dir", "tiers"}
 
 
+def test_an_id_filter_past_the_database_integers_is_422_not_500(client, token):
+    # PostgreSQL's integer columns refuse 2**31 in a comparison: a 500 before.
+    for value in (2**31, 29866505993363692):
+        bad = client.get(API, query_string={"tiers": value}, headers=bearer(token))
+        assert bad.status_code == 422 and bad.mimetype == PROBLEM
+        assert set(bad.json["errors"]) == {"tiers"}
+
+
 def test_field_errors_come_from_the_pages_form(app, client, tenants, token):
     theirs = issue_token(app, tenants.b.id, tenants.b.admin_membership_id)
     b_tiers = _post(client, theirs, TIERS, name="Chez B")["id"]

@@ -109,6 +109,9 @@ def test_list_filters_and_cursor_pages_without_duplicates(client, tenants, token
     bad = client.get(API, query_string={"limit": 101, "status": "x"}, headers=bearer(token))
     assert bad.status_code == 422 and bad.mimetype == PROBLEM
     assert set(bad.json["errors"]) == {"limit", "status"}
+    # A member id past the database's integers: PostgreSQL refused it, a 500 before.
+    huge = client.get(API, query_string={"rep": 2**31}, headers=bearer(token))
+    assert huge.status_code == 422 and set(huge.json["errors"]) == {"rep"}
 
 
 def test_field_errors_come_from_the_pages_form(client, tenants, token):
@@ -132,6 +135,15 @@ def test_field_errors_come_from_the_pages_form(client, tenants, token):
     unknown = client.post(API, json={"name": "X", "tenant_id": tenants.b.id},
                           headers=bearer(token))
     assert unknown.status_code == 422 and "tenant_id" in unknown.json["errors"]
+
+
+def test_a_list_fields_item_errors_are_its_messages(client, token):
+    # marshmallow nests them by index ({"0": [...]}): the contract says field → messages.
+    response = client.post(API, json={"name": "X", "kinds": ["boss", "customer", 3]},
+                           headers=bearer(token))
+    assert response.status_code == 422 and response.mimetype == PROBLEM
+    assert response.json["errors"]["kinds"] == [
+        "Must be one of: prospect, customer, supplier.", "Not a valid string."]
 
 
 def test_a_retried_create_with_the_same_key_makes_one_record(app, client, tenants, token):

@@ -50,6 +50,16 @@ def problem(status: int, detail: str | None = None, errors: dict | None = None,
     return response
 
 
+def _messages(value) -> list[str]:
+    """A field's messages as one flat list: marshmallow nests those of a list's items
+    (``{"0": ["Not a valid…"]}``), which the documented shape (field → messages) has not."""
+    if isinstance(value, dict):
+        return [m for item in value.values() for m in _messages(item)]
+    if isinstance(value, list | tuple):
+        return [m for item in value for m in _messages(item)]
+    return [str(value)]
+
+
 def from_http_exception(error) -> Response:
     """A werkzeug/flask-smorest HTTPException as a problem: the field errors of the
     request's validation (webargs puts them under the location: json, query, headers)
@@ -59,9 +69,9 @@ def from_http_exception(error) -> Response:
     errors: dict = {}
     for location, fields in found.items():
         if isinstance(fields, dict):
-            errors.update(fields)
+            errors.update({name: _messages(value) for name, value in fields.items()})
         else:
-            errors[location] = fields
+            errors[location] = _messages(fields)
     detail = data.get("detail") or data.get("message")
     headers = dict(getattr(error, "problem_headers", {}) or {})
     if error.code == 401:

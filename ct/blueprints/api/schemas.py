@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from ct.core.ids import ID_MAX
 from ct.models import contact as contact_limits
 from ct.models import tiers as limits
 
@@ -28,6 +29,13 @@ def _text(size: int, **kwargs):
 def _id_of(description: str):
     """The id of another record of the company (the form checks it is one)."""
     return fields.Integer(allow_none=True, strict=True, metadata={"description": description})
+
+
+def id_filter(description: str):
+    """A query's record id: a number past the database's integers is a field error
+    (PostgreSQL refuses it in a comparison: it was a 500)."""
+    return fields.Integer(load_default=None, validate=validate.Range(min=1, max=ID_MAX),
+                          metadata={"description": description})
 
 
 KIND = validate.OneOf(limits.KINDS)
@@ -86,7 +94,7 @@ class TiersQuerySchema(PageQuerySchema):
                       metadata={"description": "Name (1–2 letters: its start), code, email, "
                                                "town or phone, as the list page searches."})
     kind = fields.String(load_default="", validate=validate.OneOf(("", *limits.KINDS)))
-    rep = fields.Integer(load_default=None, metadata={"description": "Sales rep (member id)."})
+    rep = id_filter("Sales rep (member id).")
     status = fields.String(load_default="active",
                            validate=validate.OneOf(("active", "closed", "all")))
     sort = fields.String(load_default="name",
@@ -124,8 +132,7 @@ class ContactQuerySchema(PageQuerySchema):
     q = fields.String(load_default="", validate=validate.Length(max=200),
                       metadata={"description": "1–2 letters: the start of the name; more: "
                                                "anywhere in the name, job, email or phones."})
-    tiers = fields.Integer(load_default=None, metadata={
-        "description": "Only the contacts of this third party (id)."})
+    tiers = id_filter("Only the contacts of this third party (id).")
     dir = fields.String(load_default="asc", validate=validate.OneOf(("asc", "desc")),
                         metadata={"description": "By name (last, first), A→Z or Z→A."})
 
