@@ -217,3 +217,14 @@ def test_modules_stay_readable():
     long = [f"{name}: {n}" for name, path in modules().items()
             if (n := len(path.read_text().splitlines())) > LINES_MAX]
     assert long == []
+
+
+def test_the_code_writes_nowhere_outside_the_project():
+    """Screenshots and files for a person to look at go under the project (tests/e2e/
+    artifacts, instance/), never to a folder of one machine that a clone has not."""
+    found = [f"{path.relative_to(ROOT)}:{number}"
+             for folder in ("ct", "tests", "bench") for path in (ROOT / folder).rglob("*.py")
+             if path != Path(__file__).resolve()  # this test names what it looks for
+             for number, line in enumerate(path.read_text().splitlines(), start=1)
+             if '"/tmp/' in line or "'/tmp/" in line]
+    assert found == []

@@ -40,3 +40,15 @@ def review_shot(page, name: str, full_page: bool = False) -> None:
     REVIEW_SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(REVIEW_SHOTS / name), full_page=full_page,
                     animations="disabled", caret="initial")
+
+
+def api_tiers(page, app, tenants, name: str) -> tuple[dict, int]:
+    """A third party of company A made through the API with its administrator's token:
+    the request headers to go on with, and the new third party's id."""
+    from tests.api_support import issue_token
+
+    token = issue_token(app, tenants.a.id, tenants.a.admin_membership_id)
+    auth = {"Authorization": f"Bearer {token}"}
+    made = page.request.post("/api/v1/tiers/", data={"name": name}, headers=auth)
+    assert made.status == 201, made.text()
+    return auth, made.json()["id"]

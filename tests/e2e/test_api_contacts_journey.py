@@ -9,26 +9,20 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.api_support import issue_token
-from tests.e2e.support import log_in_reading
+from tests.e2e.support import api_tiers, log_in_reading, review_shot
 
 pytestmark = pytest.mark.e2e
 
-SHOTS = "/tmp/shots-h6"
 RESTORE = {"fr": "Restaurer", "en": "Restore"}
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_a_contact_made_and_deleted_by_the_api_is_the_pages_contact(
         app, page, problems, tenants, lang):
-    token = issue_token(app, tenants.a.id, tenants.a.admin_membership_id)
-    auth = {"Authorization": f"Bearer {token}"}
-    tiers = page.request.post("/api/v1/tiers/", data={"name": "Dupont Industrie"},
-                              headers=auth)
-    assert tiers.status == 201
+    auth, tiers_id = api_tiers(page, app, tenants, "Dupont Industrie")
     made = page.request.post("/api/v1/contacts/", headers=auth, data={
         "first_name": "Marie", "last_name": "Martin", "job_title": "Acheteuse",
-        "tiers_id": tiers.json()["id"]})
+        "tiers_id": tiers_id})
     assert made.status == 201, made.text()
     contact_id = made.json()["id"]
 
@@ -36,9 +30,9 @@ def test_a_contact_made_and_deleted_by_the_api_is_the_pages_contact(
     page.goto("/t/alpha-conseil/contacts/")
     row = page.locator("tr", has_text="Martin")
     expect(row).to_contain_text("Dupont Industrie")
-    page.screenshot(path=f"{SHOTS}/contacts-from-api-{lang}.png", full_page=True)
+    review_shot(page, f"contacts-from-api-{lang}.png", full_page=True)
     page.set_viewport_size({"width": 375, "height": 812})
-    page.screenshot(path=f"{SHOTS}/contacts-from-api-phone-{lang}.png", full_page=True)
+    review_shot(page, f"contacts-from-api-phone-{lang}.png", full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"/t/alpha-conseil/contacts/{contact_id}")
     expect(page.locator("main")).to_contain_text("Acheteuse")
@@ -48,7 +42,7 @@ def test_a_contact_made_and_deleted_by_the_api_is_the_pages_contact(
     page.goto("/t/alpha-conseil/trash/")
     item = page.locator("tr, li", has_text="Marie Martin").first
     expect(item).to_be_visible()
-    page.screenshot(path=f"{SHOTS}/trash-from-api-{lang}.png", full_page=True)
+    review_shot(page, f"trash-from-api-{lang}.png", full_page=True)
     with page.expect_navigation():
         item.get_by_role("button", name=RESTORE[lang]).click()
     back = page.request.get(f"/api/v1/contacts/{contact_id}", headers=auth)

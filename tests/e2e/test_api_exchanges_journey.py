@@ -8,12 +8,10 @@ Chromium, in French and in English."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.api_support import issue_token
-from tests.e2e.support import log_in_reading
+from tests.e2e.support import api_tiers, log_in_reading, review_shot
 
 pytestmark = pytest.mark.e2e
 
-SHOTS = "/tmp/shots-h7"
 RESTORE = {"fr": "Restaurer", "en": "Restore"}
 TODO = {"fr": "À traiter", "en": "To do"}
 
@@ -21,14 +19,10 @@ TODO = {"fr": "À traiter", "en": "To do"}
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_an_exchange_made_and_deleted_by_the_api_is_the_pages_exchange(
         app, page, problems, tenants, lang):
-    token = issue_token(app, tenants.a.id, tenants.a.admin_membership_id)
-    auth = {"Authorization": f"Bearer {token}"}
-    tiers = page.request.post("/api/v1/tiers/", data={"name": "Dupont Industrie"},
-                              headers=auth)
-    assert tiers.status == 201
+    auth, tiers_id = api_tiers(page, app, tenants, "Dupont Industrie")
     page.request.post("/api/v1/contacts/", headers=auth, data={
         "first_name": "Marie", "last_name": "Martin", "email": "marie@dupont.fr",
-        "tiers_id": tiers.json()["id"]})
+        "tiers_id": tiers_id})
     found = page.request.get("/api/v1/contacts/?q=marie@dupont.fr", headers=auth)
     contact = found.json()["items"][0]
     made = page.request.post("/api/v1/exchanges/", headers=auth, data={
@@ -42,9 +36,9 @@ def test_an_exchange_made_and_deleted_by_the_api_is_the_pages_exchange(
     row = page.locator("tr, li", has_text="Rappeler pour le devis").first
     expect(row).to_contain_text("Dupont Industrie")
     expect(row).to_contain_text("Marie Martin")
-    page.screenshot(path=f"{SHOTS}/exchanges-from-api-{lang}.png", full_page=True)
+    review_shot(page, f"exchanges-from-api-{lang}.png", full_page=True)
     page.set_viewport_size({"width": 375, "height": 812})
-    page.screenshot(path=f"{SHOTS}/exchanges-from-api-phone-{lang}.png", full_page=True)
+    review_shot(page, f"exchanges-from-api-phone-{lang}.png", full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
 
     changed = page.request.patch(f"/api/v1/exchanges/{exchange_id}", headers={
@@ -54,7 +48,7 @@ def test_an_exchange_made_and_deleted_by_the_api_is_the_pages_exchange(
     card = page.locator("main")
     expect(card).to_contain_text("Rappeler pour le devis")
     expect(card).to_contain_text(TODO[lang])
-    page.screenshot(path=f"{SHOTS}/exchange-card-from-api-{lang}.png", full_page=True)
+    review_shot(page, f"exchange-card-from-api-{lang}.png", full_page=True)
 
     gone = page.request.delete(f"/api/v1/exchanges/{exchange_id}", headers=auth)
     assert gone.status == 204

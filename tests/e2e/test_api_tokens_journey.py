@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.support import log_in_reading
+from tests.e2e.support import log_in_reading, review_shot
 from tests.e2e.test_accessibility import assert_accessible
 
 pytestmark = pytest.mark.e2e
@@ -21,7 +21,6 @@ WORDS = {
            "revoked": "Revoked on", "create": "Create the token", "copy": "Copy the token",
            "revoke": "Revoke", "name": "Token name"},
 }
-SHOTS = "/tmp/shots-h5"
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -43,7 +42,7 @@ def test_a_member_creates_copies_and_revokes_a_token(page, problems, tenants, la
     expect(page.locator(".copy-status")).to_have_text(words["copied"])
     assert page.evaluate("navigator.clipboard.readText()") == token
     assert_accessible(page, f"API tokens page, new token shown ({lang})")
-    page.screenshot(path=f"{SHOTS}/tokens-new-{lang}.png", full_page=True)
+    review_shot(page, f"tokens-new-{lang}.png", full_page=True)
 
     # The token works, is never shown again, and the list says when it was last used.
     api = page.request.get("/api/v1/tiers/", headers={"Authorization": f"Bearer {token}"})
@@ -53,7 +52,7 @@ def test_a_member_creates_copies_and_revokes_a_token(page, problems, tenants, la
     row = page.locator("tr", has_text="Synchro compta")
     expect(row).not_to_contain_text(words["never"])
     page.set_viewport_size({"width": 375, "height": 812})
-    page.screenshot(path=f"{SHOTS}/tokens-list-phone-{lang}.png", full_page=True)
+    review_shot(page, f"tokens-list-phone-{lang}.png", full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
 
     # Revoking asks first; "no" keeps it, "yes" stops it at once.
