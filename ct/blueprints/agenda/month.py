@@ -17,9 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import load_only
 
 from ct.blueprints.agenda import bp
-from ct.blueprints.agenda.routes import WHO
+from ct.blueprints.agenda.routes import WHO, chosen_who
 from ct.blueprints.agenda.times import event_days, monday_of
-from ct.blueprints.agenda.week import chosen_who, events_between
+from ct.blueprints.agenda.week import events_between
 from ct.core.zone import local_today, start_of_day
 from ct.models import Event
 from ct.web.fields import YEAR_MAX, YEAR_MIN

@@ -42,11 +42,16 @@ def assigned_to(membership_id: int):
         select(EventAssignee.event_id).where(EventAssignee.membership_id == membership_id))
 
 
+def chosen_who() -> str:
+    """Whose events a view shows: the member's own unless everyone's is asked."""
+    who = request.args.get("who", "mine")
+    return who if who in WHO else "mine"
+
+
 def list_filters() -> dict:
     when = request.args.get("when", "upcoming")
-    who = request.args.get("who", "mine")
     tiers = find(Tiers, submitted_id(request.args.get("tiers")))
-    return {"when": when if when in WHEN else "upcoming", "who": who if who in WHO else "mine",
+    return {"when": when if when in WHEN else "upcoming", "who": chosen_who(),
             "tiers": tiers.id if tiers else None}
 
 

@@ -9,7 +9,7 @@ from flask import g, request
 from sqlalchemy import or_, select
 
 from ct.blueprints.agenda import bp
-from ct.blueprints.agenda.routes import WHO, assigned_to, with_people
+from ct.blueprints.agenda.routes import WHO, assigned_to, chosen_who, with_people
 from ct.blueprints.agenda.times import event_days, monday_of
 from ct.core.zone import local_today, start_of_day
 from ct.extensions import db
@@ -35,11 +35,6 @@ def _start_arg(today: date) -> date:
         return today
     # Not the first or last allowed year: the week links would step outside them.
     return start if YEAR_MIN < start.year < YEAR_MAX else today
-
-
-def chosen_who() -> str:
-    who = request.args.get("who", "mine")
-    return who if who in WHO else "mine"
 
 
 def events_between(query, window_start, window_end, who: str, limit: int) -> list[Event]:
