@@ -38,6 +38,8 @@ def test_a_member_creates_copies_and_revokes_a_token(page, problems, tenants, la
     secret = page.locator("#new-token")
     expect(secret).to_have_value(re.compile(r"^ct_\d+_"))
     token = secret.input_value()
+    # The copy button works once the page's deferred scripts have run (copy.js).
+    page.wait_for_load_state("load")
     page.get_by_role("button", name=words["copy"]).click()
     expect(page.locator(".copy-status")).to_have_text(words["copied"])
     assert page.evaluate("navigator.clipboard.readText()") == token
