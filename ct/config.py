@@ -119,6 +119,12 @@ class Config:
     LOGIN_LIMIT_PER_IP = os.environ.get("LOGIN_LIMIT_PER_IP", "30/minute")
     # Requests of one REST API token (docs/API.md); beyond: 429 with Retry-After.
     API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/minute")
+    # Webhooks (docs/API.md): seconds to wait for a receiver's answer; failed attempts in
+    # a row before an endpoint is disabled; whether addresses inside the network are
+    # allowed (off: loopback, private and link-local addresses are refused).
+    WEBHOOK_TIMEOUT = int(os.environ.get("WEBHOOK_TIMEOUT", "10"))
+    WEBHOOK_DISABLE_AFTER = int(os.environ.get("WEBHOOK_DISABLE_AFTER", "20"))
+    WEBHOOK_ALLOW_PRIVATE_TARGETS = _bool("WEBHOOK_ALLOW_PRIVATE_TARGETS")
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5/minute")
     LOGIN_LIMIT_PER_ACCOUNT_NEW = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT_NEW", "30/hour")
     # Proxies in front of the app (a TLS terminator: 1) whose X-Forwarded-For is trusted.

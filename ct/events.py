@@ -22,6 +22,8 @@ from ct.records import audit
 from ct.records.closing import purge_closed_tenants
 from ct.records.export import remove_expired_exports, retry_stalled_exports
 from ct.records.trash import purge_expired_trash
+from ct.webhooks import changes as webhooks
+from ct.webhooks.delivery import relay_webhooks
 
 # (event of every Session, function): tenancy first, so that what follows already reads
 # and writes as the bound tenant.
@@ -40,6 +42,11 @@ SESSION_LISTENERS = (
     ("after_flush", session_cache.forget_changed),
     ("after_commit", session_cache.forget_all),
     ("after_soft_rollback", session_cache.forget_all),
+    # Webhooks: the followed records each flush changed; their deliveries, written
+    # before the commit (same transaction); forgotten if it rolls back.
+    ("after_flush", webhooks.note_changes),
+    ("before_commit", webhooks.write_deliveries),
+    ("after_rollback", webhooks.forget_changes),
     # Jobs asked for during the transaction: handed to the queue once it commits.
     ("after_commit", jobs.release_jobs),
     ("after_rollback", jobs.drop_jobs),
@@ -59,6 +66,7 @@ MODEL_LISTENERS = (
 
 PERIODIC_JOBS = [
     PeriodicJob(relay_outbox, 60),  # emails whose job was lost or is due again
+    PeriodicJob(relay_webhooks, 60),  # webhook deliveries likewise
     PeriodicJob(send_due_reminders, 60),
     PeriodicJob(send_daily_digests, 900),
     PeriodicJob(purge_expired_trash, 3600),

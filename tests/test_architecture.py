@@ -23,7 +23,8 @@ CT = ROOT / "ct"
 LAYERS = {
     "core": ("ct.core", "ct.extensions", "ct.config"),
     "models": ("ct.models",),
-    "domain": ("ct.auth", "ct.exchanges", "ct.emails", "ct.records", "ct.home", "ct.demo"),
+    "domain": ("ct.auth", "ct.exchanges", "ct.emails", "ct.records", "ct.home", "ct.demo",
+               "ct.webhooks"),
     "web": ("ct.web", "ct.blueprints"),
     "app": ("ct.events", "ct.cli", "ct"),
 }

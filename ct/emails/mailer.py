@@ -12,14 +12,13 @@ import smtplib
 
 from flask import current_app, has_request_context, url_for
 from flask_mail import Message
-from sqlalchemy import or_, select, update
 
-from ct.core.jobs import enqueue, enqueue_after_commit
-from ct.core.tenancy import ALL_TENANTS, bound_tenant
+from ct.core.jobs import enqueue_after_commit
+from ct.core.tenancy import bound_tenant
 from ct.emails.templates import render_email
 from ct.extensions import db, mail
 from ct.models.base import utcnow
-from ct.models.outbox import FAILED, PENDING, SENDING, SENT, STALE_CLAIM, OutboxEmail
+from ct.models.outbox import FAILED, SENT, OutboxEmail, claim, relay
 
 log = logging.getLogger(__name__)
 
@@ -54,43 +53,10 @@ def queue_email(kind: str, to: str, template: str, language: str | None,
     return message
 
 
-def _due(now):
-    """Messages to hand out: pending and due, or claimed by a worker that died."""
-    return or_(
-        (OutboxEmail.status == PENDING) & (OutboxEmail.next_attempt_at <= now),
-        (OutboxEmail.status == SENDING) & (OutboxEmail.claimed_at < now - STALE_CLAIM),
-    )
-
-
-def _claim(email_id: int) -> OutboxEmail | None:
-    """Mark the message as ours to send, or None if it is not due or another job has it.
-
-    One conditional UPDATE is the lock. Of two workers racing for a message, exactly one
-    changes the row: PostgreSQL makes the second wait and re-checks its condition after
-    the first commits; SQLite lets one writer at a time. (A SELECT … FOR UPDATE would
-    not do on SQLite: it ignores the clause and opens its transaction at the first write,
-    so two workers could both read "pending" and both send.)
-    """
-    now = utcnow()
-    claimed = db.session.execute(
-        update(OutboxEmail)
-        .where(OutboxEmail.id == email_id, _due(now))
-        .values(status=SENDING, claimed_at=now)
-        .execution_options(synchronize_session=False, **{ALL_TENANTS: True})  # system job
-    ).rowcount
-    db.session.commit()
-    if claimed != 1:
-        return None
-    return db.session.scalar(
-        select(OutboxEmail).where(OutboxEmail.id == email_id)
-        .execution_options(**{ALL_TENANTS: True})
-    )
-
-
 def send_email(email_id: int) -> str:
     """Deliver one outbox message; a redelivered job finds it sent and does nothing."""
     try:
-        message = _claim(email_id)
+        message = claim(OutboxEmail, email_id)
         if message is None:
             return "skipped"
         # Found across tenants; written back as its own tenant (row-level security).
@@ -154,33 +120,13 @@ def _mail_domain() -> str:
 
 
 def relay_outbox() -> int:
-    """Enqueue every message that is due (periodic job of the clock process).
-
-    Returns how many were handed to the queue; stops at the first refusal (Redis is
-    down), the next run tries again.
-    """
-    due = db.session.scalars(
-        select(OutboxEmail)
-        .where(_due(utcnow()))
-        .order_by(OutboxEmail.id)
-        .limit(1000)
-        .execution_options(**{ALL_TENANTS: True})  # system job over every tenant's outbox
-    ).all()
-    jobs = [(message.id, message.job_id) for message in due]
-    db.session.remove()
-    handed = 0
-    for email_id, job_id in jobs:
-        if not enqueue(send_email, email_id, job_id=job_id):
-            break
-        handed += 1
-    return handed
+    """Enqueue every message that is due (periodic job of the clock process)."""
+    return relay(OutboxEmail, send_email)
 
 
 def retry_failed(message: OutboxEmail) -> None:
     """An admin asks for one more try of a failed message."""
     if message.status != FAILED:
         return
-    message.status = PENDING
-    message.attempts = 0
-    message.next_attempt_at = utcnow()
+    message.try_again()
     enqueue_after_commit(send_email, message.id, job_id=f"{message.job_id}-retry")

@@ -25,6 +25,7 @@ from ct.models.tenant import Tenant
 from ct.models.tiers import Tiers
 from ct.models.trash import TrashItem
 from ct.models.user import User
+from ct.models.webhook import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApiIdempotencyKey", "ApiToken", "AuditEntry", "CalendarToken", "Choice", "Contact",
@@ -32,5 +33,5 @@ __all__ = [
     "EventAssignee", "EventContact", "Exchange", "ExchangeCollaborator", "ExchangeContact",
     "ExchangeProduct", "ExportRun", "Group", "GroupMember", "ImportRun", "Invitation",
     "Membership", "OutboxEmail", "Product", "Project", "Task", "Tenant", "TenantSettings",
-    "Tiers", "TrashItem", "User",
+    "Tiers", "TrashItem", "User", "WebhookDelivery", "WebhookEndpoint",
 ]

@@ -72,7 +72,7 @@ def _created(obj, fields, links) -> dict:
     return {k: v for k, v in after.items() if v not in (None, "", [], False)}
 
 
-def _changed(obj, fields, links) -> tuple[dict, dict]:
+def changed_values(obj, fields, links) -> tuple[dict, dict]:
     state = inspect(obj)
     before, after = {}, {}
     for field in fields:
@@ -129,7 +129,7 @@ def record_changes(session: Session, flush_context) -> None:
         if action == "create":
             before, after = {}, _created(obj, fields, links)
         else:
-            before, after = _changed(obj, fields, links)
+            before, after = changed_values(obj, fields, links)
             if not before and not after:
                 continue
         key = (record_type, obj.id)

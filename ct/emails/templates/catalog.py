@@ -24,6 +24,7 @@ ACCOUNT_EXISTS = "account_exists"
 EVENT_REMINDER = "event_reminder"
 TASK_ASSIGNED = "task_assigned"
 DAILY_DIGEST = "daily_digest"
+WEBHOOK_DISABLED = "webhook_disabled"
 
 
 @dataclass(frozen=True)
@@ -182,6 +183,14 @@ KINDS: dict[str, EmailKind] = {
                         "- Call back Dupont SARL"),
             Placeholder("link", _l("Address of the recipient's task list"), _LINK),
         )),
+        EmailKind(WEBHOOK_DISABLED, _l("Webhook endpoint disabled"), (
+            _RECIPIENT,
+            _COMPANY,
+            Placeholder("url", _l("Address of the endpoint"), "https://hooks.example.com/ct"),
+            Placeholder("failures", _l("Failed attempts in a row"), 20),
+            Placeholder("error", _l("The last error"), "HTTP 503 Service Unavailable"),
+            Placeholder("link", _l("Address of the endpoint's page"), _LINK),
+        ), editable=False),
     )
 }
 
