@@ -2,13 +2,18 @@
 If-Match, field errors as the page's form gives them, keyset cursors checked, a create
 kept with its Idempotency-Key, a record read in the token's company or 404.
 
-The record modules (tiers.py, contacts.py) only say which form, rule and trash they use.
+The record modules (tiers.py, contacts.py…) only say which form, rule and trash they use.
+
+Times follow one convention (ct.core.zone): an instant is read with the company's
+offset, and a time written without an offset is the company's wall-clock time, as its
+forms read it.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import date, datetime
 
 from flask import Response, g, json, request
 from sqlalchemy import select
@@ -19,14 +24,52 @@ from werkzeug.exceptions import NotFound, PreconditionFailed, UnprocessableEntit
 from ct.blueprints.api.idempotency import remember, replay_or_none
 from ct.blueprints.api.schemas import ProblemSchema
 from ct.core.pagination import Page
+from ct.core.zone import company_zone, to_local
 from ct.extensions import db
+from ct.web.fields import YEAR_MAX, YEAR_MIN
 from ct.web.problems import PROBLEM_TYPE
+
+# The headers of a record's answers, documented (the contract test checks them).
+ETAG_HEADER = {"ETag": {"description": "The record's version: send it in If-Match to "
+                                       "change or delete it safely.",
+                        "required": True, "schema": {"type": "string"}}}
+LOCATION_HEADER = {"Location": {"description": "The new record's address.",
+                                "required": True, "schema": {"type": "string"}}}
+# A first answer has its ETag; a replayed one (Idempotency-Key) is the stored answer.
+CREATED_HEADERS = {**LOCATION_HEADER,
+                   "ETag": {**ETAG_HEADER["ETag"], "required": False}}
 
 
 def problem_answer(bp, status: int, description: str):
     """Document an error answer of a route (the default answer covers the others)."""
     return bp.alt_response(status, schema=ProblemSchema, content_type=PROBLEM_TYPE,
                            description=description)
+
+
+def record_response(bp, schema):
+    """The 200 answer of a read or an update: the record, with its ETag."""
+    return bp.response(200, schema, headers=ETAG_HEADER)
+
+
+def created_response(bp, schema):
+    """The 201 answer of a create: the record, its Location and its ETag."""
+    return bp.response(201, schema, headers=CREATED_HEADERS)
+
+
+def moment(value: datetime | None) -> str | None:
+    """An instant as ISO 8601 with the company's offset."""
+    return value.astimezone(company_zone()).isoformat() if value else None
+
+
+def wall_clock(value: date | datetime | None) -> str | None:
+    """A date or time sent to the API as a page's form reads it: with an offset, the
+    company's wall-clock time; a date stays a date. A year the forms refuse is passed
+    as sent (the form says so; converting it could overflow)."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None and YEAR_MIN <= value.year <= YEAR_MAX:
+            value = to_local(value)
+        return value.isoformat(timespec="seconds")
+    return value.isoformat() if value is not None else None
 
 
 def json_answer(data, status: int = 200, headers: dict | None = None) -> Response:
@@ -150,13 +193,16 @@ def create_with_form(model, make_form: Callable, values: dict, dump: Callable,
 
 def update_with_form(model, record_id: int, make_form: Callable, values: dict,
                      dump: Callable, written: tuple[str, ...],
-                     save: Callable[[], None] | None = None) -> Response:
+                     save: Callable[[], None] | None = None,
+                     as_written: Callable | None = None) -> Response:
     """PATCH: the fields sent over the record's own, checked by the page's form; a
-    stale If-Match is a 412 and nothing is written."""
+    stale If-Match is a 412 and nothing is written. ``as_written(record)`` gives the
+    record's fields as a client writes them, when its representation differs."""
     record = one_or_404(model, record_id, for_update=True)
     current = dump(record)
     check_if_match(current)
-    form = make_form(merged(current, written, values), record)
+    form = make_form(merged(as_written(record) if as_written else current, written, values),
+                     record)
     if not form.validate():
         raise invalid(form.errors)
     form.fill(record)
@@ -164,14 +210,15 @@ def update_with_form(model, record_id: int, make_form: Callable, values: dict,
     return tagged(dump(one_or_404(model, record_id)))
 
 
-def delete_to_trash(model, record_id: int, dump: Callable, trash: Callable,
-                    refuse: Callable | None = None) -> Response:
-    """DELETE: the record to the trash (restorable), after If-Match and the page's own
-    refusal (``refuse(record)`` raises), as its page does."""
+def delete_record(model, record_id: int, dump: Callable, remove: Callable,
+                  refuse: Callable | None = None) -> Response:
+    """DELETE, after If-Match and the page's own refusal (``refuse(record)`` raises):
+    ``remove(record, member)`` does what the page does (to the trash, restorable, or
+    for good)."""
     record = one_or_404(model, record_id, for_update=True)
     check_if_match(dump(record))
     if refuse is not None:
         refuse(record)
-    trash(record, g.membership)
+    remove(record, g.membership)
     db.session.commit()
     return Response(status=204)

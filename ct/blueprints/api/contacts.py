@@ -59,7 +59,7 @@ def list_contacts(q, tiers, dir, cursor, limit):  # noqa: A002 — the query's n
 
 
 @bp.get("/<int:contact_id>")
-@bp.response(200, ContactSchema, headers={"ETag": {"schema": {"type": "string"}}})
+@api.record_response(bp, ContactSchema)
 @NOT_FOUND
 def get_contact(contact_id: int):
     """One contact; its ETag goes in If-Match to update it safely."""
@@ -68,7 +68,7 @@ def get_contact(contact_id: int):
 
 @bp.post("/")
 @bp.arguments(ContactWriteSchema)
-@bp.response(201, ContactSchema)
+@api.created_response(bp, ContactSchema)
 @FORBIDDEN
 @require_right(MANAGE_RECORDS)
 def create_contact(values: dict):
@@ -81,7 +81,7 @@ def create_contact(values: dict):
 
 @bp.patch("/<int:contact_id>")
 @bp.arguments(ContactWriteSchema)
-@bp.response(200, ContactSchema)
+@api.record_response(bp, ContactSchema)
 @FORBIDDEN
 @NOT_FOUND
 @STALE
@@ -100,4 +100,4 @@ def update_contact(values: dict, contact_id: int):
 def delete_contact(contact_id: int):
     """Move a contact to the trash (restorable for 30 days), as its page does: the
     exchanges and events it was on stay, without it. Needs the right to delete."""
-    return api.delete_to_trash(Contact, contact_id, _dump, trash_contact)
+    return api.delete_record(Contact, contact_id, _dump, trash_contact)

@@ -26,11 +26,11 @@ from ct.blueprints.api.exchange_schemas import (
 )
 from ct.blueprints.api.idempotency import replay_or_none
 from ct.blueprints.exchange_list.forms import ListFilterForm
-from ct.blueprints.exchanges.forms import DATETIME_FORMATS, ExchangeForm
+from ct.blueprints.exchanges.forms import ExchangeForm
 from ct.blueprints.exchanges.views import require
 from ct.core.pagination import cursor_clause, keyset_page
 from ct.core.permissions import DELETE_EXCHANGES, WRITE_EXCHANGES, require_right
-from ct.core.zone import company_zone, to_local
+from ct.core.zone import to_local
 from ct.exchanges import saving
 from ct.exchanges.query import apply_filters, visible_exchanges
 from ct.extensions import db
@@ -46,10 +46,6 @@ LOADED = (joinedload(Exchange.tiers),
 NOT_FOUND, STALE, FORBIDDEN = api.record_answers(bp, "exchange")
 
 
-def _moment(moment) -> str | None:
-    return moment.astimezone(company_zone()).isoformat() if moment else None
-
-
 def _dump(exchange: Exchange, reader: ConfidentialReader | None = None) -> dict:
     """The exchange as the token's member may read it: the confidential comment is
     null unless the card would show it to them."""
@@ -58,7 +54,7 @@ def _dump(exchange: Exchange, reader: ConfidentialReader | None = None) -> dict:
     return {
         "id": exchange.id,
         "tiers": {"id": exchange.tiers.id, "name": exchange.tiers.name},
-        "occurred_at": _moment(exchange.occurred_at),
+        "occurred_at": api.moment(exchange.occurred_at),
         "status": exchange.status,
         "comment": exchange.comment,
         "mode_id": exchange.mode_id,
@@ -73,8 +69,8 @@ def _dump(exchange: Exchange, reader: ConfidentialReader | None = None) -> dict:
         "author_id": exchange.author_id,
         "confidential_comment": exchange.confidential_comment if secret else None,
         "confidential_group_id": exchange.confidential_group_id if secret else None,
-        "created_at": _moment(exchange.created_at),
-        "updated_at": _moment(exchange.updated_at),
+        "created_at": api.moment(exchange.created_at),
+        "updated_at": api.moment(exchange.updated_at),
     }
 
 
@@ -110,12 +106,7 @@ def _current(exchange: Exchange) -> dict:
 def _form(values: dict, exchange: Exchange | None) -> ExchangeForm:
     """The pop-up's form (the company's settings, the member's confidential right),
     filled from JSON: a date with an offset becomes the company's wall-clock time."""
-    values = dict(values)
-    moment = values.get("occurred_at")
-    if moment is not None and moment.tzinfo is not None:
-        moment = to_local(moment)
-    if moment is not None:
-        values["occurred_at"] = moment.strftime(DATETIME_FORMATS[1])
+    values = {**values, "occurred_at": api.wall_clock(values.get("occurred_at"))}
     can_confidential = exchange is None or ConfidentialReader.of(g.membership).may_read(
         exchange.author_id, exchange.confidential_group_id)
     form = ExchangeForm(formdata=api.form_data(values), meta={"csrf": False})
@@ -150,7 +141,7 @@ def list_exchanges(cursor, limit, **filters):
 
 
 @bp.get("/<int:exchange_id>")
-@bp.response(200, ExchangeSchema, headers={"ETag": {"schema": {"type": "string"}}})
+@api.record_response(bp, ExchangeSchema)
 @NOT_FOUND
 def get_exchange(exchange_id: int):
     """One exchange the token's member may see; its ETag goes in If-Match."""
@@ -159,7 +150,7 @@ def get_exchange(exchange_id: int):
 
 @bp.post("/")
 @bp.arguments(ExchangeWriteSchema)
-@bp.response(201, ExchangeSchema)
+@api.created_response(bp, ExchangeSchema)
 @FORBIDDEN
 @require_right(WRITE_EXCHANGES)
 def create_exchange(values: dict):
@@ -176,7 +167,7 @@ def create_exchange(values: dict):
 
 @bp.patch("/<int:exchange_id>")
 @bp.arguments(ExchangeWriteSchema)
-@bp.response(200, ExchangeSchema)
+@api.record_response(bp, ExchangeSchema)
 @FORBIDDEN
 @NOT_FOUND
 @STALE
@@ -201,4 +192,4 @@ def delete_exchange(exchange_id: int):
     task and event stay. Needs the right to delete exchanges."""
     _visible_or_404(exchange_id)
     require(DELETE_EXCHANGES)
-    return api.delete_to_trash(Exchange, exchange_id, _dump, trash_exchange)
+    return api.delete_record(Exchange, exchange_id, _dump, trash_exchange)

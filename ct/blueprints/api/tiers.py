@@ -81,7 +81,7 @@ def list_tiers(cursor, limit, **filters):
 
 
 @bp.get("/<int:tiers_id>")
-@bp.response(200, TiersSchema, headers={"ETag": {"schema": {"type": "string"}}})
+@api.record_response(bp, TiersSchema)
 @NOT_FOUND
 def get_tiers(tiers_id: int):
     """One third party; its ETag goes in If-Match to update it safely."""
@@ -90,7 +90,7 @@ def get_tiers(tiers_id: int):
 
 @bp.post("/")
 @bp.arguments(TiersWriteSchema)
-@bp.response(201, TiersSchema)
+@api.created_response(bp, TiersSchema)
 @FORBIDDEN
 @require_right(MANAGE_RECORDS)
 def create_tiers(values: dict):
@@ -103,7 +103,7 @@ def create_tiers(values: dict):
 
 @bp.patch("/<int:tiers_id>")
 @bp.arguments(TiersUpdateSchema)
-@bp.response(200, TiersSchema)
+@api.record_response(bp, TiersSchema)
 @FORBIDDEN
 @NOT_FOUND
 @STALE
@@ -123,4 +123,4 @@ def update_tiers(values: dict, tiers_id: int):
 def delete_tiers(tiers_id: int):
     """Move a third party to the trash (restorable for 30 days), as its page does; one
     with contacts, documents, projects, events or exchanges is refused (409)."""
-    return api.delete_to_trash(Tiers, tiers_id, _dump, trash_tiers, _refuse_if_linked)
+    return api.delete_record(Tiers, tiers_id, _dump, trash_tiers, _refuse_if_linked)
