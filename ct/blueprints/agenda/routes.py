@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from ct.blueprints.agenda import bp
 from ct.core.ids import submitted_id
-from ct.core.pagination import keyset_page
+from ct.core.pagination import Page, keyset_page
 from ct.core.permissions import PLAN_RIGHTS, require_any_right
 from ct.core.search import MAX_QUERY
 from ct.core.tenancy import find
@@ -26,6 +26,7 @@ from ct.web.lookups import contact_choices, get_or_404, tiers_choices
 
 WHEN = {"upcoming": _l("Upcoming"), "past": _l("Past")}
 WHO = {"mine": _l("Mine"), "all": _l("Everyone's")}
+LIST_ORDER = [Event.starts_at, Event.id]  # the list's keyset (descending for the past)
 
 
 def with_people(query):
@@ -55,20 +56,26 @@ def list_filters() -> dict:
             "tiers": tiers.id if tiers else None}
 
 
-@bp.get("/")
-def index():
-    filters = list_filters()
-    query = with_people(select(Event))
+def agenda_page(filters: dict, membership_id: int, cursor: str | None,
+                per_page: int = 25, loading=with_people) -> Page:
+    """One page of the agenda list: upcoming events soonest first, or past ones latest
+    first; the member's or everyone's; of one third party or all."""
+    query = loading(select(Event))
     # "Upcoming" starts at today's midnight: this morning's meeting is still on the list.
     boundary = start_of_day(local_today())
     past = filters["when"] == "past"
     query = query.where(Event.starts_at < boundary if past else Event.starts_at >= boundary)
     if filters["who"] == "mine":
-        query = query.where(assigned_to(g.membership.id))
+        query = query.where(assigned_to(membership_id))
     if filters["tiers"]:
         query = query.where(Event.tiers_id == filters["tiers"])
-    page = keyset_page(query, [Event.starts_at, Event.id], request.args.get("cursor"),
-                       descending=past)
+    return keyset_page(query, LIST_ORDER, cursor, per_page, descending=past)
+
+
+@bp.get("/")
+def index():
+    filters = list_filters()
+    page = agenda_page(filters, g.membership.id, request.args.get("cursor"))
     tiers = find(Tiers, filters["tiers"])
     return render("agenda/index.html", block="results", page=page, filters=filters,
                   when_tabs=WHEN, who_tabs=WHO, tiers=tiers)

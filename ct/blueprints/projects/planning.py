@@ -16,6 +16,8 @@ from ct.models.base import utcnow
 # Open tasks a page shows, soonest due first; "Next page" shows the following ones.
 OPEN_TASKS_PAGE = 50
 NO_DUE_DATE = date(9999, 12, 31)  # sorts tasks with no due date last
+# Soonest due first, then the oldest: the order of every list of tasks (keyset pages).
+DUE_ORDER = [func.coalesce(Task.due_date, NO_DUE_DATE), Task.id]
 RECENTLY_DONE_DAYS = 14
 RECENTLY_DONE_SHOWN = 30
 
@@ -35,7 +37,7 @@ class MyTasks:
         return len(self.overdue) + len(self.today) + len(self.upcoming) + len(self.no_date)
 
 
-def _mine(membership_id: int):
+def mine(membership_id: int):
     # Tasks assigned to the member, and the ones they wrote down for nobody in particular.
     return or_(
         Task.assignee_id == membership_id,
@@ -48,8 +50,8 @@ def my_tasks(membership_id: int, today: date, cursor: str | None = None) -> MyTa
     first page only."""
     loading = (selectinload(Task.project), selectinload(Task.assignee))
     page = keyset_page(
-        select(Task).where(_mine(membership_id), Task.done.is_(False)).options(*loading),
-        [func.coalesce(Task.due_date, NO_DUE_DATE), Task.id], cursor, OPEN_TASKS_PAGE)
+        select(Task).where(mine(membership_id), Task.done.is_(False)).options(*loading),
+        DUE_ORDER, cursor, OPEN_TASKS_PAGE)
     result = MyTasks(next_cursor=page.next_cursor, has_previous=page.has_previous)
     for task in page.items:
         if task.due_date is None:
@@ -64,7 +66,7 @@ def my_tasks(membership_id: int, today: date, cursor: str | None = None) -> MyTa
         return result
     since = utcnow() - timedelta(days=RECENTLY_DONE_DAYS)
     result.done_recently = list(db.session.scalars(
-        select(Task).where(_mine(membership_id), Task.done.is_(True), Task.done_at >= since)
+        select(Task).where(mine(membership_id), Task.done.is_(True), Task.done_at >= since)
         .order_by(Task.done_at.desc(), Task.id.desc())
         .limit(RECENTLY_DONE_SHOWN).options(*loading)
     ))

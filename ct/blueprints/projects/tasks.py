@@ -20,7 +20,7 @@ from ct.core.zone import local_today
 from ct.emails.notify import notify_task_assigned
 from ct.exchanges.links import exchanges_following_tasks, unlink_tasks
 from ct.extensions import db
-from ct.models import Project, Task
+from ct.models import Membership, Project, Task
 from ct.web.htmx import is_htmx_request, redirect_to, render
 from ct.web.lookups import get_or_404
 
@@ -48,6 +48,16 @@ def apply_task(form: TaskForm, task: Task) -> None:
     set_done(task, form.done.data)
 
 
+def save_task(form: TaskForm, task: Task, by: Membership) -> None:
+    """Apply the checked form and, in the same transaction (the caller commits), queue
+    the assignee's email when the task goes to someone new."""
+    previous_assignee_id = task.assignee_id  # None for a new task
+    apply_task(form, task)
+    db.session.add(task)
+    db.session.flush()
+    notify_task_assigned(task, by, previous_assignee_id)
+
+
 def render_task_form(form: TaskForm, task: Task | None, status: int = 200):
     return render("projects/task_form.html", block="task_form", status=status,
                   form=form.fill_choices(), task=task, back=safe_next(url_for(".my_tasks")))
@@ -60,10 +70,7 @@ def create_task():
     form = TaskForm(data={"assignee": g.membership.id, "project": project_id})
     if form.validate_on_submit():
         task = Task(created_by_id=g.membership.id, done=False)
-        apply_task(form, task)
-        db.session.add(task)
-        db.session.flush()
-        notify_task_assigned(task, g.membership)
+        save_task(form, task, g.membership)
         db.session.commit()
         flash(_("Task added."), "success")
         return redirect_to(safe_next(url_for(".my_tasks")))
@@ -80,10 +87,7 @@ def add_project_task(project_id: int):
     if not form.validate():
         return render_card(project, form, status=422)
     task = Task(created_by_id=g.membership.id, done=False)
-    apply_task(form, task)
-    db.session.add(task)
-    db.session.flush()
-    notify_task_assigned(task, g.membership)
+    save_task(form, task, g.membership)
     db.session.commit()
     if not is_htmx_request():
         flash(_("Task added."), "success")
@@ -99,9 +103,7 @@ def edit_task(task_id: int):
                           "assignee": task.assignee_id, "due_date": task.due_date,
                           "done": task.done})
     if form.validate_on_submit():
-        previous_assignee_id = task.assignee_id
-        apply_task(form, task)
-        notify_task_assigned(task, g.membership, previous_assignee_id)
+        save_task(form, task, g.membership)
         db.session.commit()
         flash(_("Task saved."), "success")
         return redirect_to(safe_next(url_for(".my_tasks")))
