@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ct.core.permissions import DELETE_EXCHANGES, DELETE_TIERS, MANAGE_RECORDS, WRITE_EXCHANGES
+from ct.core.permissions import (
+    DELETE_EXCHANGES,
+    DELETE_TIERS,
+    MANAGE_RECORDS,
+    PLAN_RIGHTS,
+    WRITE_EXCHANGES,
+)
 from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import ApiToken, Membership
@@ -22,7 +28,8 @@ def bearer(token: str, **headers) -> dict:
     return {"Authorization": f"Bearer {token}", **headers}
 
 
-# Every route and method of the API, and the right it needs (None: any member).
+# Every route and method of the API, and the right it needs (None: any member; a tuple:
+# any one of these rights, as the agenda and task pages ask).
 # tests/test_api_tiers.py checks the table is complete; each resource's tests send
 # every row of its own without the right.
 API_RIGHTS = {
@@ -41,16 +48,27 @@ API_RIGHTS = {
     ("api_exchanges.create_exchange", "POST"): WRITE_EXCHANGES,
     ("api_exchanges.update_exchange", "PATCH"): WRITE_EXCHANGES,
     ("api_exchanges.delete_exchange", "DELETE"): DELETE_EXCHANGES,
+    ("api_events.list_events", "GET"): None,
+    ("api_events.get_event", "GET"): None,
+    ("api_events.create_event", "POST"): PLAN_RIGHTS,
+    ("api_events.update_event", "PATCH"): PLAN_RIGHTS,
+    ("api_events.delete_event", "DELETE"): PLAN_RIGHTS,
+    ("api_tasks.list_tasks", "GET"): None,
+    ("api_tasks.get_task", "GET"): None,
+    ("api_tasks.create_task", "POST"): PLAN_RIGHTS,
+    ("api_tasks.update_task", "PATCH"): PLAN_RIGHTS,
+    ("api_tasks.delete_task", "DELETE"): PLAN_RIGHTS,
     ("api_lists.modes", "GET"): None,
     ("api_lists.objects", "GET"): None,
     ("api_members.list_members", "GET"): None,
 }
 
 
-def refusals_without(client, member: str, right: str, prefix: str | tuple, urls: dict,
-                     record_url: str, bodies: dict) -> list[str]:
+def refusals_without(client, member: str, right: str | tuple, prefix: str | tuple,
+                     urls: dict, record_url: str, bodies: dict) -> list[str]:
     """Every route of API_RIGHTS under ``prefix`` sent with the token of a member
-    lacking ``right``: the ones needing it must be 403 problems, the others must serve.
+    lacking ``right`` (or all the rights of a tuple): the ones needing it must be 403
+    problems, the others must serve.
     ``urls`` names the URL of the routes without a record (else ``record_url``)."""
     wrong = []
     for (endpoint, method), needed in API_RIGHTS.items():

@@ -30,13 +30,18 @@ CHECKS = [
 def token(app, tenants, client):
     token = issue_token(app, tenants.a.id, tenants.a.admin_membership_id)
     # Records to find: the ids 1 and 2 of each kind belong to this company, so the
-    # generated ids often hit a real third party or contact, not only 404s.
+    # generated ids often hit a real third party, contact, event or task, not only 404s.
     for name in ("Dupont SA", "Martin"):
         tiers = client.post("/api/v1/tiers/", json={"name": name}, headers=bearer(token))
         assert tiers.status_code == 201, tiers.json
         contact = client.post("/api/v1/contacts/", headers=bearer(token),
                               json={"last_name": f"Durand {name}", "tiers_id": tiers.json["id"]})
         assert contact.status_code == 201, contact.json
+        event = client.post("/api/v1/events/", headers=bearer(token), json={
+            "title": f"RDV {name}", "starts_at": "2030-03-10T10:00"})
+        task = client.post("/api/v1/tasks/", headers=bearer(token),
+                           json={"label": f"Appeler {name}", "due_date": "2030-03-10"})
+        assert event.status_code == task.status_code == 201, (event.json, task.json)
     # The token's rate limit is tested elsewhere (tests/test_api_tiers.py); here it
     # would only answer 429 once the examples outnumber it.
     before, app.config["API_RATE_LIMIT"] = app.config["API_RATE_LIMIT"], "100000/minute"
@@ -50,7 +55,7 @@ def token(app, tenants, client):
 def test_every_operation_keeps_its_contract(app, token, subtests):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 13
+    assert len(operations) >= 28  # five resources of five operations, three lists
     for operation in operations:
         cases = operation.as_strategy(GenerationMode.POSITIVE) | \
             operation.as_strategy(GenerationMode.NEGATIVE)

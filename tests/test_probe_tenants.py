@@ -355,14 +355,23 @@ API_ID_FIELDS = {"api_tiers": {"sales_rep_id": "membership"},
                  # probed exchange's audience, so the form ignores it (as on the page).
                  "api_exchanges": {"tiers_id": "tiers", "mode_id": "mode",
                                    "object_id": "object", "document_id": "document",
-                                   "project_id": "project", "made_by_id": "membership"}}
+                                   "project_id": "project", "made_by_id": "membership"},
+                 # A list field takes a list of ids: [kind].
+                 "api_events": {"tiers_id": "tiers", "contact_ids": ["contact"],
+                                "assignee_ids": ["membership"]},
+                 "api_tasks": {"project_id": "project", "assignee_id": "membership"}}
 API_QUERY_IDS = {"api_tiers": {"rep": "membership"}, "api_contacts": {"tiers": "tiers"},
                  "api_exchanges": {"tiers": "tiers", "contact": "contact", "mode": "mode",
-                                   "object": "object", "member": "membership"}}
+                                   "object": "object", "member": "membership"},
+                 "api_events": {"tiers": "tiers"},
+                 "api_tasks": {"project": "project", "assignee": "membership"}}
 API_BODIES = {"api_tiers": {"POST": {"name": "Probe"}, "PATCH": {"name": "Probe"}},
               "api_contacts": {"POST": {"last_name": "Probe"}, "PATCH": {"last_name": "Probe"}},
               "api_exchanges": {"POST": {"occurred_at": "2026-03-10T10:00:00+01:00"},
-                                "PATCH": {"comment": "Probe"}}}
+                                "PATCH": {"comment": "Probe"}},
+              "api_events": {"POST": {"title": "Probe", "starts_at": "2030-03-10T10:00"},
+                             "PATCH": {"title": "Probe"}},
+              "api_tasks": {"POST": {"label": "Probe"}, "PATCH": {"label": "Probe"}}}
 
 
 def api_rules(app):
@@ -400,7 +409,9 @@ def test_the_api_answers_another_companys_ids_404_and_its_fields_422(app, client
             if method in bodies:
                 own_url = build_url(rule, {a: own.ids[ROW_ARGS[a]] for a in rule.arguments})
                 for name, kind in API_ID_FIELDS[resource].items():
-                    body = {**bodies[method], name: other.ids[kind]}
+                    value = [other.ids[kind[0]]] if isinstance(kind, list) else \
+                        other.ids[kind]
+                    body = {**bodies[method], name: value}
                     answer = client.open(own_url, method=method, json=body,
                                          headers=bearer(token))
                     _no_leak(answer, f"{method} {own_url} {name}")

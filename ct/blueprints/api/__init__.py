@@ -31,7 +31,12 @@ members_bp = Blueprint("api_members", __name__, url_prefix="/api/v1/members",
 exchanges_bp = Blueprint("api_exchanges", __name__, url_prefix="/api/v1/exchanges",
                          description="Exchanges with the third parties (calls, meetings, "
                                      "emails…), as the member sees them.")
-BLUEPRINTS = (bp, tiers_bp, contacts_bp, exchanges_bp, lists_bp, members_bp)
+events_bp = Blueprint("api_events", __name__, url_prefix="/api/v1/events",
+                      description="Agenda events: meetings, calls and days planned.")
+tasks_bp = Blueprint("api_tasks", __name__, url_prefix="/api/v1/tasks",
+                     description="Tasks: things to do, by a due date, for a member.")
+BLUEPRINTS = (bp, tiers_bp, contacts_bp, exchanges_bp, events_bp, tasks_bp, lists_bp,
+              members_bp)
 
 
 class CtApi(Api):
@@ -80,4 +85,11 @@ def spec_of(app: Flask) -> dict:
 for _blueprint in BLUEPRINTS:
     _blueprint.before_request(authenticate)
 
-from ct.blueprints.api import contacts, exchanges, lists, tiers  # noqa: E402,F401 — the routes
+from ct.blueprints.api import (  # noqa: E402,F401 — the routes
+    contacts,
+    events,
+    exchanges,
+    lists,
+    tasks,
+    tiers,
+)
