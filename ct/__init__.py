@@ -113,11 +113,12 @@ def _register_blueprints(app: Flask) -> None:
         settings,
         tiers,
         trash,
+        webhooks,
     )
 
     areas = (auth, home, members, groups, tiers, contacts, documents, products, projects, agenda,
              imports, search, settings, exchanges, exchange_list, email_templates, email_log,
-             calendar_feed, trash, audit_log, account_data, api_tokens)
+             calendar_feed, trash, audit_log, account_data, api_tokens, webhooks)
     for area in areas:
         app.register_blueprint(area.bp)
     app.register_blueprint(calendar_feed.feed_bp)  # /calendar/<token>.ics, no tenant prefix

@@ -43,8 +43,10 @@ from ct.core.permissions import (
 from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import ApiToken, Exchange, ImportRun, Membership, OutboxEmail, Tenant, Tiers
+from ct.models.webhook import WebhookDelivery
 from ct.records import trash
 from ct.records.export import build_tenant_export, start_tenant_export
+from ct.webhooks import manage
 from tests.admin_support import choice_id, log_in, make_product, set_rights, snapshot
 from tests.api_support import issue_token
 from tests.auth_support import PASSWORD
@@ -217,6 +219,9 @@ ANY_OF: dict[tuple[str, ...], list[Route]] = {
     (READ_OWN_EXCHANGES, READ_ALL_EXCHANGES): OWN_EXCHANGE,
 }
 
+# A private address is refused (422) unless the setting allows it: no name to resolve.
+WEBHOOK_FORM = {"url": "http://127.0.0.1:9/hook", "events": "tiers.created"}
+
 ADMIN_ONLY = [
     Route("POST", "/members/invite", {"email": "nina@example.org", "role": "member"}),
     Route("POST", "/members/invitations/{invitation}/resend"),
@@ -248,6 +253,16 @@ ADMIN_ONLY = [
     *get_and_post("/trash/{trash_item}/purge"),
     # Last: restoring empties the trash item the purge rows above act on.
     Route("POST", "/trash/{trash_item}/restore"),
+    Route("GET", "/webhooks/"),
+    *get_and_post("/webhooks/new", WEBHOOK_FORM),
+    Route("GET", "/webhooks/{webhook}"),
+    *get_and_post("/webhooks/{webhook}/edit", WEBHOOK_FORM),
+    Route("POST", "/webhooks/{webhook}/disable"),
+    Route("POST", "/webhooks/{webhook}/enable"),
+    Route("POST", "/webhooks/{webhook}/rotate"),
+    Route("POST", "/webhooks/{webhook}/test"),
+    Route("POST", "/webhooks/{webhook}/deliveries/{webhook_delivery}/again"),
+    Route("POST", "/webhooks/{webhook}/delete"),
 ]
 
 OPEN = [
@@ -340,7 +355,14 @@ def ids(app, tenants, records) -> Ids:  # noqa: F811
                                              (a.member, "Appel du membre"))]
         binned = Exchange(tiers_id=a.tiers, author_id=a.admin, made_by_id=a.admin,
                           comment="Appel supprimé")
+        webhook = manage.register("https://hooks.example.com/ct", None, ["tiers.created"],
+                                  created_by_id=admin.id)
         db.session.add_all([closed, run, email, binned, *exchanges])
+        db.session.flush()
+        delivery = WebhookDelivery(endpoint_id=webhook.id, event_type="tiers.created",
+                                   message_id=WebhookDelivery.new_message_id(),
+                                   payload="{}", status="failed")
+        db.session.add(delivery)
         db.session.commit()
         trash_item = trash.trash_exchange(binned, admin)
         export = start_tenant_export(admin)
@@ -348,7 +370,8 @@ def ids(app, tenants, records) -> Ids:  # noqa: F811
         found = {"admin": admin.id, "other": other.id, "invitation": invitation.id,
                  "closed_tiers": closed.id, "run": run.id, "email": email.id,
                  "exchange": exchanges[0].id, "own": exchanges[1].id,
-                 "trash_item": trash_item.id, "export_run": export.id}
+                 "trash_item": trash_item.id, "export_run": export.id,
+                 "webhook": webhook.id, "webhook_delivery": delivery.id}
     with app.app_context():
         build_tenant_export(tenants.a.id, found["export_run"])  # a file to download
     return Ids(found | {
