@@ -75,10 +75,12 @@ def forget_changes(session: Session) -> None:
 
 def write_deliveries(session: Session) -> None:
     """before_commit: one delivery per change and endpoint that chose its event."""
-    if not session.info.get(_KEY) or current_tenant_id() is None:
-        return
-    session.flush()  # the last changes of the transaction are noted too
+    # The commit flushes after this listener: flush now so that the transaction's last
+    # changes are noted too (nothing to do on a clean session).
+    session.flush()
     changes = session.info.pop(_KEY, {})
+    if current_tenant_id() is None:
+        return
     endpoints = WebhookEndpoint.listening() if changes else []
     if not endpoints:
         return

@@ -14,6 +14,7 @@ import time
 
 import requests
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import select
 from standardwebhooks.webhooks import Webhook
 
@@ -82,7 +83,8 @@ def _send_claimed(delivery: WebhookDelivery) -> str:
             error = f"HTTP {response.status_code} {response.reason or ''}".strip()
     except RefusedTarget as refused:
         delivery.response_status = None
-        error = str(refused)
+        with force_locale("en"):  # the log's errors are technical text, in English
+            error = str(refused)
     except requests.RequestException as failure:  # refused, unreachable, timed out…
         delivery.response_status = None
         error = f"{type(failure).__name__}: {failure}"
