@@ -49,6 +49,7 @@ from ct.models import (
     Tiers,
     TrashItem,
 )
+from ct.models.webhook import WebhookDelivery, WebhookEndpoint, new_secret
 from tests.conftest import PASSWORD
 
 # Written in every text column of company B: a page of company A showing it leaks.
@@ -151,6 +152,12 @@ def populate(app, tenant, first_id: int = FIRST_ID, secret: str = SECRET) -> Com
         add("api_idempotency_key", ApiIdempotencyKey(
             token_id=made["api_token"], key=SECRET, fingerprint="2" * 64, status=201,
             body=f'{{"name": "{SECRET}"}}'))
+        endpoint = add("webhook_endpoint", WebhookEndpoint(
+            url=f"https://{mail}.example.com/hook", description=f"{SECRET} hook",
+            secret=new_secret(), event_types=["tiers.created"], created_by_id=member.id))
+        add("webhook_delivery", WebhookDelivery(
+            endpoint_id=endpoint.id, event_type="tiers.created", message_id=f"msg_{mail}",
+            payload=f'{{"name": "{SECRET}"}}', status="failed", last_error=f"{SECRET} 500"))
         settings = editable_settings()
         settings.product_ids = [product.id]
         db.session.commit()
@@ -503,6 +510,7 @@ ROW_ARGS = {
     "invitation_id": "invitation", "membership_id": "membership", "product_id": "product",
     "project_id": "project", "run_id": "import_run", "task_id": "task", "tiers_id": "tiers",
     "item_id": "trash_item", "record_id": "tiers", "token_id": "api_token",
+    "endpoint_id": "webhook_endpoint", "delivery_id": "webhook_delivery",
 }
 # Words of a URL, filled by (company, endpoint): <name> is an email or a home widget.
 WORD_ARGS = {

@@ -78,7 +78,7 @@ PLAIN_FIELDS = {
     "task_label", "tiers_locked", "tiers_q", "contacts_q", "title", "to", "town", "website",
     "when", "who", "widget_days", "kinds", "document-import-lines", "document-new-label",
     "status-import-lines", "status-new-label", "from", "type", "move", "shown", "company_name",
-    "project_id_q", "project_q", "task_project_id_q", "before",
+    "project_id_q", "project_q", "task_project_id_q", "before", "url", "events",
 }
 DESTRUCTIVE = ("delete", "remove", "deactivate", "close", "cancel", "revoke", "reset")
 # Sub-forms of the exchange form (new tiers / new contact swapped in), the home widgets' order.
