@@ -41,6 +41,7 @@ class Session:
         self.cookies: dict[str, str] = {}
         self.csrf: str | None = None
         self.number = 0  # which generated member this session logged in as
+        self.headers: dict[str, str] = {}  # sent with every request (an API token)
         self._conn: http.client.HTTPConnection | None = None
 
     def _connection(self) -> http.client.HTTPConnection:
@@ -55,7 +56,7 @@ class Session:
 
     def request(self, method: str, path: str, form=None, headers=None,
                 read_chunk: int | None = None, on_chunk=None) -> Reply:
-        sent = dict(headers or {})
+        sent = {**self.headers, **(headers or {})}
         body = None
         if form is not None:
             body = urlencode(form, doseq=True)
@@ -108,6 +109,10 @@ class Session:
     def post(self, path: str, form, htmx: bool = False) -> Reply:
         headers = {"HX-Request": "true"} if htmx else {}
         return self.request("POST", path, form=form, headers=headers)
+
+    def use_token(self, token: str) -> None:
+        """Authenticate every request with a personal API token (no cookie needed)."""
+        self.headers["Authorization"] = f"Bearer {token}"
 
     def login(self, email: str, password: str) -> None:
         page = self.get("/login")

@@ -66,6 +66,14 @@ def discover(session: Session, document: str, htmx: bool = False) -> list[Reques
     return requests
 
 
+def answered(session: Session, document: str) -> list[Request]:
+    """A view of one request that loads nothing (a JSON answer of the API), checked."""
+    reply = session.get(document)
+    if reply.status >= 400:
+        raise RuntimeError(f"{document}: HTTP {reply.status}")
+    return [(document, False)]
+
+
 def statements(session: Session, requests: list[Request]) -> int | None:
     """SQL statements of one view (ct's X-Query-Count, summed); None if not reported."""
     counts = [session.get(path, htmx=htmx).query_count for path, htmx in requests]
@@ -75,10 +83,12 @@ def statements(session: Session, requests: list[Request]) -> int | None:
 @dataclass
 class ViewLoad:
     """What wrk sends: ``views`` (each a list of requests) in turn, on each connection,
-    with the cookies of one user per connection."""
+    with the credentials of one user per connection: ``header`` (their session cookie,
+    or ``Authorization`` with their API token) set to one of ``credentials``."""
 
     views: list[list[Request]]
-    cookies: list[str]
+    credentials: list[str]
+    header: str = "Cookie"
 
     @property
     def requests_per_view(self) -> float:
@@ -87,7 +97,8 @@ class ViewLoad:
 
 _LUA = """
 local sequence = %(sequence)s
-local cookies = %(cookies)s
+local header = %(header)s
+local credentials = %(credentials)s
 local threads = 0
 function setup(thread)
   threads = threads + 1
@@ -97,7 +108,7 @@ local next_request = 0
 function request()
   next_request = next_request %% #sequence + 1
   local item = sequence[next_request]
-  local headers = {Cookie = cookies[(number - 1) %% #cookies + 1]}
+  local headers = {[header] = credentials[(number - 1) %% #credentials + 1]}
   if item[2] then headers["HX-Request"] = "true" end
   return wrk.format("GET", item[1], headers)
 end
@@ -120,8 +131,9 @@ def lua_script(load: ViewLoad) -> str:
     sequence = [request for view in load.views for request in view]
     items = ", ".join(f"{{{_lua_string(path)}, {'true' if htmx else 'false'}}}"
                       for path, htmx in sequence)
-    cookies = ", ".join(_lua_string(c) for c in load.cookies)
-    return _LUA % {"sequence": "{" + items + "}", "cookies": "{" + cookies + "}"}
+    credentials = ", ".join(_lua_string(c) for c in load.credentials)
+    return _LUA % {"sequence": "{" + items + "}", "header": _lua_string(load.header),
+                   "credentials": "{" + credentials + "}"}
 
 
 def wrk_available() -> bool:

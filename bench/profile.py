@@ -8,6 +8,9 @@ statements with the time of each, and the functions that took the most time.
 
     python -m bench.profile /t/bench/tiers/ [--views 50] [--htmx] [--sort cumulative]
                                             [--no-profiler] [--explain]
+
+With ``--api`` the path is one of the REST API's (``/api/v1/exchanges/?limit=50``), sent
+with a personal API token of the same member, issued for the run and deleted after it.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from collections import defaultdict
 
 from sqlalchemy import event
 
-from bench.context import PASSWORD, app_database_url, user_email
+from bench.api_tokens import bench_tokens
+from bench.context import PASSWORD, app_database_url, load_bench_data, user_email
 from bench.context import SECRET_KEY as BENCH_SECRET_KEY
 from bench.pageviews import load_fragments
 
@@ -36,6 +40,8 @@ def parse(argv):
     parser.add_argument("--top", type=int, default=35)
     parser.add_argument("--no-profiler", action="store_true",
                         help="time the views without cProfile (its own cost left out)")
+    parser.add_argument("--api", action="store_true",
+                        help="a REST API path, sent with the member's API token")
     parser.add_argument("--explain", action="store_true",
                         help="then print the plan of the view's slowest statement "
                              "(EXPLAIN ANALYZE, in the request's own transaction)")
@@ -44,6 +50,15 @@ def parse(argv):
 
 def main(argv=None) -> int:
     args = parse(argv)
+    if not args.api:
+        return profile(args, {})
+    data = load_bench_data()
+    with bench_tokens(data.tenant_id, data.members[:1]) as tokens:
+        return profile(args, {"Authorization": f"Bearer {tokens[0]}"})
+
+
+def profile(args, sent: dict[str, str]) -> int:
+    """Profile ``args.page`` as member 1, with ``sent`` headers on every request."""
     from ct import create_app
     from ct.config import Config, _database_url
     from ct.extensions import db
@@ -64,11 +79,14 @@ def main(argv=None) -> int:
     client.post("/login", data={"email": user_email(1), "password": PASSWORD,
                                 "csrf_token": token})
 
+    def headers(htmx: bool) -> dict[str, str]:
+        return {**sent, "HX-Request": "true"} if htmx else sent
+
     def view() -> list[tuple[str, int]]:
         pending, seen = [(args.page, args.htmx)], []
         while pending:
             path, htmx = pending.pop(0)
-            reply = client.get(path, headers={"HX-Request": "true"} if htmx else {})
+            reply = client.get(path, headers=headers(htmx))
             seen.append((path, reply.status_code))
             pending += [(f, True) for f in load_fragments(reply.text)
                         if f not in {p for p, _ in seen}]
@@ -92,7 +110,7 @@ def main(argv=None) -> int:
         """The view found above, without reading the HTML again (not the app's time)."""
         for path, _status in requests:
             htmx = args.htmx if path == args.page else path in fragments
-            client.get(path, headers={"HX-Request": "true"} if htmx else {})
+            client.get(path, headers=headers(htmx))
 
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", before)

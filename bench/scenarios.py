@@ -6,6 +6,7 @@ list filters and the fields of the exchange form.
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ NEW_EXCHANGE = "/t/{slug}/exchanges/new"
 SEARCH_CONTACTS = "/t/{slug}/search/contacts"
 SEARCH_TIERS = "/t/{slug}/search/tiers"
 SEARCH_EVERYTHING = "/t/{slug}/search/everything"
+API_EXCHANGES = "/api/v1/exchanges/"  # the REST API (docs/API.md), with a token
+API_PAGE = {"limit": 50}  # the rows of a list page, as on the All exchanges page
 
 DEEP_PAGES = 20
 CONTACT_PREFIXES = ("a", "be", "mar", "lef", "dupr", "hél", "jean", "fra", "élo", "ménard")
@@ -112,6 +115,22 @@ def deep_page_url(session: Session, first_page: str, pages: int = DEEP_PAGES) ->
         if link is None:
             return None
         url = link
+    return url
+
+
+def deep_api_page_url(session: Session, first_page: str,
+                      pages: int = DEEP_PAGES) -> str | None:
+    """The URL reached by following the API's ``next`` cursor ``pages`` times from
+    ``first_page`` (``session`` carries a token)."""
+    url = first_page
+    for _ in range(pages):
+        reply = session.get(url)
+        if reply.status != 200:
+            return None
+        cursor = json.loads(reply.body).get("next")
+        if not cursor:
+            return None
+        url = f"{first_page}&{urlencode({'cursor': cursor})}"
     return url
 
 
