@@ -16,9 +16,10 @@ from standardwebhooks.webhooks import Webhook
 
 from ct.core.tenancy import ALL_TENANTS, bound_tenant
 from ct.extensions import db
-from ct.models import Event, Exchange, Tiers, WebhookDelivery
+from ct.models import Event, Exchange, Tiers, TrashItem, WebhookDelivery
 from ct.models.base import utcnow
 from ct.models.outbox import FAILED, PENDING, SENT
+from ct.records.trash import restore
 from ct.webhooks.delivery import relay_webhooks
 from tests.api_support import bearer, issue_token
 from tests.exchange_data import add, world  # noqa: F401 — the fixture
@@ -254,3 +255,18 @@ def test_deliveries_are_rows_of_their_company(app, client, tenants, token):
         assert db.session.scalars(select(WebhookDelivery)).all() == []
     with app.app_context(), bound_tenant(tenants.a.id):
         assert len(db.session.scalars(select(WebhookDelivery)).all()) == 1
+
+
+def test_the_trash_tells_a_deletion_and_a_restoration(app, client, world, token):  # noqa: F811
+    w = world
+    add_endpoint(app, w.tenant_id, "https://hooks.example.com/ct",
+                 ["exchange.created", "exchange.deleted"])
+    exchange_id = add(w, w.tiers["dupont"], w.admin_id, comment="Relance")
+    assert client.delete(f"/api/v1/exchanges/{exchange_id}",
+                         headers=bearer(token)).status_code == 204
+    with app.app_context(), bound_tenant(w.tenant_id):
+        restored = restore(db.session.scalar(select(TrashItem)))
+        db.session.commit()
+    told = [(d.event_type, json.loads(d.payload)["data"]["id"]) for d in deliveries(app)]
+    assert told == [("exchange.created", exchange_id), ("exchange.deleted", exchange_id),
+                    ("exchange.created", restored.record_id)]

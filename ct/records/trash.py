@@ -33,6 +33,7 @@ from ct.models.base import utcnow
 from ct.models.trash import KEEP_FOR, KIND_CONTACT, KIND_EXCHANGE, KIND_TIERS, LABEL_MAX
 from ct.records.audit import plain
 from ct.records.audit import record as audit
+from ct.webhooks import changes as webhook_changes
 
 log = logging.getLogger(__name__)
 
@@ -210,6 +211,8 @@ def restore(item: TrashItem) -> Restored:
         raise RestoreRefused(_("“%(label)s” cannot be restored: a record with the same "
                                "unique value (code, reference) exists now.",
                                label=item.label)) from None
+    # Back, it is new again for the systems told by webhooks.
+    webhook_changes.note(db.session, item.kind, result.record_id, "created")
     audit(item.kind, result.record_id, "restore",
           after={"label": item.label} | ({"lost": result.lost} if result.lost else {}))
     db.session.delete(item)

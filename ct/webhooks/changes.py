@@ -69,6 +69,11 @@ def note_changes(session: Session, flush_context) -> None:
             changes[key] = {"action": action, "changed": {}}
 
 
+def note(session: Session, record: str, record_id: int, action: str) -> None:
+    """A change the flush listener cannot see: rows put back by SQL (a restore)."""
+    session.info.setdefault(_KEY, {})[(record, record_id)] = {"action": action, "changed": {}}
+
+
 def forget_changes(session: Session) -> None:
     session.info.pop(_KEY, None)
 
