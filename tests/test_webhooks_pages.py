@@ -342,3 +342,16 @@ def test_another_companys_endpoints_and_deliveries_are_404(app, admin, tenants):
     assert response.status_code == 404
     assert admin.get(url(tenants.a, "99999999999999999999")).status_code == 404
     assert snapshot(app) == before
+
+
+def test_nothing_is_sent_to_a_disabled_endpoint(app, admin, tenants):
+    endpoint_id = add_endpoint(app, tenants.a)
+    failed = add_delivery(app, tenants.a.id, endpoint_id, FAILED, attempts=7)
+    admin.post(url(tenants.a, f"{endpoint_id}/disable"))
+    admin.post(url(tenants.a, f"{endpoint_id}/test"))
+    admin.post(url(tenants.a, f"{endpoint_id}/deliveries/{failed}/again"))
+    assert [(d.id, d.status) for d in deliveries(app, tenants.a.id)] == [(failed, FAILED)]
+    with app.app_context():
+        assert rq.queue.job_ids == []
+    card = admin.get(url(tenants.a, str(endpoint_id))).text
+    assert escape("Activez d'abord le point de terminaison") in card and "Renvoyer" not in card
