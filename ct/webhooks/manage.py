@@ -3,6 +3,8 @@ same rules whichever page or test asks."""
 
 from __future__ import annotations
 
+import secrets
+
 from sqlalchemy import delete
 
 from ct.core.jobs import enqueue_after_commit
@@ -61,7 +63,9 @@ def send_again(delivery: WebhookDelivery) -> bool:
     if delivery.status == SENDING:
         return False
     delivery.try_again()
-    _send(delivery, "-again")
+    # Its attempts start again from 0: a job id of its own, or the queue could take this
+    # series for a previous one with the same id.
+    _send(delivery, f"-again-{secrets.token_hex(4)}")
     return True
 
 
