@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, g, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 from ct.blueprints.exchange_list.routes import NO_FILTERS, history_context
 from ct.blueprints.tiers import bp
@@ -28,6 +29,12 @@ from ct.web.record_fields import format_amount
 from ct.web.timeline import timeline_fragment, timeline_view
 
 TABS = ("timeline", "contacts", "exchanges", "agenda", "documents", "projects", "history")
+
+
+def _card_tiers(tiers_id: int) -> Tiers:
+    """The tiers of a card, with the two members its side panel names (and their users)
+    in the same statement."""
+    return get_or_404(Tiers, tiers_id, joinedload(Tiers.sales_rep), joinedload(Tiers.created_by))
 
 
 def _card(tiers, tab: str, **panel):
@@ -60,7 +67,7 @@ def _timeline_args(tiers_id: int) -> dict:
 @bp.get("/<int:tiers_id>")
 def card(tiers_id: int):
     """The card opens on the activity timeline (``?type=``, ``?before=`` as on its own)."""
-    tiers = get_or_404(Tiers, tiers_id)
+    tiers = _card_tiers(tiers_id)
     return _card(tiers, "timeline", timeline=timeline_view(**_timeline_args(tiers.id)))
 
 
@@ -73,38 +80,38 @@ def timeline(tiers_id: int):
 
 @bp.get("/<int:tiers_id>/contacts")
 def contacts(tiers_id: int):
-    tiers = get_or_404(Tiers, tiers_id)
+    tiers = _card_tiers(tiers_id)
     return _card(tiers, "contacts", page=contacts_of(tiers, request.args.get("after")))
 
 
 @bp.get("/<int:tiers_id>/exchanges")
 def exchanges(tiers_id: int):
-    tiers = get_or_404(Tiers, tiers_id)
+    tiers = _card_tiers(tiers_id)
     return _card(tiers, "exchanges", **history_context("tiers", tiers, NO_FILTERS))
 
 
 @bp.get("/<int:tiers_id>/agenda")
 def agenda(tiers_id: int):
-    tiers = get_or_404(Tiers, tiers_id)
+    tiers = _card_tiers(tiers_id)
     upcoming, past = events_of(tiers, request.args.get("after"), request.args.get("past_after"))
     return _card(tiers, "agenda", upcoming=upcoming, past=past)
 
 
 @bp.get("/<int:tiers_id>/documents")
 def documents(tiers_id: int):
-    tiers = get_or_404(Tiers, tiers_id)
+    tiers = _card_tiers(tiers_id)
     return _card(tiers, "documents", page=documents_of(tiers, request.args.get("after")))
 
 
 @bp.get("/<int:tiers_id>/projects")
 def projects(tiers_id: int):
-    tiers = get_or_404(Tiers, tiers_id)
+    tiers = _card_tiers(tiers_id)
     return _card(tiers, "projects", page=projects_of(tiers, request.args.get("after")))
 
 
 @bp.get("/<int:tiers_id>/history")
 def history(tiers_id: int):
-    tiers = get_or_404(Tiers, tiers_id)
+    tiers = _card_tiers(tiers_id)
     return _card(tiers, "history", lines=history_of("tiers", tiers.id))
 
 
