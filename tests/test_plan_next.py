@@ -66,13 +66,14 @@ def test_closing_on_the_card_offers_the_plan_prefilled(app, hx, tenants, records
 @pytest.mark.parametrize("status", ["todo", "in_progress"])
 def test_no_offer_for_other_statuses(hx, tenants, open_exchange, status):
     html = _status(hx, tenants, open_exchange, status).get_data(as_text=True)
-    assert "plan-next" not in html
+    assert "plan-next-dialog" not in html and "plan-next-link" not in html
 
 
 def test_no_offer_when_already_closed(hx, tenants, open_exchange):
     _status(hx, tenants, open_exchange, "closed")
     html = _status(hx, tenants, open_exchange, "closed").get_data(as_text=True)
-    assert "plan-next" not in html
+    assert "plan-next-dialog" not in html
+    assert "plan-next-link" in html  # the offer stays at hand on the card, on demand
 
 
 def test_the_list_menu_answers_with_the_dialog_only(hx, tenants, open_exchange):
@@ -173,7 +174,9 @@ def test_a_member_without_the_right_gets_no_offer_and_a_forged_post_is_403(
                role="member")
     htmx.post("/login", data={"email": tenants.a.admin_email, "password": PASSWORD})
     card = htmx.get(_url(tenants, open_exchange, "")).get_data(as_text=True)
-    assert "/status" not in card
+    assert "/status" not in card and "plan-next-link" not in card
+    rows = htmx.get(f"/t/{tenants.a.slug}/exchanges/").get_data(as_text=True)
+    assert "status-of-" not in rows and 'class="status-badge status-in_progress"' in rows
     assert htmx.get(_url(tenants, open_exchange, "/plan-next")).status_code == 403
     before = counts(app, tenants.a.id)
     assert _plan(htmx, tenants, open_exchange).status_code == 403
@@ -190,13 +193,19 @@ def test_another_companys_exchange_is_404(app, htmx, tenants, records, open_exch
     assert counts(app, tenants.a.id)["Exchange"] == 1
 
 
-def test_without_script_closing_leads_to_the_plan_page(app, client, auth, tenants, records,
-                                                      open_exchange):
+def test_a_closed_exchanges_card_links_to_the_plan_page(app, client, auth, tenants, records,
+                                                        open_exchange):
+    card = client.get(_url(tenants, open_exchange, "")).get_data(as_text=True)
+    assert "plan-next-link" not in card  # in progress
     response = client.post(_url(tenants, open_exchange, "/status"), data={"status": "closed"})
-    assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"/exchanges/{open_exchange}/plan-next")
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert response.status_code == 303  # without script: back to the card, as before
+    card = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f'href="{_url(tenants, open_exchange, "/plan-next")}"' in card
+    page = client.get(_url(tenants, open_exchange, "/plan-next")).get_data(as_text=True)
     assert "Plan the next contact" in page and "Not now" in page
+    response = _plan(client, tenants, open_exchange)
+    assert response.status_code == 303 and "/exchanges/" in response.headers["Location"]
+    assert counts(app, tenants.a.id)["Exchange"] == 2
 
 
 @pytest.mark.parametrize("value, ok", [("0", True), ("365", True), ("366", False),

@@ -89,7 +89,7 @@ def get_and_post(path: str, data: dict | None = None, refused: int = 403) -> lis
 
 
 SETTINGS = {"button_mode": "floating", "shorten_length": "90",
-            "large_contacts_threshold": "100", "widget_days": "2"}
+            "large_contacts_threshold": "100", "widget_days": "2", "plan_next_days": "3"}
 TEMPLATE = "/email-templates/invitation/fr"
 TEMPLATE_FORM = {"subject": "Rejoignez {{ company }}", "body_text": "Bonjour {{ link }}",
                  "body_html": "<p>Bonjour {{ link }}</p>"}

@@ -46,6 +46,10 @@ def test_close_then_plan_or_skip(page, problems, world, lang):  # noqa: F811
     expect(rows).to_have_count(3)
     expect(page.locator("#exchange-results select.status-todo")).to_have_count(1)
     assert count_exchanges(w, status="todo") == 1
+    review_shot(page, f"plan-next-list-after-{lang}.png")
+    page.set_viewport_size(PHONE)
+    review_shot(page, f"plan-next-list-after-phone-{lang}.png", full_page=True)
+    page.set_viewport_size(DESKTOP)
 
     # From the card: closing offers the plan; Esc skips it, the status stays saved.
     page.goto(f"/t/{w.slug}/exchanges/{second}")

@@ -44,10 +44,6 @@ def offer_for(exchange: Exchange, status_before: str | None) -> PlanNextForm | N
     return offered_form(exchange)
 
 
-def offer_page(exchange: Exchange) -> str:
-    return url_for("exchanges.plan_next", exchange_id=exchange.id)
-
-
 def render_offer(exchange: Exchange, form: PlanNextForm, in_list: bool = False) -> dict:
     """What the offer's templates read. ``return_focus``: where Esc and "Not now" put the
     focus back, the control that closed the exchange being replaced meanwhile."""

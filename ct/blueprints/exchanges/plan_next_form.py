@@ -42,7 +42,7 @@ EVENT_FIELDS = {"starts_at": "day", "ends_at": "day", "assignees": "made_by_id",
 
 class PlanNextForm(FlaskForm):
     form_token = HiddenField()  # a form sent twice lands on the exchange it created
-    what = RadioField(_l("Plan"), default=PLAN_EXCHANGE, choices=[
+    what = RadioField(_l("Create"), default=PLAN_EXCHANGE, choices=[
         SelectChoice(PLAN_EXCHANGE, _l("A to-do exchange")),
         SelectChoice(PLAN_EVENT, _l("An agenda event"))],
         invalid_choice_message=_l("Choose an exchange or an event."))

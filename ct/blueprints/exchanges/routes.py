@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from ct.blueprints.exchanges import bp
 from ct.blueprints.exchanges.creating import save_new_exchange, saved_event
-from ct.blueprints.exchanges.plan_next import offer_for, offer_page, render_offer
+from ct.blueprints.exchanges.plan_next import offer_for, render_offer
 from ct.blueprints.exchanges.timeutil import local_now
 from ct.blueprints.exchanges.views import (
     fill_from,
@@ -57,7 +57,7 @@ def _saved(exchange: Exchange, message: str, status_before: str | None):
             **(render_offer(exchange, offer) if offer else {})))
     else:
         flash(message, "success")
-        response = redirect_to(offer_page(exchange) if offer else card)
+        response = redirect_to(card)  # the page's form: the card offers it with its link
     return trigger(response, **saved_event(exchange))
 
 
@@ -121,8 +121,7 @@ def set_status(exchange_id: int):
     offer = offer_for(exchange, before)
     if not is_htmx_request():
         flash(_("Status changed."), "success")
-        return redirect_to(offer_page(exchange) if offer
-                           else url_for("exchanges.show", exchange_id=exchange.id))
+        return redirect_to(url_for("exchanges.show", exchange_id=exchange.id))
     context = render_offer(exchange, offer, in_list=in_list) if offer else {}
     if in_list:  # the list refreshes itself on exchange-saved; the offer opens as a dialog
         response = make_response(render_template("exchanges/_plan_next_dialog.html", **context)
