@@ -228,3 +228,28 @@ def test_the_setting_validates_its_range(app, client, auth, tenants, value, ok):
     with app.app_context(), bound_tenant(tenants.a.id):
         expected = int(value) if ok else 7
         assert TenantSettings.current().plan_next_days == expected
+
+
+def test_made_by_the_same_member_by_default_when_the_company_chooses(app, hx, tenants,
+                                                                     records):
+    a = records.a
+    set_settings(app, tenants.a.id, choose_user=True)
+    response = hx.post(f"/t/{a.slug}/exchanges/new", data=exchange_data(
+        a, status="todo", made_by_id=str(a.member), contact_ids=str(a.contact)))
+    assert response.status_code == 204  # htmx from the page's form: redirected
+    with app.app_context(), bound_tenant(tenants.a.id):
+        closed = db.session.scalars(select(Exchange)).one().id
+    html = _status(hx, tenants, closed, "closed").get_data(as_text=True)
+    assert f'<option value="{a.member}" selected' in html
+    assert _plan(hx, tenants, closed, **{"plan-made_by_id": str(a.member)}).status_code == 200
+    assert _plan(hx, tenants, closed, **{"plan-form_token": "plan-token-event-000001",
+                                         "plan-what": "event",
+                                         "plan-made_by_id": str(a.member)}).status_code == 200
+    with app.app_context(), bound_tenant(tenants.a.id):
+        todo = db.session.scalars(select(Exchange).where(Exchange.status == "todo")).one()
+        assert todo.made_by_id == a.member
+        event = db.session.scalars(select(Event)).one()
+        assert [m.membership_id for m in event.assignee_links] == [a.member]
+    refused = _plan(hx, tenants, closed, **{"plan-form_token": "plan-token-other-0001",
+                                            "plan-made_by_id": str(records.b.admin)})
+    assert refused.status_code == 422 and 'id="plan-made_by_id-error"' in refused.get_data(True)

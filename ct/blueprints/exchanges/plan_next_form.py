@@ -18,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from ct.blueprints.agenda.forms import EventForm
-from ct.blueprints.exchanges.fields import active_or_error, choice_of
+from ct.blueprints.exchanges.fields import active_member, active_or_error, choice_of
 from ct.blueprints.exchanges.forms import ExchangeForm
 from ct.core.zone import local_today
 from ct.exchanges.saving import new_form_token
@@ -89,11 +89,11 @@ def offered_form(exchange: Exchange) -> PlanNextForm:
     """The offer as it first shows: the closed exchange's mode and member, the date the
     company's setting says."""
     days = TenantSettings.current().plan_next_days
-    form = PlanNextForm(formdata=None, data={
+    made_by = active_member(exchange.made_by_id)  # one who left: the member planning
+    return PlanNextForm(formdata=None, data={
         "form_token": new_form_token(), "what": PLAN_EXCHANGE,
         "day": local_today() + timedelta(days=days), "mode_id": exchange.mode_id,
-        "made_by_id": exchange.made_by_id or g.membership.id})
-    return form
+        "made_by_id": made_by.id if made_by else g.membership.id})
 
 
 def _contact_ids(exchange: Exchange) -> list[int]:
