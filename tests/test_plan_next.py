@@ -253,3 +253,18 @@ def test_made_by_the_same_member_by_default_when_the_company_chooses(app, hx, te
     refused = _plan(hx, tenants, closed, **{"plan-form_token": "plan-token-other-0001",
                                             "plan-made_by_id": str(records.b.admin)})
     assert refused.status_code == 422 and 'id="plan-made_by_id-error"' in refused.get_data(True)
+
+
+@pytest.mark.parametrize("what", ["exchange", "event"])
+def test_a_contact_moved_to_another_tiers_meanwhile_is_said_and_nothing_written(
+        app, hx, tenants, records, open_exchange, what):
+    from ct.models import Contact
+    with app.app_context(), bound_tenant(tenants.a.id):
+        db.session.get(Contact, records.a.contact).tiers_id = records.a.other_tiers
+        db.session.commit()
+    before = counts(app, tenants.a.id)
+    response = _plan(hx, tenants, open_exchange, **{"plan-what": what})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Nothing was planned:" in html and "Not a contact of" in html
+    assert counts(app, tenants.a.id) == before

@@ -96,7 +96,7 @@ def plan_next(exchange_id: int):
 
 def _plan_exchange(exchange: Exchange, plan: PlanNextForm):
     form = exchange_form_for(plan, exchange)
-    created, message = save_new_exchange(form)
+    created = save_new_exchange(form)[0]  # sent twice: the one it already created
     if created is None:
         plan.take_errors(form.errors, EXCHANGE_FIELDS)
         return _show(exchange, plan, 422)
