@@ -54,8 +54,8 @@ def test_rows_show_every_column_and_a_worded_status(client, auth, three):
     for shown in ("Dupont SARL", "Jeanne Dupont", "Luc Martin", "Téléphone", "Devis",
                   "Relance impayé", "Admin Alpha Conseil", "10/03/2026"):
         assert shown in html, shown
-    # Icon and words, never a colour alone.
-    assert 'class="status-badge status-todo"><span aria-hidden="true">!</span> À traiter' in html
+    # Icon and words, never a colour alone (a writer gets them in each row's status menu).
+    assert '<option value="todo" selected>! À traiter</option>' in html
     assert "Clôturé" in html and "En cours" in html
     assert 'data-select-all' in html and 'name="ids"' in html
     assert "/exchanges/export.csv" in html

@@ -55,6 +55,7 @@ ID_FIELDS = {
     "project": "project", "project_id": "project", "rep": "membership",
     "sales_rep_id": "membership", "task_assignee_id": "membership",
     "task_project_id": "project", "tiers": "tiers", "tiers_id": "tiers",
+    "plan-mode_id": "mode", "plan-made_by_id": "membership",
 }
 # The same names used for words by some views: (endpoint, field).
 WORDS_THERE = {("imports.start", "mode"), ("imports.upload", "kind"), ("tiers.tab_bar", "tab")}
@@ -79,6 +80,7 @@ PLAIN_FIELDS = {
     "when", "who", "widget_days", "kinds", "document-import-lines", "document-new-label",
     "status-import-lines", "status-new-label", "from", "type", "move", "shown", "company_name",
     "project_id_q", "project_q", "task_project_id_q", "before", "url", "events",
+    "in_list", "plan_next_days", "plan-day", "plan-form_token", "plan-note", "plan-what",
 }
 DESTRUCTIVE = ("delete", "remove", "deactivate", "close", "cancel", "revoke", "reset")
 # Sub-forms of the exchange form (new tiers / new contact swapped in), the home widgets' order.

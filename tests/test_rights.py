@@ -89,12 +89,14 @@ def get_and_post(path: str, data: dict | None = None, refused: int = 403) -> lis
 
 
 SETTINGS = {"button_mode": "floating", "shorten_length": "90",
-            "large_contacts_threshold": "100", "widget_days": "2"}
+            "large_contacts_threshold": "100", "widget_days": "2", "plan_next_days": "3"}
 TEMPLATE = "/email-templates/invitation/fr"
 TEMPLATE_FORM = {"subject": "Rejoignez {{ company }}", "body_text": "Bonjour {{ link }}",
                  "body_html": "<p>Bonjour {{ link }}</p>"}
 IN_TWO_DAYS = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT10:00")
 EVENT_FORM = {"title": "Réunion", "starts_at": IN_TWO_DAYS, "ends_at": IN_TWO_DAYS}
+PLAN_FORM = {"plan-day": IN_TWO_DAYS[:10], "plan-what": "exchange",
+             "plan-form_token": "rights-plan-token"}
 EXCHANGE_FORM = {"form_token": "rights-token", "tiers_id": "{tiers}",
                  "occurred_at": "2026-03-10T14:30", "status": "closed", "comment": "Appel"}
 
@@ -103,6 +105,7 @@ ADMIN_EXCHANGE = [
     Route("GET", "/exchanges/{exchange}", refused=404),
     *get_and_post("/exchanges/{exchange}/edit", EXCHANGE_FORM, refused=404),
     Route("POST", "/exchanges/{exchange}/status", {"status": "closed"}, refused=404),
+    *get_and_post("/exchanges/{exchange}/plan-next", PLAN_FORM, refused=404),
     Route("GET", "/audit/history/exchange/{exchange}", refused=404),
     *get_and_post("/exchanges/{exchange}/delete", refused=404),
 ]
@@ -111,6 +114,7 @@ OWN_EXCHANGE = [
     Route("GET", "/exchanges/{own}", refused=404),
     *get_and_post("/exchanges/{own}/edit", EXCHANGE_FORM, refused=404),
     Route("POST", "/exchanges/{own}/status", {"status": "closed"}, refused=404),
+    *get_and_post("/exchanges/{own}/plan-next", PLAN_FORM, refused=404),
     Route("GET", "/audit/history/exchange/{own}", refused=404),
     *get_and_post("/exchanges/{own}/delete", refused=404),
 ]
@@ -122,6 +126,7 @@ GOVERNED: dict[str, list[Route]] = {
         *get_and_post("/exchanges/new", EXCHANGE_FORM),
         *get_and_post("/exchanges/{exchange}/edit", EXCHANGE_FORM),
         Route("POST", "/exchanges/{exchange}/status", {"status": "closed"}),
+        *get_and_post("/exchanges/{exchange}/plan-next", PLAN_FORM),
         Route("POST", "/exchanges/bulk", {"action": "status", "ids": "{exchange}",
                                           "status": "closed"}),
         Route("GET", "/exchanges/tiers-fields?tiers_id={tiers}"),

@@ -19,10 +19,12 @@ VALID = {
     "shorten_descriptions": "y",
     "shorten_length": "80",
     "large_contacts_threshold": "5000",
+    "plan_next_days": "14",
 }
 # The form as the page shows it with the defaults (collaborators on, the rest off).
 UNCHANGED = {"collaborators": "y", "button_mode": "integrated", "widget_days": "",
-             "shorten_length": "120", "large_contacts_threshold": "8000"}
+             "shorten_length": "120", "large_contacts_threshold": "8000",
+             "plan_next_days": "7"}
 
 EXPLANATIONS = [
     "Shows the “made by” field in the exchange form, and lets the author assign the follow-up "
@@ -57,7 +59,8 @@ def test_every_option_is_explained_in_one_sentence(admin, app, tenants, lang):
     for sentence in EXPLANATIONS:
         assert message(app, sentence, lang) in page
     for field in ("choose_user", "confidential_comments", "collaborators", "widget_days",
-                  "shorten_descriptions", "shorten_length", "large_contacts_threshold"):
+                  "shorten_descriptions", "shorten_length", "large_contacts_threshold",
+                  "plan_next_days"):
         assert f'id="{field}"' in page
     for page_name in BUTTON_PAGES:
         assert f'id="hidden-page-{page_name}"' in page
@@ -94,11 +97,12 @@ def test_saving_stores_every_option_and_audits_the_changes(admin, app, tenants):
     assert entry.before == {
         "choose_user": False, "confidential_comments": False, "button_mode": "integrated",
         "hidden_button_pages": [], "widget_days": None, "shorten_descriptions": False,
-        "shorten_length": 120, "large_contacts_threshold": 8000}
+        "shorten_length": 120, "large_contacts_threshold": 8000, "plan_next_days": 7}
     assert entry.after == {
         "choose_user": True, "confidential_comments": True, "button_mode": "floating",
         "hidden_button_pages": ["tiers", "agenda"], "widget_days": 3,
-        "shorten_descriptions": True, "shorten_length": 80, "large_contacts_threshold": 5000}
+        "shorten_descriptions": True, "shorten_length": 80, "large_contacts_threshold": 5000,
+        "plan_next_days": 14}
 
 
 def test_recent_changes_show_who_changed_what(admin, app, tenants):
@@ -135,6 +139,7 @@ def test_empty_widget_window_means_no_limit(admin, app, tenants):
 DAYS = "Enter a number of days between %(min)d and %(max)d, or leave empty for no limit."
 LENGTH = "Enter a length between %(min)d and %(max)d characters."
 CONTACTS = "Enter a number of contacts between %(min)d and %(max)d."
+PLAN_DAYS = "Enter a number of days between %(min)d and %(max)d."
 BAD_VALUES = [
     ("widget_days", "-3", DAYS, {"min": 1, "max": 3650}),
     ("widget_days", "0", DAYS, {"min": 1, "max": 3650}),
@@ -148,6 +153,10 @@ BAD_VALUES = [
     ("shorten_length", "", "This field is required.", {}),
     ("large_contacts_threshold", "-1", CONTACTS, {"min": 0, "max": 1_000_000}),
     ("large_contacts_threshold", "", "This field is required.", {}),
+    ("plan_next_days", "366", PLAN_DAYS, {"min": 0, "max": 365}),
+    ("plan_next_days", "-1", PLAN_DAYS, {"min": 0, "max": 365}),
+    ("plan_next_days", "a week", PLAN_DAYS, {"min": 0, "max": 365}),
+    ("plan_next_days", "", "This field is required.", {}),
     ("hidden_button_pages", ["tiers", "nowhere"], "Choose pages from the list.", {}),
     ("hidden_button_pages", ["<script>"], "Choose pages from the list.", {}),
     ("button_mode", "sideways", "Choose how the create button is shown.", {}),
@@ -221,7 +230,7 @@ ODD = ["", " ", "\x00", "x" * 10_000, "<script>alert(1)</script>", "-1", "1.5", 
 
 @pytest.mark.parametrize("field", ["choose_user", "button_mode", "hidden_button_pages",
                                    "widget_days", "shorten_length",
-                                   "large_contacts_threshold"])
+                                   "large_contacts_threshold", "plan_next_days"])
 def test_odd_values_never_crash_the_form(admin, app, tenants, field):
     for value in ODD:
         response = admin.post(url(tenants), data=VALID | {field: value})

@@ -27,6 +27,7 @@ DEFAULTS = {
     "shorten_descriptions": False,
     "shorten_length": 120,
     "large_contacts_threshold": 8000,
+    "plan_next_days": 7,
 }
 
 
@@ -48,6 +49,9 @@ class TenantSettings(TenantScoped, Timestamps, db.Model):
     shorten_length: Mapped[int] = mapped_column(Integer, default=DEFAULTS["shorten_length"])
     large_contacts_threshold: Mapped[int] = mapped_column(
         Integer, default=DEFAULTS["large_contacts_threshold"])
+    # Closing an exchange offers to plan the next contact this many days later.
+    plan_next_days: Mapped[int] = mapped_column(
+        Integer, default=DEFAULTS["plan_next_days"], server_default="7")
 
     @staticmethod
     def current() -> TenantSettings:

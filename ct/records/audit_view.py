@@ -65,6 +65,7 @@ FIELD_LABELS = {
     "shorten_descriptions": _l("Shorten descriptions in the exchanges list"),
     "shorten_length": _l("Length of shortened descriptions (characters)"),
     "large_contacts_threshold": _l("Large contact lists threshold"),
+    "plan_next_days": _l("Next contact planned after (days)"),
     "added": _l("Added"), "reactivated": _l("Reactivated"),
     "role": _l("Role"), "rights": _l("Rights"), "label": _l("Label"),
     "label_en": _l("Label in English"), "position": _l("Position"),

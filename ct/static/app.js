@@ -78,15 +78,31 @@ function openSwappedDialog() {
   if (!dialog) return;
   dialog.addEventListener("close", () => {
     dialog.remove();
-    if (dialogOpener && dialogOpener.isConnected) dialogOpener.focus();
+    const back = focusAfterClosing(dialog);
+    if (back) back.focus();
     dialogOpener = null;
   }, { once: true });
   dialog.showModal();
 }
 
-function closeDialog() {
+// Where the focus goes back when a dialog closes: the place it names (the control that
+// opened it was replaced meanwhile, as a status button is once the status is saved), else
+// its opener, or what replaced the opener when the page around it was refreshed.
+function focusAfterClosing(dialog) {
+  const named = dialog.dataset.returnFocus && document.querySelector(dialog.dataset.returnFocus);
+  if (named) return named;
+  if (!dialogOpener) return null;
+  if (dialogOpener.isConnected) return dialogOpener;
+  return dialogOpener.id ? document.getElementById(dialogOpener.id) : null;
+}
+
+// A dialog that holds the offer to plan the next contact stays open when the exchange is
+// saved (the offer comes with that answer); the offer's own answer closes it.
+function closeDialog(event) {
   const dialog = document.querySelector("#dialog-slot dialog[open]");
-  if (dialog) dialog.close();
+  if (!dialog) return;
+  if (event && event.type === "exchange-saved" && dialog.querySelector("form[data-plan-next]")) return;
+  dialog.close();
 }
 
 // Closing the pop-up unsaved (Cancel, Escape, the close button) after creating a tiers
@@ -206,6 +222,15 @@ document.addEventListener("keydown", (event) => {
 
 // Saved: the dialog closes; the confirmation was swapped into #toast by the same answer.
 document.addEventListener("exchange-saved", closeDialog);
+document.addEventListener("plan-next-done", closeDialog);
+
+// The offer to plan the next contact, swapped into a dialog already open (the pop-up, once
+// saved): the focus goes to its first field, as a dialog opened for it does by itself.
+document.addEventListener("htmx:after:swap", () => {
+  const field = document.querySelector("dialog[open] form[data-plan-next] [autofocus]");
+  const dialog = field && field.closest("dialog");
+  if (field && !dialog.contains(document.activeElement)) field.focus();
+});
 
 document.addEventListener("click", (event) => {
   const opener = event.target.closest("[hx-target='#dialog-slot']");

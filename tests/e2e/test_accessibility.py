@@ -155,18 +155,25 @@ def test_shortcuts_help_is_accessible(app, page, problems, filled):
 
 
 def test_status_is_never_colour_only(app, page, filled):
-    """Each status badge carries its words and an icon, not only a colour."""
+    """Each status carries its words and an icon, not only a colour: in the badge a reader
+    sees, and in the status menu of each row a writer gets."""
     log_in(page, "alice@alpha.fr")
     page.goto(urls(app, filled)["exchanges list"])
-    badges = page.locator("#exchange-results .status-badge")
-    expect(badges).to_have_count(3)
+    menus = page.locator("#exchange-results select.inline-status")
+    expect(menus).to_have_count(3)
     icons = set()
+    for menu in menus.all():
+        icon, _, words = menu.locator("option:checked").inner_text().strip().partition(" ")
+        assert icon and words.strip(), f"status {menu.inner_text()!r}: an icon and words each"
+        icons.add(icon)
+    assert len(icons) == 3, "each status has its own icon"
+    page.goto(f"/t/{filled.slug}/exchanges/history?tiers={filled.tiers['dupont']}")
+    badges = page.locator(".status-badge")
+    expect(badges).to_have_count(3)
     for badge in badges.all():
         icon = badge.locator("[aria-hidden=true]").inner_text().strip()
         words = badge.inner_text().replace(icon, "").strip()
         assert icon and words, f"badge {badge.inner_text()!r}: an icon and words each"
-        icons.add(icon)
-    assert len(icons) == 3, "each status has its own icon"
 
 
 def test_a_button_is_busy_while_its_request_runs(app, page, problems, filled):

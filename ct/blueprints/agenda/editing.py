@@ -90,9 +90,7 @@ def create():
         return render_form(refreshed_form(None), None)
     form = EventForm(data=new_event_data())
     if form.validate_on_submit():
-        event = Event(created_by_id=g.membership.id)
-        form.apply_to(event)
-        db.session.add(event)
+        event = form.new_event(g.membership)
         db.session.commit()
         flash(_("Event “%(title)s” added.", title=event.title), "success")
         return redirect_to(url_for(".card", event_id=event.id))

@@ -191,6 +191,13 @@ class EventForm(FlaskForm):
         return True
 
     # -- saving --------------------------------------------------------------------
+    def new_event(self, author: Membership) -> Event:
+        """A new event from the checked form, added to the session (the caller commits)."""
+        event = Event(created_by_id=author.id)
+        self.apply_to(event)
+        db.session.add(event)
+        return event
+
     def apply_to(self, event: Event) -> None:
         """Copy the checked values; links are added and removed, never rewritten, so
         the (event, contact) and (event, member) unique keys are never hit midway."""

@@ -60,6 +60,7 @@ class RowOptions:
     filter_links: bool
     shorten: int
     texts: RowTexts
+    inline_status: bool = False  # a status menu each (closing one offers to plan the next)
 
 
 @dataclass(frozen=True)
@@ -73,10 +74,12 @@ class RowTexts:
     view_label: str = field(default_factory=lambda: gettext(
         "View the exchange of %(date)s with %(name)s"))
     view: str = field(default_factory=lambda: gettext("View"))
+    status_label: str = field(default_factory=lambda: gettext(
+        "Status of the exchange of %(date)s with %(name)s"))
 
 
 def row_context(form: HistoryFilterForm, link, filter_links: bool,
-                selectable: bool = False) -> dict:
+                selectable: bool = False, inline_status: bool = False) -> dict:
     """What the rows need: ``row(x)`` renders one (its tiers and contacts link to the
     list filtered on them when ``filter_links``, with a checkbox when ``selectable``)."""
     settings = TenantSettings.current()
@@ -84,7 +87,7 @@ def row_context(form: HistoryFilterForm, link, filter_links: bool,
         "link": link,
         "rows": RowOptions(selectable, filter_links,
                            settings.shorten_length if settings.shorten_descriptions else 0,
-                           RowTexts()),
+                           RowTexts(), inline_status),
         "status_labels": form.status_names,
         "status_icons": STATUS_ICONS,
     }
@@ -117,7 +120,7 @@ def index():
         may_delete=may_delete,
         may_write=may_write,
         **row_context(form, link_maker("exchange_list.index"), filter_links=True,
-                      selectable=may_delete or may_write),
+                      selectable=may_delete or may_write, inline_status=may_write),
     )
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import flash, g, make_response, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
 
 from ct.blueprints.exchanges import bp
+from ct.blueprints.exchanges.creating import save_new_exchange, saved_event
+from ct.blueprints.exchanges.plan_next import offer_for, render_offer
 from ct.blueprints.exchanges.timeutil import local_now
 from ct.blueprints.exchanges.views import (
     fill_from,
@@ -16,25 +17,14 @@ from ct.blueprints.exchanges.views import (
     visible_exchange_or_404,
 )
 from ct.core.permissions import DELETE_EXCHANGES, WRITE_EXCHANGES, require_right
-from ct.exchanges.saving import (
-    create_exchange,
-    exchange_for_token,
-    new_form_token,
-    notify_about,
-    update_exchange,
-    usable_token,
-)
-from ct.exchanges.saving import (
-    set_status as change_status,
-)
+from ct.exchanges.saving import new_form_token, update_exchange
+from ct.exchanges.saving import set_status as change_status
 from ct.extensions import db
 from ct.models import Contact, Document, Exchange, Project, Tiers
 from ct.models.exchange_access import can_see_confidential
 from ct.records.trash import trash_exchange
 from ct.web.htmx import is_htmx_request, redirect_to, render, trigger
 from ct.web.lookups import from_query_or_404
-
-SAVED_EVENT = "exchange-saved"
 
 
 def _prefill(form) -> None:
@@ -56,28 +46,19 @@ def _prefill(form) -> None:
         form.project_id.data = project.id
 
 
-def _saved(exchange: Exchange, message: str):
-    """Success: the dialog closes and a confirmation shows (htmx), or the card opens."""
+def _saved(exchange: Exchange, message: str, status_before: str | None):
+    """Success: the dialog closes and a confirmation shows (htmx), or the card opens. An
+    exchange this save closed keeps the dialog open on the offer to plan the next contact."""
     card = url_for("exchanges.show", exchange_id=exchange.id)
+    offer = offer_for(exchange, status_before)
     if is_htmx_request() and request.form.get("in_dialog") == "1":
         response = make_response(render_template(
-            "exchanges/_saved.html", exchange=exchange, message=message, card=card))
+            "exchanges/_saved.html", exchange=exchange, message=message, card=card,
+            **(render_offer(exchange, offer) if offer else {})))
     else:
         flash(message, "success")
-        response = redirect_to(card)
-    detail = {"id": exchange.id, "tiers_id": exchange.tiers_id, "target": "body"}
-    return trigger(response, **{SAVED_EVENT: detail})
-
-
-def commit_keeping_loaded() -> None:
-    """Commit without expiring what the session holds: the answer only needs values
-    already in hand (ids, names), which would otherwise be read again one query each."""
-    session = db.session()
-    session.expire_on_commit = False
-    try:
-        session.commit()
-    finally:
-        session.expire_on_commit = True
+        response = redirect_to(card)  # the page's form: the card offers it with its link
+    return trigger(response, **saved_event(exchange))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -92,31 +73,10 @@ def new():
             form.made_by_id.data = g.membership.id
         form.event_assignee_ids.data = [g.membership.id]
         return show_form(form)
-
-    # A form sent again (double click, stale tab) answers with what it created.
-    already = exchange_for_token(form.form_token.data)
-    if already is not None and already.author_id == g.membership.id:
-        return _saved(already, _("This exchange was already saved."))
-    if already is not None or not usable_token(form.form_token.data):
-        form.form_token.data = new_form_token()
-    if not form.validate_on_submit():
+    exchange, message = save_new_exchange(form)
+    if exchange is None:
         return show_form(form, status=422)
-    exchange = create_exchange(form.draft(), g.membership)
-    not_notified = notify_about(exchange, g.membership)
-    try:
-        commit_keeping_loaded()
-    except IntegrityError:
-        # Two copies of the form raced past the check above: the first one won.
-        db.session.rollback()
-        already = exchange_for_token(form.form_token.data)
-        if already is None:
-            raise
-        return _saved(already, _("This exchange was already saved."))
-    message = _("Exchange saved.")
-    if not_notified:
-        names = ", ".join(m.user.display_name for m in not_notified)
-        message += " " + _("Not notified (no longer active): %(names)s.", names=names)
-    return _saved(exchange, message)
+    return _saved(exchange, message, None)
 
 
 @bp.get("/<int:exchange_id>")
@@ -136,25 +96,39 @@ def edit(exchange_id: int):
         return show_form(form, exchange)
     if not form.validate_on_submit():
         return show_form(form, exchange, status=422)
+    before = exchange.status
     update_exchange(exchange, form.draft(), g.membership)
     db.session.commit()
-    return _saved(exchange, _("Exchange saved."))
+    return _saved(exchange, _("Exchange saved."), before)
 
 
 @bp.post("/<int:exchange_id>/status")
 def set_status(exchange_id: int):
+    """The card's status buttons and the list's status menu (``in_list``). Closing the
+    exchange answers with the offer to plan the next contact too, the status saved."""
     exchange = visible_exchange_or_404(exchange_id)
     require(WRITE_EXCHANGES)
+    before, in_list = exchange.status, request.form.get("in_list") == "1"
     if not change_status(exchange, request.form.get("status", "")):
+        if in_list:  # the list's menu only offers valid ones: said in the page's messages
+            response = render("errors/error.html", block="message", status=422, code=422,
+                              message=_("Choose a status from the list."))
+            response.headers.update({"HX-Retarget": "#flashes", "HX-Reswap": "innerHTML"})
+            return response
         return render("exchanges/show.html", block="status", status=422, exchange=exchange,
                       status_error=_("Choose a status from the list."))
     db.session.commit()
+    offer = offer_for(exchange, before)
     if not is_htmx_request():
         flash(_("Status changed."), "success")
         return redirect_to(url_for("exchanges.show", exchange_id=exchange.id))
-    response = render("exchanges/show.html", block="status", exchange=exchange)
-    return trigger(response, **{SAVED_EVENT: {"id": exchange.id, "tiers_id": exchange.tiers_id,
-                                               "target": "body"}})
+    context = render_offer(exchange, offer, in_list=in_list) if offer else {}
+    if in_list:  # the list refreshes itself on exchange-saved; the offer opens as a dialog
+        response = make_response(render_template("exchanges/_plan_next_dialog.html", **context)
+                                 if offer else "")
+    else:
+        response = render("exchanges/show.html", block="status", exchange=exchange, **context)
+    return trigger(response, **saved_event(exchange))
 
 
 @bp.route("/<int:exchange_id>/delete", methods=["GET", "POST"])

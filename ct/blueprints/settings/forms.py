@@ -50,6 +50,7 @@ assert set(PAGE_LABELS) == set(BUTTON_PAGES), "every page of the button needs a 
 WIDGET_DAYS_MAX = 3650
 SHORTEN_MIN, SHORTEN_MAX = 20, 2000
 THRESHOLD_MAX = 1_000_000
+PLAN_NEXT_DAYS_MAX = 365
 TOO_LONG = _l("At most %(max)d characters.")
 
 
@@ -107,6 +108,10 @@ class SettingsForm(FlaskForm):
         _l("Large contact lists threshold"), 0, THRESHOLD_MAX,
         _l("Enter a number of contacts between %(min)d and %(max)d."),
     )
+    plan_next_days = WholeNumberField(
+        _l("Next contact planned after (days)"), 0, PLAN_NEXT_DAYS_MAX,
+        _l("Enter a number of days between %(min)d and %(max)d."),
+    )
 
     def values(self) -> dict:
         """The submitted options, in the shape TenantSettings stores them."""
@@ -122,6 +127,7 @@ class SettingsForm(FlaskForm):
             "shorten_descriptions": self.shorten_descriptions.data,
             "shorten_length": self.shorten_length.data,
             "large_contacts_threshold": self.large_contacts_threshold.data,
+            "plan_next_days": self.plan_next_days.data,
         }
 
 
