@@ -36,6 +36,7 @@ from ct.models import (
     TrashItem,
 )
 from ct.models.base import utcnow
+from ct.models.webhook import WebhookDelivery, WebhookEndpoint, new_secret
 from ct.records.export import tenant_tables
 from tests.conftest import owner_engine
 from tests.exchange_records import Side, _side
@@ -81,6 +82,12 @@ def populate(app, tenant, name: str) -> Side:
             db.session.flush()
             db.session.add(ApiIdempotencyKey(token_id=token.id, key="k", fingerprint="0" * 64,
                                              status=201, body="{}"))
+            endpoint = WebhookEndpoint(url=f"https://hooks.{name}.test/ct", secret=new_secret(),
+                                       event_types=[])
+            db.session.add(endpoint)
+            db.session.flush()
+            db.session.add(WebhookDelivery(endpoint_id=endpoint.id, message_id="msg_test",
+                                           event_type="ping", payload="{}"))
             Invitation.issue(f"guest@{name}.test", "member", admin)
             AuditEntry.record(admin, "settings.update", {"x": 1}, {"x": 2})
             db.session.commit()

@@ -47,10 +47,14 @@ def test_an_old_module_is_the_new_one_not_a_copy(old, new):
     assert sys.modules[old] is module
 
 
+# Periodic jobs born after the move: RQ never stored them under an old path.
+BORN_AFTER_THE_MOVE = {"ct.webhooks.delivery.relay_webhooks"}
+
+
 def test_the_clock_jobs_are_all_covered(app):
     from ct.events import PERIODIC_JOBS
 
-    covered = set(OLD_JOB_PATHS.values())
+    covered = set(OLD_JOB_PATHS.values()) | BORN_AFTER_THE_MOVE
     assert {job.name for job in PERIODIC_JOBS} <= covered
 
 
