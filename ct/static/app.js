@@ -590,3 +590,14 @@ function countFilters(panel) {
   const panel = event.target.closest && event.target.closest("details.filters-panel[data-filter-names]");
   if (panel) countFilters(panel);
 }));
+
+// A list's status menu saves as soon as it changes. Arrows on the closed menu would change
+// it (and save) at each press in Chromium on Linux and Windows: there they do nothing;
+// Space, Enter or Alt+↓ open its list, where arrows move and Enter saves one status.
+document.addEventListener("keydown", (event) => {
+  const select = event.target;
+  if (!(select instanceof HTMLSelectElement) || !select.classList.contains("inline-status")) return;
+  if ((event.key === "ArrowDown" || event.key === "ArrowUp") && !event.altKey) {
+    event.preventDefault();
+  }
+});

@@ -27,8 +27,15 @@ def test_close_then_plan_or_skip(page, problems, world, lang):  # noqa: F811
                  comment="Relance")
     log_in_reading(page, "alice@alpha.fr", lang)
 
-    # From the list: the status menu closes it; the offer opens on its date field.
+    # From the list: arrows on the closed status menu do not save a status at each press;
+    # then the menu closes it and the offer opens on its date field.
     page.goto(f"/t/{w.slug}/exchanges/")
+    page.locator(f"#status-of-{first}").focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(300)
+    assert count_exchanges(w, status="in_progress") == 2
+    expect(page.locator("#plan-next-dialog")).to_have_count(0)
     page.locator(f"#status-of-{first}").select_option("closed")
     dialog = page.locator("#plan-next-dialog")
     expect(dialog).to_be_visible()
