@@ -105,6 +105,15 @@ def test_the_pop_up_closing_an_exchange_keeps_the_dialog_on_the_offer(app, hx, t
     assert "data-plan-next" not in response.get_data(as_text=True)  # already closed
 
 
+def test_a_new_exchange_logged_closed_gets_no_offer(hx, tenants, records):
+    from tests.exchange_records import exchange_data as data
+    response = hx.post(f"/t/{records.a.slug}/exchanges/new",
+                       data=data(records.a, status="closed", in_dialog="1",
+                                 contact_ids=str(records.a.contact)))
+    assert response.status_code == 200
+    assert "data-plan-next" not in response.get_data(as_text=True)
+
+
 def _plan(hx, tenants, exchange_id, **values):
     day = (date.today() + timedelta(days=3)).isoformat()
     data = {"plan-form_token": "plan-token-1234567890", "plan-what": "exchange",

@@ -37,9 +37,11 @@ DONE_EVENT = "plan-next-done"  # app.js closes the offer's dialog
 
 
 def offer_for(exchange: Exchange, status_before: str | None) -> PlanNextForm | None:
-    """The offer, when this change just closed the exchange (not when it already was)."""
-    if exchange.status != STATUS_CLOSED or status_before == STATUS_CLOSED \
-            or not can(WRITE_EXCHANGES):
+    """The offer, when this change just closed an existing exchange (not when it already
+    was). A new exchange gets none: its pop-up plans a follow-up task or event in its own
+    section, and a quick log must end with its save."""
+    if status_before is None or exchange.status != STATUS_CLOSED \
+            or status_before == STATUS_CLOSED or not can(WRITE_EXCHANGES):
         return None
     return offered_form(exchange)
 
