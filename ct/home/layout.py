@@ -15,11 +15,13 @@ from ct.models import Membership
 LATEST = "latest_exchanges"
 NEXT = "next_contacts"
 PAST = "past_events"
+MENTIONS = "mentions"
 TEAM = "team"
 # In their default order.
 WIDGETS = {
     LATEST: _l("Latest exchanges"),
     NEXT: _l("Next contacts to make"),
+    MENTIONS: _l("Mentions"),
     PAST: _l("Recent past events"),
     TEAM: _l("Your team"),
 }

@@ -27,6 +27,7 @@ from ct.blueprints.api.exchange_schemas import (
 from ct.blueprints.api.idempotency import replay_or_none
 from ct.blueprints.exchange_list.forms import ListFilterForm
 from ct.blueprints.exchanges.forms import ExchangeForm
+from ct.blueprints.exchanges.mention_fields import mention_ids_of
 from ct.blueprints.exchanges.views import require
 from ct.core.pagination import cursor_clause, keyset_page
 from ct.core.permissions import DELETE_EXCHANGES, WRITE_EXCHANGES, require_right
@@ -100,6 +101,7 @@ def _current(exchange: Exchange) -> dict:
         "notify_collaborators": exchange.notify_collaborators,
         "confidential_comment": exchange.confidential_comment,
         "confidential_group_id": exchange.confidential_group_id,
+        "mention_ids": mention_ids_of(exchange),
     }
 
 
@@ -111,7 +113,7 @@ def _form(values: dict, exchange: Exchange | None) -> ExchangeForm:
         exchange.author_id, exchange.confidential_group_id)
     form = ExchangeForm(formdata=api.form_data(values), meta={"csrf": False})
     return form.configure(TenantSettings.current(), can_confidential=can_confidential,
-                          task=False, event=False)
+                          task=False, event=False, exchange=exchange)
 
 
 def _checked(values: dict, exchange: Exchange | None) -> ExchangeForm:

@@ -57,4 +57,4 @@ def new_exchange_shortcut_url() -> str | None:
     return new_exchange_url() if _may_open_form() else None
 
 
-from ct.blueprints.exchanges import inline, routes, undo  # noqa: E402,F401
+from ct.blueprints.exchanges import inline, mention_routes, routes, undo  # noqa: E402,F401
