@@ -21,9 +21,9 @@ TEAM = "team"
 WIDGETS = {
     LATEST: _l("Latest exchanges"),
     NEXT: _l("Next contacts to make"),
-    MENTIONS: _l("Mentions"),
     PAST: _l("Recent past events"),
     TEAM: _l("Your team"),
+    MENTIONS: _l("Mentions"),
 }
 
 

@@ -86,7 +86,7 @@ async function suggestMentions(textarea, found) {
   }
   list.hidden = false;
   setMentionActive(textarea, list, options[0] || null);
-  if (status) status.textContent = options.length ? list.dataset.countText.replace("%d", options.length) : "";
+  if (status) status.textContent = options.length ? list.dataset.countText.replace("{count}", options.length) : "";
 }
 
 function pickMention(textarea, option) {
