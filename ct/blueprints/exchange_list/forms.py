@@ -102,7 +102,7 @@ class ListFilterForm(HistoryFilterForm):
     tiers = IdField(_l("Third party"))
     contact = IdField(_l("Contact"))
     # The exchanges that @mention the member reading the list (their own, never another's).
-    mentions = BooleanField(_l("Mentions: only the exchanges that mention me"))
+    mentions = BooleanField(_l("Mentioning me"))
 
     def __init__(self, args):
         super().__init__(args)
