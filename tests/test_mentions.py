@@ -203,6 +203,14 @@ def test_the_api_mentions_through_the_same_form(app, client, tenants, records): 
         "comment": f"{MEMBER} please follow up", "mention_ids": [records.a.member]})
     assert reply.status_code == 201, reply.get_json()
     assert len(mentions(app, tenants.a.id)) == 1 and len(emails(app, tenants.a.id)) == 1
+    # A PATCH without mention_ids keeps what the text still says, and sends nothing more.
+    url = f"/api/v1/exchanges/{reply.get_json()['id']}"
+    kept = client.patch(url, headers=bearer(token), json={
+        "comment": f"{MEMBER} please follow up today"})
+    assert kept.status_code == 200, kept.get_json()
+    assert len(mentions(app, tenants.a.id)) == 1 and len(emails(app, tenants.a.id)) == 1
+    gone = client.patch(url, headers=bearer(token), json={"comment": "Followed up"})
+    assert gone.status_code == 200 and mentions(app, tenants.a.id) == []
     bad = client.post("/api/v1/exchanges/", headers=bearer(token), json={
         "tiers_id": records.a.tiers, "occurred_at": "2026-03-10T14:30:00+01:00",
         "comment": "@Member Beta Industrie hi", "mention_ids": [records.b.member]})

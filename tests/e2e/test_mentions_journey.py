@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.support import log_in_reading, review_shot
+from tests.e2e.test_accessibility import assert_accessible
 from tests.planning_data import make_tiers
 from tests.smtp import outbox
 from tests.test_notify import add_member
@@ -54,6 +55,7 @@ def test_a_mention_picked_with_the_keyboard_reaches_the_member(app, page, proble
     expect(suggestions.first).to_have_attribute("aria-selected", "true")
     expect(page.locator("#comment-mentions")).not_to_contain_text("Bruno")
     review_shot(page, f"mentions-picker-{lang}.png")
+    assert_accessible(page, f"pop-up with the mention suggestions ({lang})", "#exchange-dialog")
     comment.press("ArrowDown")
     expect(suggestions.nth(1)).to_have_attribute("aria-selected", "true")
     expect(comment).to_have_attribute("aria-activedescendant", re.compile(r"^mention-option-"))
@@ -88,6 +90,7 @@ def test_a_mention_picked_with_the_keyboard_reaches_the_member(app, page, proble
     expect(widget).to_contain_text(words["mentioned"])
     widget.locator("li").scroll_into_view_if_needed()
     review_shot(page, f"mentions-home-{lang}.png", full_page=True)
+    assert_accessible(page, f"home page with a mention ({lang})")
     page.set_viewport_size({"width": 375, "height": 812})
     review_shot(page, f"mentions-home-phone-{lang}.png", full_page=True)
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -98,6 +101,7 @@ def test_a_mention_picked_with_the_keyboard_reaches_the_member(app, page, proble
     expect(page.locator("#exchange-results")).to_contain_text("Garage Lenoir")
     expect(page.get_by_label(words["filter"])).to_be_checked()
     review_shot(page, f"mentions-list-{lang}.png", full_page=True)
+    assert_accessible(page, f"All exchanges, Mentions filter ({lang})")
     page.set_viewport_size({"width": 375, "height": 812})
     page.locator(".filters-panel summary").click()  # on a phone the filters fold away
     expect(page.get_by_label(words["filter"])).to_be_visible()
