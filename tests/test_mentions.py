@@ -203,6 +203,12 @@ def test_the_api_mentions_through_the_same_form(app, client, tenants, records): 
         "comment": f"{MEMBER} please follow up", "mention_ids": [records.a.member]})
     assert reply.status_code == 201, reply.get_json()
     assert len(mentions(app, tenants.a.id)) == 1 and len(emails(app, tenants.a.id)) == 1
+    member_token = issue_token(app, tenants.a.id, tenants.a.member_membership_id)
+    for who, found in ((token, 0), (member_token, 1)):
+        listed = client.get("/api/v1/exchanges/?mentions=true", headers=bearer(who))
+        assert len(listed.get_json()["items"]) == found
+    assert len(client.get("/api/v1/exchanges/?mentions=false",
+                          headers=bearer(token)).get_json()["items"]) == 1
     # A PATCH without mention_ids keeps what the text still says, and sends nothing more.
     url = f"/api/v1/exchanges/{reply.get_json()['id']}"
     kept = client.patch(url, headers=bearer(token), json={

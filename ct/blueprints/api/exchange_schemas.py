@@ -107,3 +107,5 @@ class ExchangeQuerySchema(PageQuerySchema):
                                                                       "included."})
     tiers = fields.Integer(load_default=None, metadata={"description": "Third party id."})
     contact = fields.Integer(load_default=None, metadata={"description": "Contact id."})
+    mentions = fields.Boolean(load_default=False, metadata={
+        "description": "true: only the exchanges that @mention the token's member."})

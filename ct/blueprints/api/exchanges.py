@@ -87,6 +87,13 @@ def _visible_or_404(exchange_id: int, for_update: bool = False) -> Exchange:
     return exchange
 
 
+def _arg(value) -> str:
+    """A checked query value as the list's filter form reads it (a day, "1" for true)."""
+    if value is True:
+        return "1"
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 def _current(exchange: Exchange) -> dict:
     """The exchange's written fields as the form reads them (what a PATCH keeps)."""
     return {
@@ -129,8 +136,8 @@ def _checked(values: dict, exchange: Exchange | None) -> ExchangeForm:
 def list_exchanges(cursor, limit, **filters):
     """Exchanges newest first, one page at a time (keyset pagination: pass `next` as
     `cursor`); only those the token's member sees on the All exchanges page."""
-    args = MultiDict({name: value.isoformat() if hasattr(value, "isoformat") else str(value)
-                      for name, value in filters.items() if value not in (None, "")})
+    args = MultiDict({name: _arg(value) for name, value in filters.items()
+                      if value not in (None, "") and value is not False})
     form = ListFilterForm(args)
     if not form.validate():
         raise api.invalid(form.errors, "query")
