@@ -163,6 +163,14 @@ def test_confidential_mentions_reach_its_readers_only(app, client, auth, tenants
     assert reply.status_code == 303
     [exchange_id] = exchange_ids(app, tenants.a.id)
     assert mentions(app, tenants.a.id) == [(exchange_id, records.a.member, True)]
+    # The card names the mention to the confidential comment's readers only.
+    card = f"/t/{tenants.a.slug}/exchanges/{exchange_id}"
+    assert 'class="mentioned">Member Alpha Conseil<' in client.get(card).get_data(as_text=True)
+    add_member(app, tenants.a.id, "olga@alpha.fr", "Olga Outside")  # sees all, not in group
+    auth.logout()
+    auth.login("olga@alpha.fr")
+    outside = client.get(card)
+    assert outside.status_code == 200 and 'class="mentioned"' not in outside.get_data(as_text=True)
     [mail] = emails(app, tenants.a.id)
     assert "confidential comment" in mail.body_text  # (the tests' messages are English)
     assert "10k" not in mail.body_text and "10k" not in (mail.body_html or "")
