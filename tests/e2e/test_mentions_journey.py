@@ -67,6 +67,10 @@ def test_a_mention_picked_with_the_keyboard_reaches_the_member(app, page, proble
     with page.expect_response(re.compile(r"/mention-suggestions\?q=br$")):
         comment.press_sequentially(" @br")
     expect(page.locator("#comment-mentions [role=option]")).to_have_text(["Bruno Petit"])
+    page.set_viewport_size({"width": 375, "height": 812})
+    comment.scroll_into_view_if_needed()
+    review_shot(page, f"mentions-picker-phone-{lang}.png")
+    page.set_viewport_size({"width": 1280, "height": 900})
     comment.press("Escape")
     expect(page.locator("#comment-mentions")).to_be_hidden()
     expect(dialog).to_be_visible()
