@@ -42,11 +42,12 @@ def admin(client, auth, tenants):
 
 def test_the_list_shows_each_editable_email_in_each_language(admin, tenants):
     page = admin.get(url(tenants.a)).get_data(as_text=True)
-    for name in (MAILINFO, "invitation", "event_reminder", "task_assigned", "daily_digest"):
+    for name in (MAILINFO, "invitation", "event_reminder", "task_assigned", "daily_digest",
+                 "exchange_mention"):
         for language in ("fr", "en"):
             assert f'href="{url(tenants.a, f"{name}/{language}")}"' in page
     assert "password_reset/" not in page  # platform email: not the company's to word
-    assert page.count(">Default<") == 10
+    assert page.count(">Default<") == 12
 
 
 def test_the_editor_shows_the_default_wording_the_placeholders_and_a_preview(admin, tenants):

@@ -15,7 +15,7 @@ from tests.planning_data import make_event, make_task, make_tiers, paris_today
 pytestmark = pytest.mark.usefixtures("english_messages")
 
 NOW = datetime.now(UTC).replace(microsecond=0)
-WIDGETS = ["latest_exchanges", "next_contacts", "past_events", "team"]
+WIDGETS = ["latest_exchanges", "next_contacts", "past_events", "team", "mentions"]
 
 
 def saved_layout(app, tenant_id, membership_id):
@@ -46,7 +46,7 @@ def test_by_default_every_widget_is_shown_in_order(client, auth, tenants):
     assert f'hx-get="/t/{tenants.a.slug}/customize"' in html
     form = client.get(f"/t/{tenants.a.slug}/customize", headers={"HX-Request": "true"})
     assert form.status_code == 200 and "<html" not in form.get_data(as_text=True)
-    assert 'name="position_team" min="1" max="4"\n                   value="4"' in \
+    assert 'name="position_team" min="1" max="5"\n                   value="4"' in \
         form.get_data(as_text=True)
     page = client.get(f"/t/{tenants.a.slug}/customize").get_data(as_text=True)
     assert '<details id="customize" class="customize" open' in page
@@ -58,14 +58,15 @@ def test_a_member_chooses_widgets_and_their_order(client, auth, tenants, app):
     auth.login(a.member_email)
     reply = client.post(f"/t/{a.slug}/customize", data=layout_form(
         shown=["team", "latest_exchanges"], position_team="1", position_latest_exchanges="2",
-        position_next_contacts="3", position_past_events="4"))
+        position_next_contacts="3", position_past_events="4", position_mentions="5"))
     assert reply.status_code == 303
     html = client.get(f"/t/{a.slug}/").get_data(as_text=True)
     assert widget_order(html) == ["team", "latest_exchanges"]
     assert "Your home page is saved." in html
     saved = saved_layout(app, a.id, a.member_membership_id)
-    assert saved["order"] == ["team", "latest_exchanges", "next_contacts", "past_events"]
-    assert set(saved["hidden"]) == {"next_contacts", "past_events"}
+    assert saved["order"] == ["team", "latest_exchanges", "next_contacts", "past_events",
+                              "mentions"]
+    assert set(saved["hidden"]) == {"next_contacts", "past_events", "mentions"}
     # Per membership: the admin's page is unchanged.
     auth.login(a.admin_email)
     assert widget_order(client.get(f"/t/{a.slug}/").get_data(as_text=True)) == WIDGETS
@@ -78,7 +79,8 @@ def test_the_arrows_move_a_widget(htmx, tenants, app):
     assert reply.status_code == 200
     body = reply.get_data(as_text=True)
     assert body.lstrip().startswith('<div id="home-body">')  # the body alone, for htmx
-    assert widget_order(body) == ["latest_exchanges", "past_events", "next_contacts", "team"]
+    assert widget_order(body) == ["latest_exchanges", "past_events", "next_contacts", "team",
+                                  "mentions"]
     assert "Your home page is saved." in body
     assert re.search(r'id="position-past_events"[^>]*value="2"', body)  # the new places
     assert '<details id="customize" class="customize" open' in body
@@ -100,10 +102,10 @@ def test_hiding_every_widget_says_how_to_get_them_back(client, auth, tenants):
     ({"position_bogus": "1"}, "Unknown widget: bogus."),
     ({"move": "bogus:up"}, "Unknown widget: bogus."),
     ({"move": "team:sideways"}, "Unknown widget: team."),
-    ({"position_team": ""}, "Enter a position from 1 to 4."),
-    ({"position_team": "abc"}, "Enter a position from 1 to 4."),
-    ({"position_team": "9"}, "Enter a position from 1 to 4."),
-    ({"position_team": "0"}, "Enter a position from 1 to 4."),
+    ({"position_team": ""}, "Enter a position from 1 to 5."),
+    ({"position_team": "abc"}, "Enter a position from 1 to 5."),
+    ({"position_team": "9"}, "Enter a position from 1 to 5."),
+    ({"position_team": "0"}, "Enter a position from 1 to 5."),
 ])
 def test_bad_customization_is_refused_and_nothing_saved(client, auth, tenants, app, bad, message):
     a = tenants.a
@@ -142,8 +144,9 @@ def test_a_saved_layout_survives_widgets_unknown_to_this_version(app, tenants):
     member = Membership(home_layout={"order": ["gone", "team", "team"],
                                      "hidden": ["gone", "past_events"]})
     layout = layout_of(member)
-    assert layout.order == ["team", "latest_exchanges", "next_contacts", "past_events"]
-    assert layout.shown == ["team", "latest_exchanges", "next_contacts"]
+    assert layout.order == ["team", "latest_exchanges", "next_contacts", "past_events",
+                            "mentions"]
+    assert layout.shown == ["team", "latest_exchanges", "next_contacts", "mentions"]
     assert layout_of(Membership(home_layout="garbage")).shown == WIDGETS
 
 

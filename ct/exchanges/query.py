@@ -18,7 +18,7 @@ from ct.core.pagination import Page, cursor_clause, keyset_page
 from ct.core.text import fold, like_pattern
 from ct.core.zone import day_bounds
 from ct.exchanges.rows import exchange_rows, row_select
-from ct.models import Contact, Document, Exchange, ExchangeContact, Tiers
+from ct.models import Contact, Document, Exchange, ExchangeContact, ExchangeMention, Tiers
 from ct.models.exchange_access import visible_clause
 
 PER_PAGE = 50
@@ -44,6 +44,7 @@ class ExchangeFilters:
     date_from: date | None = None
     date_to: date | None = None
     text: str = ""
+    mentioned_id: int | None = None  # only the exchanges mentioning this member
 
     def as_params(self) -> dict:
         """Plain JSON values, for a background job (the CSV export) to rebuild them."""
@@ -75,6 +76,9 @@ def apply_filters(query: Select, f: ExchangeFilters) -> Select:
     if f.member_id is not None:
         query = query.where(
             or_(Exchange.made_by_id == f.member_id, Exchange.author_id == f.member_id))
+    if f.mentioned_id is not None:
+        query = query.where(Exchange.id.in_(select(ExchangeMention.exchange_id).where(
+            ExchangeMention.membership_id == f.mentioned_id)))
     if f.mode_id is not None:
         query = query.where(Exchange.mode_id == f.mode_id)
     if f.object_id is not None:

@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from ct.emails.notify import notify_collaborators, notify_task_assigned
+from ct.exchanges.mentions import notify_mentions, sync_mentions
 from ct.extensions import db
 from ct.models import (
     Choice,
@@ -86,6 +87,9 @@ class ExchangeDraft:
     task: TaskDraft | None = None
     event: EventDraft | None = None
     form_token: str | None = None
+    # The members the form says are @mentioned (ct/exchanges/mentions.py keeps those whose
+    # "@name" is still in a text).
+    mentioned: list[Membership] = field(default_factory=list)
     asked: frozenset[str] = frozenset()  # of MADE_BY, COLLABORATORS, CONFIDENTIAL, PRODUCTS
 
 
@@ -122,8 +126,10 @@ def create_exchange(draft: ExchangeDraft, author: Membership) -> Exchange:
 
 def notify_about(exchange: Exchange, author: Membership) -> list[Membership]:
     """Emails of a new exchange, in its transaction: the collaborators when "notify" is
-    ticked, the assignee of its follow-up task. Returns who could not be notified."""
+    ticked, the assignee of its follow-up task, the members it mentions. Returns the
+    collaborators who could not be notified."""
     db.session.flush()
+    notify_mentions(exchange, author)
     not_notified = []
     if exchange.notify_collaborators and exchange.collaborator_links:
         not_notified = notify_collaborators(exchange, sender=author)
@@ -133,12 +139,14 @@ def notify_about(exchange: Exchange, author: Membership) -> list[Membership]:
 
 
 def update_exchange(exchange: Exchange, draft: ExchangeDraft, editor: Membership) -> Exchange:
-    """The exchange changed as the draft says; a task or event may be added if none yet."""
+    """The exchange changed as the draft says; a task or event may be added if none yet.
+    A member newly mentioned gets their email (the others had theirs)."""
     _apply(exchange, draft, editor)
     if exchange.task_id is None and draft.task is not None:
         exchange.task = _new_task(draft.task, editor)
     if exchange.event_id is None and draft.event is not None:
         exchange.event = _new_event(draft, editor)
+    notify_mentions(exchange, editor)
     return exchange
 
 
@@ -174,6 +182,8 @@ def _apply(exchange: Exchange, draft: ExchangeDraft, member: Membership) -> None
         _sync(exchange.product_links, "product_id", [p.id for p in draft.products],
               ExchangeProduct)
     _sync(exchange.contact_links, "contact_id", [c.id for c in draft.contacts], ExchangeContact)
+    # The one place the texts are saved: the mentions follow them.
+    sync_mentions(exchange, draft.mentioned, confidential_known=CONFIDENTIAL in draft.asked)
 
 
 def _sync(links: list, column: str, wanted: list[int], make) -> None:

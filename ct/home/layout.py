@@ -15,6 +15,7 @@ from ct.models import Membership
 LATEST = "latest_exchanges"
 NEXT = "next_contacts"
 PAST = "past_events"
+MENTIONS = "mentions"
 TEAM = "team"
 # In their default order.
 WIDGETS = {
@@ -22,6 +23,7 @@ WIDGETS = {
     NEXT: _l("Next contacts to make"),
     PAST: _l("Recent past events"),
     TEAM: _l("Your team"),
+    MENTIONS: _l("Mentions"),
 }
 
 

@@ -12,6 +12,7 @@ from ct.models.exchange import (
     Exchange,
     ExchangeCollaborator,
     ExchangeContact,
+    ExchangeMention,
     ExchangeProduct,
 )
 from ct.models.export_run import ExportRun
@@ -31,7 +32,8 @@ __all__ = [
     "ApiIdempotencyKey", "ApiToken", "AuditEntry", "CalendarToken", "Choice", "Contact",
     "Document", "EmailTemplate", "Event",
     "EventAssignee", "EventContact", "Exchange", "ExchangeCollaborator", "ExchangeContact",
-    "ExchangeProduct", "ExportRun", "Group", "GroupMember", "ImportRun", "Invitation",
+    "ExchangeMention", "ExchangeProduct", "ExportRun", "Group", "GroupMember", "ImportRun",
+    "Invitation",
     "Membership", "OutboxEmail", "Product", "Project", "Task", "Tenant", "TenantSettings",
     "Tiers", "TrashItem", "User", "WebhookDelivery", "WebhookEndpoint",
 ]

@@ -98,6 +98,8 @@ class Exchange(TenantScoped, Timestamps, db.Model):
         foreign_keys="ExchangeProduct.exchange_id", cascade="all, delete-orphan")
     collaborator_links: Mapped[list[ExchangeCollaborator]] = relationship(
         foreign_keys="ExchangeCollaborator.exchange_id", cascade="all, delete-orphan")
+    mention_links: Mapped[list[ExchangeMention]] = relationship(
+        foreign_keys="ExchangeMention.exchange_id", cascade="all, delete-orphan")
 
     @property
     def contacts(self) -> list[Contact]:
@@ -165,6 +167,31 @@ class ExchangeCollaborator(TenantScoped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     exchange_id: Mapped[int] = mapped_column()
     membership_id: Mapped[int] = mapped_column()
+
+    membership: Mapped[Membership] = relationship(foreign_keys=[membership_id])
+
+
+class ExchangeMention(TenantScoped, db.Model):
+    """A member "@mentioned" in the comment or the confidential comment of an exchange.
+
+    Derived from the texts whenever the exchange is saved (ct/exchanges/mentions.py):
+    a row exists while the text still mentions the member. ``notified_at`` says the
+    member had their one email about it (so saving again sends nothing new)."""
+
+    __tablename__ = "exchange_mentions"
+    __tenant_refs__ = {"exchange_id": "exchanges", "membership_id": "memberships"}
+    __extra_args__ = (
+        UniqueConstraint("tenant_id", "exchange_id", "membership_id"),
+        # The Mentions filter and the home widget: a member's mentions, newest first.
+        Index("ix_exchange_mentions_member", "tenant_id", "membership_id", "exchange_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exchange_id: Mapped[int] = mapped_column()
+    membership_id: Mapped[int] = mapped_column()
+    # In the confidential comment: only its readers may be mentioned there.
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     membership: Mapped[Membership] = relationship(foreign_keys=[membership_id])
 

@@ -73,6 +73,9 @@ def _exchange_payload(exchange: Exchange) -> dict:
     for link in exchange.collaborator_links:
         rows.append(("exchange_collaborators", _row(link)))
         names[f"memberships:{link.membership_id}"] = link.membership.user.display_name
+    for link in exchange.mention_links:  # restored mentions keep their "notified" mark
+        rows.append(("exchange_mentions", _row(link)))
+        names[f"memberships:{link.membership_id}"] = link.membership.user.display_name
     related = {"tasks": (exchange.task, "label"), "events": (exchange.event, "title"),
                "documents": (exchange.document, "reference"),
                "projects": (exchange.project, "reference"),
@@ -120,7 +123,7 @@ def trash_exchange(exchange: Exchange, actor) -> TrashItem:
     """The exchange to the trash with its links; its task and event stay where they are."""
     item = _put_in_trash(KIND_EXCHANGE, exchange.id, exchange_label(exchange),
                          _exchange_payload(exchange), actor)
-    db.session.delete(exchange)  # its contact, product and collaborator links go too
+    db.session.delete(exchange)  # its links (contacts, products, collaborators, mentions) go too
     return item
 
 

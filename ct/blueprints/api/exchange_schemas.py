@@ -46,6 +46,9 @@ class ExchangeWriteSchema(Schema):
     confidential_comment = _comment("Read only by its author and the group it is shared "
                                     "with (the setting \"confidential comments\").")
     confidential_group_id = _id_of("The group the confidential comment is shared with.")
+    mention_ids = _ids_of("Active members @mentioned: write \"@Their Name\" in the comment "
+                          "(or the confidential comment) and list their ids here; each gets "
+                          "one email. A name no longer in the text is no longer mentioned.")
 
 
 class TiersRefSchema(Schema):
@@ -104,3 +107,5 @@ class ExchangeQuerySchema(PageQuerySchema):
                                                                       "included."})
     tiers = fields.Integer(load_default=None, metadata={"description": "Third party id."})
     contact = fields.Integer(load_default=None, metadata={"description": "Contact id."})
+    mentions = fields.Boolean(load_default=False, metadata={
+        "description": "true: only the exchanges that @mention the token's member."})

@@ -27,6 +27,7 @@ from ct.blueprints.api.exchange_schemas import (
 from ct.blueprints.api.idempotency import replay_or_none
 from ct.blueprints.exchange_list.forms import ListFilterForm
 from ct.blueprints.exchanges.forms import ExchangeForm
+from ct.blueprints.exchanges.mention_fields import mention_ids_of
 from ct.blueprints.exchanges.views import require
 from ct.core.pagination import cursor_clause, keyset_page
 from ct.core.permissions import DELETE_EXCHANGES, WRITE_EXCHANGES, require_right
@@ -86,6 +87,13 @@ def _visible_or_404(exchange_id: int, for_update: bool = False) -> Exchange:
     return exchange
 
 
+def _arg(value) -> str:
+    """A checked query value as the list's filter form reads it (a day, "1" for true)."""
+    if value is True:
+        return "1"
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
 def _current(exchange: Exchange) -> dict:
     """The exchange's written fields as the form reads them (what a PATCH keeps)."""
     return {
@@ -100,6 +108,7 @@ def _current(exchange: Exchange) -> dict:
         "notify_collaborators": exchange.notify_collaborators,
         "confidential_comment": exchange.confidential_comment,
         "confidential_group_id": exchange.confidential_group_id,
+        "mention_ids": mention_ids_of(exchange),
     }
 
 
@@ -111,7 +120,7 @@ def _form(values: dict, exchange: Exchange | None) -> ExchangeForm:
         exchange.author_id, exchange.confidential_group_id)
     form = ExchangeForm(formdata=api.form_data(values), meta={"csrf": False})
     return form.configure(TenantSettings.current(), can_confidential=can_confidential,
-                          task=False, event=False)
+                          task=False, event=False, exchange=exchange)
 
 
 def _checked(values: dict, exchange: Exchange | None) -> ExchangeForm:
@@ -127,8 +136,8 @@ def _checked(values: dict, exchange: Exchange | None) -> ExchangeForm:
 def list_exchanges(cursor, limit, **filters):
     """Exchanges newest first, one page at a time (keyset pagination: pass `next` as
     `cursor`); only those the token's member sees on the All exchanges page."""
-    args = MultiDict({name: value.isoformat() if hasattr(value, "isoformat") else str(value)
-                      for name, value in filters.items() if value not in (None, "")})
+    args = MultiDict({name: _arg(value) for name, value in filters.items()
+                      if value not in (None, "") and value is not False})
     form = ListFilterForm(args)
     if not form.validate():
         raise api.invalid(form.errors, "query")

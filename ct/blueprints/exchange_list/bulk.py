@@ -21,7 +21,13 @@ from ct.core.ids import parse_id
 from ct.core.permissions import DELETE_EXCHANGES, WRITE_EXCHANGES, can
 from ct.exchanges.status import status_names
 from ct.extensions import db
-from ct.models import Exchange, ExchangeCollaborator, ExchangeContact, ExchangeProduct
+from ct.models import (
+    Exchange,
+    ExchangeCollaborator,
+    ExchangeContact,
+    ExchangeMention,
+    ExchangeProduct,
+)
 from ct.models.exchange_access import visible_clause
 from ct.records.trash import trash_exchange
 from ct.web.htmx import redirect_to, render
@@ -102,6 +108,7 @@ def _delete(ids: list[int]):
             selectinload(Exchange.contact_links).joinedload(ExchangeContact.contact),
             selectinload(Exchange.product_links).joinedload(ExchangeProduct.product),
             selectinload(Exchange.collaborator_links).joinedload(ExchangeCollaborator.membership),
+            selectinload(Exchange.mention_links).joinedload(ExchangeMention.membership),
             joinedload(Exchange.tiers), *(selectinload(getattr(Exchange, name)) for name in (
                 "task", "event", "document", "project", "mode", "object", "confidential_group")))
     ).all()

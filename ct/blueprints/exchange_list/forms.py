@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import DateField, SearchField, SelectField
+from wtforms import BooleanField, DateField, SearchField, SelectField
 from wtforms.validators import Optional, ValidationError
 
 from ct.core.ids import parse_id
@@ -100,6 +101,8 @@ class ListFilterForm(HistoryFilterForm):
 
     tiers = IdField(_l("Third party"))
     contact = IdField(_l("Contact"))
+    # The exchanges that @mention the member reading the list (their own, never another's).
+    mentions = BooleanField(_l("Mentioning me"))
 
     def __init__(self, args):
         super().__init__(args)
@@ -123,6 +126,7 @@ class ListFilterForm(HistoryFilterForm):
         found = super().filters()
         found.tiers_id = self.tiers.data
         found.contact_id = self.contact.data
+        found.mentioned_id = g.membership.id if self.mentions.data else None
         return found
 
 

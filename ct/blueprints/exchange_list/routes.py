@@ -30,8 +30,8 @@ from ct.models import TenantSettings
 from ct.web.htmx import is_htmx_request, render
 
 # What a link to another page, sort or export of the same list keeps.
-FILTER_KEYS = ("tiers", "contact", "member", "mode", "object", "status", "date_from",
-               "date_to", "q", "sort")
+FILTER_KEYS = ("tiers", "contact", "mentions", "member", "mode", "object", "status",
+               "date_from", "date_to", "q", "sort")
 
 
 def current_filters(keys=FILTER_KEYS) -> dict[str, str]:

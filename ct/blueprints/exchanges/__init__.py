@@ -57,4 +57,10 @@ def new_exchange_shortcut_url() -> str | None:
     return new_exchange_url() if _may_open_form() else None
 
 
-from ct.blueprints.exchanges import inline, plan_next, routes, undo  # noqa: E402,F401
+from ct.blueprints.exchanges import (  # noqa: E402,F401
+    inline,
+    mention_routes,
+    plan_next,
+    routes,
+    undo,
+)

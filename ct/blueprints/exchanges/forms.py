@@ -27,6 +27,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ct.blueprints.exchanges.fields import active_many, active_or_error, choice_of, many, one
+from ct.blueprints.exchanges.mention_fields import MentionFields
 from ct.core.zone import to_utc
 from ct.exchanges.saving import (
     COLLABORATORS,
@@ -69,7 +70,7 @@ SETTING_FIELDS = {
 }
 
 
-class ExchangeForm(FlaskForm):
+class ExchangeForm(MentionFields, FlaskForm):
     form_token = HiddenField()  # checked (and replaced if tampered with) by the route
     tiers_id = IdField(_l("Third party"))
     tiers_locked = HiddenField()
@@ -120,9 +121,11 @@ class ExchangeForm(FlaskForm):
         self._allowed_products = []
 
     def configure(self, settings, can_confidential: bool = True, task: bool = True,
-                  event: bool = True):
+                  event: bool = True, exchange=None):
         """Drop the fields this tenant or this member does not use (and the follow-up
-        sections of an exchange that already has its task or event)."""
+        sections of an exchange that already has its task or event). ``exchange``: the
+        one being edited, for the checks of the mentions."""
+        self.exchange = exchange
         for setting, names in SETTING_FIELDS.items():
             if not getattr(settings, setting):
                 for name in names:
@@ -211,6 +214,7 @@ class ExchangeForm(FlaskForm):
                 for name in self._fields:
                     if name.startswith(f"{section}_"):
                         self[name].errors = []
+        self.check_mentions()
         return not any(field.errors for field in self)
 
     def _fail(self, field, message) -> bool:
@@ -267,7 +271,8 @@ class ExchangeForm(FlaskForm):
             notify_collaborators=COLLABORATORS in asked and bool(self.notify_collaborators.data),
             confidential_comment=self.confidential_comment.data if CONFIDENTIAL in asked else None,
             group=self.group, products=self.products, task=self._task_draft(),
-            event=self._event_draft(), form_token=self.form_token.data or None, asked=asked)
+            event=self._event_draft(), form_token=self.form_token.data or None, asked=asked,
+            mentioned=self.mentioned_members())
 
     def _task_draft(self) -> TaskDraft | None:
         if "add_task" not in self or not self.add_task.data:

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ct.blueprints.exchanges import bp
 from ct.blueprints.exchanges.forms import ExchangeForm
+from ct.blueprints.exchanges.mention_fields import mention_ids_of
 from ct.blueprints.exchanges.options import form_choices, tiers_choices
 from ct.blueprints.exchanges.sections import form_sections
 from ct.blueprints.exchanges.timeutil import to_local
@@ -51,6 +52,7 @@ def form_for(exchange: Exchange | None = None) -> ExchangeForm:
         can_confidential=exchange is None or can_see_confidential(exchange, g.membership),
         task=exchange is None or exchange.task_id is None,
         event=exchange is None or exchange.event_id is None,
+        exchange=exchange,
     )
 
 
@@ -72,6 +74,7 @@ def fill_from(form: ExchangeForm, exchange: Exchange) -> None:
         "status": exchange.status,
         "confidential_comment": exchange.confidential_comment,
         "confidential_group_id": exchange.confidential_group_id,
+        "mention_ids": mention_ids_of(exchange),
     }
     for name, value in values.items():
         if name in form:

@@ -11,7 +11,8 @@ from ct.blueprints.home.forms import LayoutForm
 from ct.exchanges.status import STATUS_ICONS
 from ct.extensions import db
 from ct.home import counts, widgets
-from ct.home.layout import LATEST, NEXT, PAST, TEAM, WIDGETS, layout_of, save_layout
+from ct.home.layout import LATEST, MENTIONS, NEXT, PAST, TEAM, WIDGETS, layout_of, save_layout
+from ct.home.mentions import mentioned_in
 from ct.models import TenantSettings
 from ct.web.htmx import is_htmx_request, redirect_to, render
 
@@ -27,6 +28,8 @@ def widget_context(name: str, day: widgets.Day, checklist: counts.Checklist | No
     if name == PAST:
         window = TenantSettings.current().widget_days
         return {"past": widgets.past_events(membership.id, day, window), "window": window}
+    if name == MENTIONS:
+        return {"mentioned": mentioned_in(membership)}
     if name == TEAM:
         return {"members_count": (checklist or counts.checklist(membership)).members}
     raise ValueError(name)

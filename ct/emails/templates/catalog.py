@@ -25,6 +25,7 @@ EVENT_REMINDER = "event_reminder"
 TASK_ASSIGNED = "task_assigned"
 DAILY_DIGEST = "daily_digest"
 WEBHOOK_DISABLED = "webhook_disabled"
+EXCHANGE_MENTION = "exchange_mention"
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,19 @@ KINDS: dict[str, EmailKind] = {
                         kind="date"),
             Placeholder("assigned_by", _l("Member who assigned the task"), "Alice Bernard"),
             Placeholder("link", _l("Address of the recipient's task list"), _LINK),
+        )),
+        EmailKind(EXCHANGE_MENTION, _l("Mention in an exchange"), (
+            _RECIPIENT,
+            _COMPANY,
+            Placeholder("mentioned_by", _l("Member who wrote the mention"), "Alice Bernard"),
+            Placeholder("tiers", _l("Third party of the exchange"), "Dupont SARL"),
+            Placeholder("date", _l("Date and time of the exchange"), _in_days(0)),
+            Placeholder("where", _l("Where the mention is: the comment or the confidential "
+                                    "comment"), "the comment"),
+            Placeholder("comment", _l("Comment — empty for a mention in the confidential "
+                                      "comment, which no email carries"),
+                        "@Camille Martin can you send them the quote?"),
+            Placeholder("link", _l("Address of the exchange card"), _LINK),
         )),
         EmailKind(DAILY_DIGEST, _l("Daily digest"), (
             _RECIPIENT,
