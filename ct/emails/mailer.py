@@ -14,11 +14,10 @@ from flask import current_app, has_request_context, url_for
 from flask_mail import Message
 
 from ct.core.jobs import enqueue_after_commit
-from ct.core.tenancy import bound_tenant
 from ct.emails.templates import render_email
 from ct.extensions import db, mail
 from ct.models.base import utcnow
-from ct.models.outbox import FAILED, SENT, OutboxEmail, claim, relay
+from ct.models.outbox import FAILED, SENT, OutboxEmail, relay, send_claimed
 
 log = logging.getLogger(__name__)
 
@@ -54,16 +53,8 @@ def queue_email(kind: str, to: str, template: str, language: str | None,
 
 
 def send_email(email_id: int) -> str:
-    """Deliver one outbox message; a redelivered job finds it sent and does nothing."""
-    try:
-        message = claim(OutboxEmail, email_id)
-        if message is None:
-            return "skipped"
-        # Found across tenants; written back as its own tenant (row-level security).
-        with bound_tenant(message.tenant_id):
-            return _send_claimed(message)
-    finally:
-        db.session.remove()
+    """Deliver one outbox message (the worker's job)."""
+    return send_claimed(OutboxEmail, email_id, _send_claimed)
 
 
 def _send_claimed(message: OutboxEmail) -> str:

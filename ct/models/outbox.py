@@ -17,7 +17,7 @@ from sqlalchemy import Index, Integer, String, Text, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ct.core.jobs import enqueue
-from ct.core.tenancy import ALL_TENANTS, TenantScoped
+from ct.core.tenancy import ALL_TENANTS, TenantScoped, bound_tenant
 from ct.extensions import db
 from ct.models.base import UTCDateTime, utcnow
 
@@ -99,6 +99,20 @@ def claim(model, row_id: int):
     return db.session.scalar(
         select(model).where(model.id == row_id).execution_options(**{ALL_TENANTS: True})
     )
+
+
+def send_claimed(model, row_id: int, send: Callable) -> str:
+    """A worker's job: claim the row and ``send(row)`` as its own company; a redelivered
+    job finds it sent (or taken by another worker) and does nothing."""
+    try:
+        row = claim(model, row_id)
+        if row is None:
+            return "skipped"
+        # Found across companies; written back as its own company (row-level security).
+        with bound_tenant(row.tenant_id):
+            return send(row)
+    finally:
+        db.session.remove()
 
 
 def relay(model, send: Callable[[int], str]) -> int:

@@ -18,14 +18,13 @@ from flask_babel import force_locale
 from sqlalchemy import select
 from standardwebhooks.webhooks import Webhook
 
-from ct.core.tenancy import bound_tenant
 from ct.emails.mailer import external_url, queue_email
 from ct.emails.notify import common
 from ct.emails.templates.catalog import WEBHOOK_DISABLED
 from ct.extensions import db
 from ct.models import Membership
 from ct.models.base import utcnow
-from ct.models.outbox import FAILED, SENT, claim, relay
+from ct.models.outbox import FAILED, SENT, relay, send_claimed
 from ct.models.webhook import WebhookDelivery, WebhookEndpoint
 from ct.webhooks.targets import RefusedTarget, check_target
 
@@ -49,16 +48,8 @@ def signed_headers(endpoint: WebhookEndpoint, delivery: WebhookDelivery) -> dict
 
 
 def deliver(delivery_id: int) -> str:
-    """Send one delivery; a redelivered job finds it sent (or taken) and does nothing."""
-    try:
-        delivery = claim(WebhookDelivery, delivery_id)
-        if delivery is None:
-            return "skipped"
-        # Found across companies; written back as its own company (row-level security).
-        with bound_tenant(delivery.tenant_id):
-            return _send_claimed(delivery)
-    finally:
-        db.session.remove()
+    """Send one delivery (the worker's job)."""
+    return send_claimed(WebhookDelivery, delivery_id, _send_claimed)
 
 
 def _send_claimed(delivery: WebhookDelivery) -> str:
