@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
 from ct.core.permissions import (
     DELETE_EXCHANGES,
@@ -22,6 +23,17 @@ def issue_token(app, tenant_id: int, membership_id: int, name: str = "script") -
         _row, token = ApiToken.issue(member, name)
         db.session.commit()
         return token
+
+
+@pytest.fixture
+def token(app, tenants):
+    """A token of company A's administrator (tests of a module may define their own)."""
+    return issue_token(app, tenants.a.id, tenants.a.admin_membership_id)
+
+
+def count_rows(app, tenant_id: int, model, *where) -> int:
+    with app.app_context(), bound_tenant(tenant_id):
+        return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def bearer(token: str, **headers) -> dict:

@@ -22,11 +22,6 @@ TIERS = "/api/v1/tiers/"
 PROBLEM = "application/problem+json"
 
 
-@pytest.fixture
-def token(app, tenants):
-    return issue_token(app, tenants.a.id, tenants.a.admin_membership_id)
-
-
 def _count(app, tenant_id, *where) -> int:
     with app.app_context(), bound_tenant(tenant_id):
         return db.session.scalar(select(func.count(Contact.id)).where(*where))

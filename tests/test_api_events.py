@@ -7,28 +7,15 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-import pytest
-from sqlalchemy import func, select
-
 from ct.core.permissions import MANAGE_RECORDS, PLAN_RIGHTS, RIGHTS, WRITE_EXCHANGES
 from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Event, Exchange, TrashItem
 from tests.admin_support import set_rights
-from tests.api_support import bearer, issue_token, refusals_without
+from tests.api_support import bearer, count_rows, issue_token, refusals_without
 
 API = "/api/v1/events/"
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture
-def token(app, tenants):
-    return issue_token(app, tenants.a.id, tenants.a.admin_membership_id)
-
-
-def _count(app, tenant_id, model, *where) -> int:
-    with app.app_context(), bound_tenant(tenant_id):
-        return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def _in_days(days: int, hour: int = 10) -> str:
@@ -133,7 +120,7 @@ def test_field_errors_come_from_the_pages_form(app, client, tenants, token):
     unknown = client.post(API, json={"title": "X", "starts_at": _in_days(1),
                                      "tenant_id": tenants.b.id}, headers=bearer(token))
     assert unknown.status_code == 422 and "tenant_id" in unknown.json["errors"]
-    assert _count(app, tenants.a.id, Event) == 0
+    assert count_rows(app, tenants.a.id, Event) == 0
 
 
 def test_the_reminder_and_links_are_saved_as_the_page_saves_them(app, client, tenants, token):
@@ -158,7 +145,7 @@ def test_a_retried_create_with_the_same_key_makes_one_event(app, client, tenants
     assert first.status_code == again.status_code == 201
     assert again.json == first.json and again.headers["Idempotent-Replayed"] == "true"
     assert again.headers["Location"] == first.headers["Location"] == f"{API}{first.json['id']}"
-    assert _count(app, tenants.a.id, Event, Event.title == "Une fois") == 1
+    assert count_rows(app, tenants.a.id, Event, Event.title == "Une fois") == 1
 
 
 def test_a_patch_changes_the_fields_sent_and_a_stale_one_is_412(client, token):
@@ -189,8 +176,8 @@ def test_delete_unlinks_the_follow_ups_and_deletes_for_good(app, client, tenants
         db.session.commit()
     assert client.delete(f"{API}{made['id']}", headers=bearer(token)).status_code == 204
     assert client.get(f"{API}{made['id']}", headers=bearer(token)).status_code == 404
-    assert _count(app, tenants.a.id, Event) == 0
-    assert _count(app, tenants.a.id, TrashItem) == 0  # not to the trash: as the page
+    assert count_rows(app, tenants.a.id, Event) == 0
+    assert count_rows(app, tenants.a.id, TrashItem) == 0  # not to the trash: as the page
     with app.app_context(), bound_tenant(tenants.a.id):
         assert db.session.get(Exchange, exchange).event_id is None  # the exchange stays
 
@@ -220,8 +207,8 @@ def test_a_member_without_the_planning_rights_is_refused_by_every_write(
     urls = {"api_events.list_events": API, "api_events.create_event": API}
     assert not refusals_without(client, member, PLAN_RIGHTS, "api_events.", urls,
                                 f"{API}{made['id']}", bodies)
-    assert _count(app, tenants.a.id, Event) == 1
-    assert _count(app, tenants.a.id, Event, Event.location == "Refusé") == 0
+    assert count_rows(app, tenants.a.id, Event) == 1
+    assert count_rows(app, tenants.a.id, Event, Event.location == "Refusé") == 0
     # Either planning right is enough, as on the agenda page.
     for right in (MANAGE_RECORDS, WRITE_EXCHANGES):
         set_rights(app, tenants.a.id, tenants.a.member_membership_id, [right])

@@ -6,7 +6,7 @@ trash (restorable), the members' rights."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ct.core.permissions import (
     DELETE_EXCHANGES,
@@ -19,22 +19,12 @@ from ct.extensions import db
 from ct.models import Exchange, OutboxEmail, TrashItem
 from ct.records.trash import restore
 from tests.admin_support import set_rights
-from tests.api_support import bearer, issue_token, refusals_without
+from tests.api_support import bearer, count_rows, issue_token, refusals_without
 from tests.exchange_data import BASE, add, world  # noqa: F401 — the fixture
 
 API = "/api/v1/exchanges/"
 PROBLEM = "application/problem+json"
 WHEN = "2026-03-10T10:30:00+01:00"  # 09:30 UTC
-
-
-@pytest.fixture
-def token(app, tenants):
-    return issue_token(app, tenants.a.id, tenants.a.admin_membership_id)
-
-
-def _count(app, tenant_id, model, *where) -> int:
-    with app.app_context(), bound_tenant(tenant_id):
-        return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def _comments(client, token, **query) -> list[str]:
@@ -164,7 +154,7 @@ def test_create_with_the_pop_ups_checks_and_idempotency(app, client, world, toke
                   contact_ids=[w.contacts["jeanne"], w.contacts["paul"]],
                   mode_id=w.modes["phone"])
     assert again.status_code == 201 and again.json["id"] == body["id"]
-    assert _count(app, w.tenant_id, Exchange) == 1  # one made, not two
+    assert count_rows(app, w.tenant_id, Exchange) == 1  # one made, not two
     # The pop-up's messages, each on its field.
     wrong = _post(client, token, tiers_id=w.tiers["dupont"], occurred_at=WHEN,
                   contact_ids=[w.contacts["luc"]], mode_id=w.b["mode"],
@@ -180,7 +170,7 @@ def test_create_with_the_pop_ups_checks_and_idempotency(app, client, world, toke
     typed = _post(client, token, tiers_id="x", status="lost", occurred_at="tomorrow")
     assert typed.status_code == 422 and set(typed.json["errors"]) == {
         "tiers_id", "status", "occurred_at"}
-    assert _count(app, w.tenant_id, Exchange) == 1
+    assert count_rows(app, w.tenant_id, Exchange) == 1
 
 
 def test_notify_puts_the_collaborators_email_in_the_outbox(app, client, world, token):  # noqa: F811
@@ -195,7 +185,7 @@ def test_notify_puts_the_collaborators_email_in_the_outbox(app, client, world, t
     quiet = _post(client, token, tiers_id=w.tiers["dupont"], occurred_at=WHEN,
                   collaborator_ids=[w.member_id])
     assert quiet.status_code == 201
-    assert _count(app, w.tenant_id, OutboxEmail) == 1
+    assert count_rows(app, w.tenant_id, OutboxEmail) == 1
 
 
 def test_update_with_if_match_and_delete_to_the_trash(app, client, world, token):  # noqa: F811

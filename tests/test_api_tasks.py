@@ -5,29 +5,16 @@ rights, another company's ids; the documented headers of every resource."""
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import func, select
-
 from ct.core.permissions import PLAN_RIGHTS, RIGHTS, WRITE_EXCHANGES
 from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import Exchange, Project, Task, TrashItem
 from tests.admin_support import set_rights
-from tests.api_support import bearer, issue_token, refusals_without
+from tests.api_support import bearer, count_rows, issue_token, refusals_without
 from tests.auth_support import outbox
 
 API = "/api/v1/tasks/"
 PROBLEM = "application/problem+json"
-
-
-@pytest.fixture
-def token(app, tenants):
-    return issue_token(app, tenants.a.id, tenants.a.admin_membership_id)
-
-
-def _count(app, tenant_id, model, *where) -> int:
-    with app.app_context(), bound_tenant(tenant_id):
-        return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 def _project(app, tenant_id: int, reference: str = "PRJ-1") -> int:
@@ -126,7 +113,7 @@ def test_field_errors_come_from_the_pages_form(app, client, tenants, token):
     for day in ("1899-12-31", "2030-02-30", "demain"):
         wrong = client.post(API, json={"label": "X", "due_date": day}, headers=bearer(token))
         assert wrong.status_code == 422 and "due_date" in wrong.json["errors"], day
-    assert _count(app, tenants.a.id, Task) == 0
+    assert count_rows(app, tenants.a.id, Task) == 0
     assert outbox(app, kind="task_assigned") == []
 
 
@@ -139,7 +126,7 @@ def test_a_retried_create_with_the_same_key_makes_one_task_and_one_email(
     assert first.status_code == again.status_code == 201
     assert again.json == first.json and again.headers["Idempotent-Replayed"] == "true"
     assert again.headers["Location"] == f"{API}{first.json['id']}"
-    assert _count(app, tenants.a.id, Task, Task.label == "Une fois") == 1
+    assert count_rows(app, tenants.a.id, Task, Task.label == "Une fois") == 1
     assert len(outbox(app, kind="task_assigned")) == 1
 
 
@@ -170,7 +157,7 @@ def test_delete_unlinks_the_follow_ups_and_deletes_for_good(app, client, tenants
         db.session.commit()
     assert client.delete(f"{API}{made['id']}", headers=bearer(token)).status_code == 204
     assert client.get(f"{API}{made['id']}", headers=bearer(token)).status_code == 404
-    assert _count(app, tenants.a.id, Task) == _count(app, tenants.a.id, TrashItem) == 0
+    assert count_rows(app, tenants.a.id, Task) == count_rows(app, tenants.a.id, TrashItem) == 0
     with app.app_context(), bound_tenant(tenants.a.id):
         assert db.session.get(Exchange, exchange).task_id is None  # the exchange stays
 
@@ -198,7 +185,7 @@ def test_a_member_without_the_planning_rights_is_refused_by_every_write(
     urls = {"api_tasks.list_tasks": API, "api_tasks.create_task": API}
     assert not refusals_without(client, member, PLAN_RIGHTS, "api_tasks.", urls,
                                 f"{API}{made['id']}", bodies)
-    assert _count(app, tenants.a.id, Task, Task.label == "Refusée") == 0
+    assert count_rows(app, tenants.a.id, Task, Task.label == "Refusée") == 0
     set_rights(app, tenants.a.id, tenants.a.member_membership_id, [WRITE_EXCHANGES])
     assert client.post(API, json=bodies["POST"], headers=bearer(member)).status_code == 201
 

@@ -21,15 +21,10 @@ from ct.models.base import utcnow
 from ct.models.outbox import FAILED, PENDING, SENT
 from ct.records.trash import restore
 from ct.webhooks.delivery import relay_webhooks
-from tests.api_support import bearer, issue_token
+from tests.api_support import bearer
 from tests.exchange_data import add, world  # noqa: F401 — the fixture
 from tests.smtp import outbox, run_queued_jobs
 from tests.webhook_support import add_endpoint, deliveries, endpoint_row
-
-
-@pytest.fixture
-def token(app, tenants):
-    return issue_token(app, tenants.a.id, tenants.a.admin_membership_id)
 
 
 def _new_tiers(client, token, name="Durand SA") -> int:
