@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from ct.extensions import db
 from ct.models import Tenant
-from tests.e2e.support import log_in_reading
+from tests.e2e.support import review_shot, log_in_reading
 from tests.exchange_data import add, add_many, world  # noqa: F401 — fixture
 from tests.planning_data import make_task, paris_today
 
@@ -120,5 +120,6 @@ def test_the_exchanges_list_shows_twenty_rows_on_a_laptop(app, page, problems, w
             return box.top >= top && box.bottom <= window.innerHeight;
         }).length;
     }""")
+    review_shot(page, f"design-exchanges-{lang}.png")
     assert shown >= 18, f"{shown} exchanges on the first screen"
     problems.assert_none()

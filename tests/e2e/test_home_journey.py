@@ -87,6 +87,6 @@ def test_customize_moves_and_hides_widgets_in_place(app, page, problems, tenants
         page.locator("#customize button[type=submit]:not([name])").click()
     expect(page.locator("#widget-team")).to_have_count(0)
     page.reload()
-    expect(order).to_have_count(3)
+    expect(order).to_have_count(4)  # five widgets, the team one hidden
     expect(order.nth(1)).to_have_attribute("id", "widget-past_events")
     problems.assert_none()
