@@ -1,0 +1,122 @@
+"""The job that turns a kept email into exchanges, through the exchange saving code.
+
+The people the email names are matched by address, case-insensitively, with the
+company's contacts (one exchange per third party, with its contacts) and, failing a
+contact, with the third parties' own address. Nobody matched: the email waits in the
+member's "To classify" list. An email that cannot be read is marked failed with the
+reason, shown in that list; the job never raises for it, so nothing loops.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from ct.capture.parse import ParsedEmail, UnreadableEmail, parse
+from ct.core.jobs import tenant_job
+from ct.core.permissions import WRITE_EXCHANGES, has_right
+from ct.core.tenancy import find
+from ct.exchanges.saving import ExchangeDraft, create_exchange
+from ct.extensions import db
+from ct.models import Choice, Contact, Tiers
+from ct.models.base import utcnow
+from ct.models.capture import DONE, FAILED, PENDING, SUBJECT_MAX, TO_CLASSIFY, InboundEmail
+from ct.models.exchange import COMMENT_MAX, STATUS_CLOSED
+
+log = logging.getLogger(__name__)
+# The reasons shown to the member (translated on the page: ct/translations).
+UNREADABLE = "The message could not be read."
+NOBODY = "The email names nobody to log: no address but yours."
+NOT_ALLOWED = "The member of this capture address may no longer log exchanges."
+EMAIL_MODE = "email"  # the code of the "E-mail" entry of the modes list (ct/models/choices.py)
+
+
+@tenant_job
+def process_inbound(tenant_id: int, inbound_id: int) -> str:
+    row = find(InboundEmail, inbound_id)
+    if row is None or row.status != PENDING:
+        return "nothing to do"
+    member = row.membership
+    if not member.active or not has_right(member, WRITE_EXCHANGES):
+        return _fail(row, NOT_ALLOWED)
+    try:
+        parsed = read(row)
+    except UnreadableEmail as error:
+        return _fail(row, str(error))
+    except Exception:  # noqa: BLE001 - whatever the parser trips on, never a loop
+        log.warning("captured email %s could not be read", row.id, exc_info=True)
+        return _fail(row, UNREADABLE)
+    return log_exchanges(row, parsed)
+
+
+def read(row: InboundEmail) -> ParsedEmail:
+    own = {row.membership.user.email.lower()}
+    parsed = parse(row.raw, own, current_app.config["MAIL_CAPTURE_DOMAIN"].lower())
+    row.subject = parsed.subject[:SUBJECT_MAX] or None
+    return parsed
+
+
+def log_exchanges(row: InboundEmail, parsed: ParsedEmail) -> str:
+    """One exchange per third party the people match; the unmatched ones are kept on the
+    row (the "To classify" list offers them when nothing matched)."""
+    emails = [person.email for person in parsed.people]
+    if not emails:
+        return _fail(row, NOBODY)
+    by_tiers, matched = _matches(emails)
+    row.unknown = [{"email": p.email, "name": p.name} for p in parsed.people
+                   if p.email not in matched] or None
+    row.processed_at = utcnow()
+    if not by_tiers:
+        row.status = TO_CLASSIFY
+        return TO_CLASSIFY
+    for tiers, contacts in by_tiers.values():
+        create_exchange(draft_of(row, parsed, tiers, contacts), row.membership)
+    row.exchange_count += len(by_tiers)
+    row.status = DONE
+    return DONE
+
+
+def draft_of(row: InboundEmail, parsed: ParsedEmail, tiers: Tiers,
+             contacts: list[Contact]) -> ExchangeDraft:
+    comment = "\n\n".join(part for part in (parsed.subject, parsed.text) if part)
+    return ExchangeDraft(tiers=tiers, occurred_at=parsed.sent_at or row.received_at,
+                         status=STATUS_CLOSED, comment=comment[:COMMENT_MAX] or None,
+                         mode=_email_mode(), contacts=contacts)
+
+
+def _matches(emails: list[str]) -> tuple[dict[int, tuple[Tiers, list[Contact]]], set[str]]:
+    by_tiers: dict[int, tuple[Tiers, list[Contact]]] = {}
+    matched: set[str] = set()
+    contacts = db.session.scalars(select(Contact).where(
+        func.lower(Contact.email).in_(emails), Contact.tiers_id.is_not(None))
+        .order_by(Contact.id)).all()
+    grouped = defaultdict(list)
+    for contact in contacts:
+        grouped[contact.tiers_id].append(contact)
+        matched.add(contact.email.lower())
+    for tiers_id, found in grouped.items():
+        by_tiers[tiers_id] = (found[0].tiers, found)
+    rest = [email for email in emails if email not in matched]
+    if rest:
+        for tiers in db.session.scalars(select(Tiers).where(
+                func.lower(Tiers.email).in_(rest)).order_by(Tiers.id)):
+            matched.add(tiers.email.lower())
+            by_tiers.setdefault(tiers.id, (tiers, []))
+    return by_tiers, matched
+
+
+def _email_mode() -> Choice | None:
+    return db.session.scalar(select(Choice).where(
+        Choice.kind == "mode", Choice.code == EMAIL_MODE, Choice.active.is_(True)))
+
+
+def _fail(row: InboundEmail, reason: str) -> str:
+    row.status = FAILED
+    row.failure = reason
+    row.processed_at = utcnow()
+    log.info("captured email %s not logged: %s", row.id, reason)
+    return FAILED
+
