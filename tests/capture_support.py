@@ -111,5 +111,7 @@ def mail(subject: str = "Votre devis", to: str = "jean.durand@client.fr",
     return message
 
 
-def sample(name: str) -> bytes:
-    return (SAMPLES / name).read_bytes()
+def sample(name: str, capture_address: str = "log@example.org") -> bytes:
+    """A sample message of tests/capture_samples, sent to ``capture_address``."""
+    return (SAMPLES / name).read_bytes().replace(b"To: CAPTURE", b"To: " +
+                                                 capture_address.encode())
