@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import smtplib
 from email.message import EmailMessage
+from email.utils import getaddresses
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,20 @@ def sample(name: str, capture_address: str = "log@example.org") -> bytes:
     """A sample message of tests/capture_samples, sent to ``capture_address``."""
     return (SAMPLES / name).read_bytes().replace(b"To: CAPTURE", b"To: " +
                                                  capture_address.encode())
+
+
+def waiting_email(app, tenant_id: int, membership_id: int, to: str = "Nora Petit "
+                  "<nora@prospect.fr>", message_id: str = "<w1@alpha.fr>") -> int:
+    """A captured email of the member waiting in To classify (as the job leaves it)."""
+    address_of(app, tenant_id, membership_id)
+    with app.app_context(), bound_tenant(tenant_id):
+        address = CaptureAddress.live_of(membership_id)
+        raw = mail(to=to, message_id=message_id).as_bytes()
+        row = InboundEmail(membership_id=membership_id, address_id=address.id,
+                           message_id=message_id, raw=raw, status="to_classify",
+                           subject="Votre devis", unknown=[
+                               {"email": e.lower(), "name": n}
+                               for n, e in getaddresses([to])])
+        db.session.add(row)
+        db.session.commit()
+        return row.id
