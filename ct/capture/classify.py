@@ -12,12 +12,11 @@ from ct.exchanges.saving import create_exchange
 from ct.extensions import db
 from ct.models import Contact, Tiers
 from ct.models.base import utcnow
-from ct.models.capture import DISMISSED, DONE, FAILED, TO_CLASSIFY, InboundEmail
+from ct.models.capture import DISMISSED, DONE, TO_CLASSIFY, WAITING, InboundEmail
 from ct.models.contact import NAME_MAX
 from ct.models.tiers import FREE_MAIL_DOMAINS
 
 LISTED_MAX = 200  # the newest waiting emails of a member shown at once
-WAITING = (TO_CLASSIFY, FAILED)
 
 
 def waiting_of(membership_id: int) -> list[InboundEmail]:

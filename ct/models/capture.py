@@ -37,6 +37,7 @@ TOKEN_LENGTH = 32  # base32 characters: 160 bits
 PENDING, DONE, TO_CLASSIFY, FAILED, DISMISSED = (
     "pending", "done", "to_classify", "failed", "dismissed")
 INBOUND_STATUSES = (PENDING, DONE, TO_CLASSIFY, FAILED, DISMISSED)
+WAITING = (TO_CLASSIFY, FAILED)  # for the member to look at: the "To classify" list
 MESSAGE_ID_MAX = 255
 SENDER_MAX = 320
 SUBJECT_MAX = 255
