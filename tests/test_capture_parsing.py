@@ -84,3 +84,21 @@ def test_hundreds_of_recipients_are_capped(app, tenants, capture, caplog):
     [row] = inbound_of(app, tenants.a.id)
     assert row.status == "done" and len(row.unknown) == 49  # 50 looked at, 1 matched
     assert "500 addresses: the first 50 kept" in caplog.text
+
+
+def test_an_unexpected_error_marks_the_email_failed_once(app, tenants, capture, monkeypatch):
+    """Not a loop: a failure that would happen again is written as the email's reason
+    (the exchange's partial rows rolled back), and the relay leaves it alone."""
+    from ct.capture import process
+
+    make_contact(app, tenants.a.id, "Client SA", "jean.durand@client.fr")
+    me = address_of(app, tenants.a.id, tenants.a.member_membership_id)
+
+    def broken(draft, author):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(process, "create_exchange", broken)
+    capture.deliver(mail(), [me])
+    [row] = inbound_of(app, tenants.a.id)
+    assert row.status == "failed" and row.failure == process.NOT_SAVED
+    assert exchanges_of(app, tenants.a.id) == []

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, select
 from ct.capture import smtp as service
 from ct.core.tenancy import bound_tenant
 from ct.extensions import db
-from ct.models import CaptureAddress
+from ct.models import CaptureAddress, InboundEmail
 from ct.models.base import utcnow
 from tests.capture_support import (
     address_of,
@@ -23,6 +23,7 @@ from tests.capture_support import (
     mail,
     make_contact,
 )
+from tests.smtp import run_queued_jobs
 
 
 def test_a_bccd_email_becomes_a_closed_exchange_with_its_contacts(app, tenants, capture):
@@ -160,3 +161,35 @@ def test_with_the_database_down_the_sender_is_told_to_try_again(app, tenants, ca
     capture.deliver(mail(), [mine])  # the sender's retry, the database back
     assert len(exchanges_of(app, tenants.a.id)) == 1
     broken.dispose()
+
+
+def test_redis_down_keeps_the_message_until_the_relay_enqueues_it(app, tenants, capture,
+                                                                  monkeypatch, caplog):
+    """The message is kept and answered 250 with Redis down; its job is enqueued again
+    by the clock's relay once it has waited RELAY_AFTER, and logs the exchange."""
+    from ct.capture.process import RELAY_AFTER, relay_inbound
+    from ct.extensions import rq
+    from tests.smtp import free_port
+
+    make_contact(app, tenants.a.id, "Client SA", "jean.durand@client.fr")
+    mine = address_of(app, tenants.a.id, tenants.a.member_membership_id)
+    with app.app_context():
+        queue = rq.queue
+    with monkeypatch.context() as down:
+        down.setattr(queue, "connection", type(queue.connection).from_url(
+            f"redis://127.0.0.1:{free_port()}/0"))
+        assert capture.send(mail(), [mine]) == {}
+    assert "could not enqueue capture-" in caplog.text
+    [row] = inbound_of(app, tenants.a.id)
+    assert row.status == "pending"
+    with app.app_context():
+        assert relay_inbound() == 0  # too early: its own job may still be on its way
+    with app.app_context(), bound_tenant(tenants.a.id):
+        db.session.get(InboundEmail, row.id).received_at = utcnow() - RELAY_AFTER
+        db.session.commit()
+    with app.app_context():
+        assert relay_inbound() == 1
+    run_queued_jobs(app)
+    assert len(exchanges_of(app, tenants.a.id)) == 1
+    with app.app_context():
+        assert relay_inbound() == 0

@@ -15,6 +15,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ct.capture.process import JOB_PREFIX, process_inbound
 from ct.core.jobs import enqueue_after_commit
 from ct.core.tenancy import bound_tenant
 from ct.extensions import db
@@ -27,11 +28,6 @@ from ct.models.capture import (
 )
 
 log = logging.getLogger(__name__)
-JOB_PREFIX = "capture"
-
-
-def job_id(inbound: InboundEmail) -> str:
-    return f"{JOB_PREFIX}-{inbound.tenant_id}-{inbound.id}"
 
 
 def message_id_of(raw: bytes) -> str | None:
@@ -87,9 +83,8 @@ def _keep_for(address: Mailbox, message_id: str | None, mail_from: str,
                            raw=raw, status=PENDING)
         db.session.add(row)
         db.session.flush()
-        from ct.capture.process import process_inbound
-
-        enqueue_after_commit(process_inbound, row.tenant_id, row.id, job_id=job_id(row))
+        enqueue_after_commit(process_inbound, row.tenant_id, row.id,
+                             job_id=f"{JOB_PREFIX}-{row.tenant_id}-{row.id}")
         db.session.commit()
         return 1
     except IntegrityError:  # the same Message-ID kept by a concurrent delivery

@@ -4,21 +4,24 @@ The people the email names are matched by address, case-insensitively, with the
 company's contacts (one exchange per third party, with its contacts) and, failing a
 contact, with the third parties' own address. Nobody matched: the email waits in the
 member's "To classify" list. An email that cannot be read is marked failed with the
-reason, shown in that list; the job never raises for it, so nothing loops.
+reason, shown in that list; the job never raises for it, so nothing loops. Only an
+unavailable database leaves the email pending, for the relay to enqueue it again.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from ct.capture.parse import ParsedEmail, UnreadableEmail, parse
-from ct.core.jobs import tenant_job
+from ct.core.jobs import enqueue, tenant_job
 from ct.core.permissions import WRITE_EXCHANGES, has_right
-from ct.core.tenancy import find
+from ct.core.tenancy import ALL_TENANTS, find
 from ct.exchanges.saving import ExchangeDraft, create_exchange
 from ct.extensions import db
 from ct.models import Choice, Contact, Tiers
@@ -30,8 +33,12 @@ log = logging.getLogger(__name__)
 # The reasons shown to the member (translated on the page: ct/translations).
 UNREADABLE = "The message could not be read."
 NOBODY = "The email names nobody to log: no address but yours."
+NOT_SAVED = "The exchange could not be saved."
 NOT_ALLOWED = "The member of this capture address may no longer log exchanges."
-EMAIL_MODE = "email"  # the code of the "E-mail" entry of the modes list (ct/models/choices.py)
+EMAIL_MODE = "email"
+JOB_PREFIX = "capture"
+RELAY_AFTER = timedelta(minutes=5)
+RELAY_BATCH = 100  # the code of the "E-mail" entry of the modes list (ct/models/choices.py)
 
 
 @tenant_job
@@ -49,7 +56,15 @@ def process_inbound(tenant_id: int, inbound_id: int) -> str:
     except Exception:  # noqa: BLE001 - whatever the parser trips on, never a loop
         log.warning("captured email %s could not be read", row.id, exc_info=True)
         return _fail(row, UNREADABLE)
-    return log_exchanges(row, parsed)
+    try:
+        return log_exchanges(row, parsed)
+    except OperationalError:
+        raise  # the database is unavailable: the row stays pending, the relay retries
+    except Exception:
+        # Anything else would fail again each time: the email is marked failed, once.
+        log.exception("captured email %s could not be logged", inbound_id)
+        db.session.rollback()
+        return _fail(find(InboundEmail, inbound_id), NOT_SAVED)
 
 
 def read(row: InboundEmail) -> ParsedEmail:
@@ -120,3 +135,21 @@ def _fail(row: InboundEmail, reason: str) -> str:
     log.info("captured email %s not logged: %s", row.id, reason)
     return FAILED
 
+
+
+def relay_inbound() -> int:
+    """Enqueue again the emails still pending a while after they arrived: their job was
+    lost (Redis down when it was kept) or met an unavailable database (periodic job)."""
+    rows = db.session.execute(
+        select(InboundEmail.id, InboundEmail.tenant_id)
+        .where(InboundEmail.status == PENDING, InboundEmail.received_at < utcnow() - RELAY_AFTER)
+        .order_by(InboundEmail.id).limit(RELAY_BATCH)
+        .execution_options(**{ALL_TENANTS: True})).all()  # system job over every company
+    db.session.remove()
+    handed = 0
+    for row in rows:
+        if not enqueue(process_inbound, row.tenant_id, row.id,
+                       job_id=f"{JOB_PREFIX}-{row.tenant_id}-{row.id}"):
+            break
+        handed += 1
+    return handed
