@@ -4,8 +4,8 @@ An address reads ``log-<token>@<MAIL_CAPTURE_DOMAIN>``. The token is not stored:
 derived from a random nonce with the application's SECRET_KEY (HMAC-SHA256, 160 bits
 kept), so the member's page can show the address again while a copy of the database
 alone (nonces and hashes) does not let anyone write to it. The SHA-256 of the token is
-stored for the look-up, unique across companies: an address resolves to exactly one
-company and member. Changing SECRET_KEY therefore changes every address (the pages then
+stored for the look-up (indexed across companies); an address resolves to exactly one
+company and member, or to none. Changing SECRET_KEY therefore changes every address (the pages then
 offer a new one); docs/EMAIL.md says so.
 
 A message is kept raw (``InboundEmail``) in the transaction that answers the sender 250;
@@ -53,8 +53,9 @@ class CaptureAddress(TenantScoped, db.Model):
     __tablename__ = "capture_addresses"
     __tenant_refs__ = {"membership_id": "memberships"}
     __extra_args__ = (
-        # Across companies: one token, one company and member.
-        UniqueConstraint("token_hash", name="uq_capture_addresses_token_hash"),
+        UniqueConstraint("tenant_id", "token_hash", name="uq_capture_addresses_token_hash"),
+        # The look-up by token, before any company is bound (resolve()).
+        Index("ix_capture_addresses_token_hash", "token_hash"),
         Index("ix_capture_addresses_tenant_membership", "tenant_id", "membership_id"),
     )
 
@@ -102,10 +103,12 @@ class CaptureAddress(TenantScoped, db.Model):
         if not local.startswith(LOCAL_PREFIX) or len(local) != len(LOCAL_PREFIX) + TOKEN_LENGTH:
             return None
         token = local[len(LOCAL_PREFIX):]
-        return db.session.scalar(
+        found = db.session.scalars(
             select(CaptureAddress).where(CaptureAddress.token_hash == secret_hash(token),
                                          CaptureAddress.revoked_at.is_(None))
-            .execution_options(**{ALL_TENANTS: True}))
+            .limit(2).execution_options(**{ALL_TENANTS: True})).all()
+        # 160 random bits never meet twice; were they to, no company would be guessed.
+        return found[0] if len(found) == 1 else None
 
 
 class InboundEmail(TenantScoped, db.Model):

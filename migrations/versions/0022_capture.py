@@ -3,7 +3,8 @@ capture SMTP service kept before their job turns them into exchanges.
 
 Both are tenant tables: composite keys to the company's rows, and row-level security
 (migrations/env.py puts every new tenant table under the policy at the end of upgrade).
-The token's hash is unique across companies: an address resolves to one company.
+The token's hash is indexed alone: the capture service looks an address up before it
+knows the company.
 
 Revision ID: capture
 Revises: webhooks
@@ -34,10 +35,11 @@ def upgrade():
     sa.ForeignKeyConstraint(['tenant_id'], ['tenants.id'], name=op.f('fk_capture_addresses_tenant_id_tenants'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_capture_addresses')),
     sa.UniqueConstraint('tenant_id', 'id', name=op.f('uq_capture_addresses_tenant_id_id')),
-    sa.UniqueConstraint('token_hash', name='uq_capture_addresses_token_hash')
+    sa.UniqueConstraint('tenant_id', 'token_hash', name='uq_capture_addresses_token_hash')
     )
     with op.batch_alter_table('capture_addresses', schema=None) as batch_op:
         batch_op.create_index('ix_capture_addresses_tenant_membership', ['tenant_id', 'membership_id'], unique=False)
+        batch_op.create_index('ix_capture_addresses_token_hash', ['token_hash'], unique=False)
 
     op.create_table('inbound_emails',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -73,6 +75,7 @@ def downgrade():
 
     op.drop_table('inbound_emails')
     with op.batch_alter_table('capture_addresses', schema=None) as batch_op:
+        batch_op.drop_index('ix_capture_addresses_token_hash')
         batch_op.drop_index('ix_capture_addresses_tenant_membership')
 
     op.drop_table('capture_addresses')
