@@ -15,6 +15,11 @@ from alembic import op
 import sqlalchemy as sa
 
 
+# The capture job matches addresses case-insensitively (lower(email) IN …) within a
+# company: expression indexes, PostgreSQL only (SQLite scans a company's rows).
+EMAIL_INDEXES = {"ix_contacts_tenant_email_lower": "contacts",
+                 "ix_tiers_tenant_email_lower": "tiers"}
+
 # revision identifiers, used by Alembic.
 revision = 'capture'
 down_revision = 'webhooks'
@@ -67,8 +72,15 @@ def upgrade():
         batch_op.create_index('ix_inbound_emails_member_status', ['tenant_id', 'membership_id', 'status', 'id'], unique=False)
         batch_op.create_index('ix_inbound_emails_pending', ['status', 'received_at'], unique=False)
 
+    if op.get_bind().dialect.name == "postgresql":
+        for name, table in EMAIL_INDEXES.items():
+            op.execute(f"CREATE INDEX {name} ON {table} (tenant_id, lower(email))")
+
 
 def downgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        for name in EMAIL_INDEXES:
+            op.execute(f"DROP INDEX {name}")
     with op.batch_alter_table('inbound_emails', schema=None) as batch_op:
         batch_op.drop_index('ix_inbound_emails_pending')
         batch_op.drop_index('ix_inbound_emails_member_status')
