@@ -164,3 +164,38 @@ def test_a_failed_email_shows_its_reason(app, client, auth, tenants, capture):
     auth.login(tenants.a.member_email)
     page = client.get(f"/t/{tenants.a.slug}/exchanges/to-classify/").text
     assert "Non enregistré" in page and "La structure MIME du message est cassée." in page
+
+
+def test_picking_an_existing_contact_gives_it_the_address(app, client, auth, tenants):
+    """Nora is already a contact of Prospect SA, without an email: one click logs the
+    exchange with her and gives her the address, so the next email matches alone."""
+    tiers, _ = make_contact(app, tenants.a.id, "Prospect SA", "direction@prospect.fr")
+    with app.app_context(), bound_tenant(tenants.a.id):
+        nora = Contact(tiers_id=tiers, first_name="Nora", last_name="Petit")
+        db.session.add(nora)
+        db.session.commit()
+        nora_id = nora.id
+    item = waiting_email(app, tenants.a.id, tenants.a.member_membership_id)
+    auth.login(tenants.a.member_email)
+    url = f"/t/{tenants.a.slug}/exchanges/to-classify/{item}"
+    form = client.get(url).text
+    assert "Ou un contact de Prospect SA" in form and "Enregistrer avec Nora Petit" in form
+    assert client.post(url, data={"email": "nora@prospect.fr", "action": "existing",
+                                  "contact_id": "999"}).status_code == 422
+    response = client.post(url, data={"email": "nora@prospect.fr", "action": "existing",
+                                      "contact_id": str(nora_id)})
+    assert response.status_code == 303
+    [made] = exchanges_of(app, tenants.a.id)
+    assert made["tiers"] == tiers and made["contacts"] == [nora_id]
+    with app.app_context(), bound_tenant(tenants.a.id):
+        assert db.session.get(Contact, nora_id).email == "nora@prospect.fr"
+
+
+def test_another_companys_contact_cannot_be_picked(app, client, auth, tenants):
+    _, theirs = make_contact(app, tenants.b.id, "Client B", None)
+    item = waiting_email(app, tenants.a.id, tenants.a.member_membership_id)
+    auth.login(tenants.a.member_email)
+    response = client.post(f"/t/{tenants.a.slug}/exchanges/to-classify/{item}", data={
+        "email": "nora@prospect.fr", "action": "existing", "contact_id": str(theirs)})
+    assert response.status_code == 422 and "Choisissez un contact existant." in response.text
+    assert exchanges_of(app, tenants.a.id) == [] and exchanges_of(app, tenants.b.id) == []

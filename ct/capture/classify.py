@@ -17,6 +17,7 @@ from ct.models.contact import NAME_MAX
 from ct.models.tiers import FREE_MAIL_DOMAINS
 
 LISTED_MAX = 200  # the newest waiting emails of a member shown at once
+PICKED_MAX = 10  # contacts of the suggested third party offered to pick
 
 
 def waiting_of(membership_id: int) -> list[InboundEmail]:
@@ -80,9 +81,36 @@ def create_contact(row: InboundEmail, email: str, tiers: Tiers, first_name: str,
     return contact
 
 
+def contacts_at(tiers: Tiers | None) -> list[Contact]:
+    """The contacts of the suggested third party, offered to pick in one click."""
+    if tiers is None:
+        return []
+    return list(db.session.scalars(select(Contact).where(Contact.tiers_id == tiers.id)
+                                   .order_by(Contact.sort_key, Contact.id).limit(PICKED_MAX)))
+
+
+def use_contact(row: InboundEmail, email: str, contact: Contact, may_edit: bool) -> None:
+    """Log the email with an existing contact. One without an address gets this one
+    (when the member may edit records), so that the next emails match by themselves."""
+    if not contact.email and may_edit:
+        contact.email = email
+        db.session.flush()
+    if (contact.email or "").lower() == email:
+        for waiting in [row, *_naming(row, email)]:
+            waiting.status = "pending"
+            log_exchanges(waiting, read(waiting))
+        return
+    create_exchange(draft_of(row, read(row), contact.tiers, [contact]), row.membership)
+    _done(row)
+
+
 def log_on_tiers(row: InboundEmail, tiers: Tiers) -> None:
     """The exchange on ``tiers`` alone, no contact created."""
     create_exchange(draft_of(row, read(row), tiers, []), row.membership)
+    _done(row)
+
+
+def _done(row: InboundEmail) -> None:
     row.exchange_count += 1
     row.status = DONE
     row.processed_at = utcnow()
