@@ -193,3 +193,29 @@ def test_redis_down_keeps_the_message_until_the_relay_enqueues_it(app, tenants, 
     assert len(exchanges_of(app, tenants.a.id)) == 1
     with app.app_context():
         assert relay_inbound() == 0
+
+
+def test_a_message_to_two_companies_is_logged_in_each_and_never_across(app, tenants,
+                                                                       capture):
+    """Bcc'd to a member of A and a member of B, with B's address also in Cc: each company
+    keeps its own copy and logs it with its own contacts; a capture address is never a
+    person to log."""
+    _, jean_a = make_contact(app, tenants.a.id, "Client A", "jean.durand@client.fr")
+    _, jean_b = make_contact(app, tenants.b.id, "Client B", "jean.durand@client.fr")
+    mine = address_of(app, tenants.a.id, tenants.a.member_membership_id)
+    theirs = address_of(app, tenants.b.id, tenants.b.member_membership_id)
+    capture.deliver(mail(cc=theirs), [mine, theirs])
+    [made_a] = exchanges_of(app, tenants.a.id)
+    [made_b] = exchanges_of(app, tenants.b.id)
+    assert made_a["contacts"] == [jean_a] and made_b["contacts"] == [jean_b]
+    assert made_b["author"] == tenants.b.member_membership_id
+    assert [r.unknown for r in inbound_of(app, tenants.a.id)] == [None]
+
+
+def test_an_absurd_date_is_replaced_by_the_arrival(app, tenants, capture):
+    make_contact(app, tenants.a.id, "Client SA", "jean.durand@client.fr")
+    mine = address_of(app, tenants.a.id, tenants.a.member_membership_id)
+    capture.deliver(mail(date="Fri, 01 Jan 2100 10:00:00 +0000"), [mine])
+    capture.deliver(mail(date="not a date", message_id="<m2@alpha.fr>"), [mine])
+    for made in exchanges_of(app, tenants.a.id):
+        assert abs((made["occurred_at"] - utcnow()).total_seconds()) < 60

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -38,7 +38,11 @@ NOT_ALLOWED = "The member of this capture address may no longer log exchanges."
 EMAIL_MODE = "email"
 JOB_PREFIX = "capture"
 RELAY_AFTER = timedelta(minutes=5)
-RELAY_BATCH = 100  # the code of the "E-mail" entry of the modes list (ct/models/choices.py)
+RELAY_BATCH = 100
+# A Date header further ahead than this (a wrong clock) or older (an archive forwarded)
+# than OLDEST_DATE: the exchange is dated by the arrival instead.
+CLOCK_SKEW = timedelta(days=1)
+OLDEST_DATE = timedelta(days=5 * 365)  # the code of the "E-mail" entry of the modes list (ct/models/choices.py)
 
 
 @tenant_job
@@ -97,9 +101,17 @@ def log_exchanges(row: InboundEmail, parsed: ParsedEmail) -> str:
 def draft_of(row: InboundEmail, parsed: ParsedEmail, tiers: Tiers,
              contacts: list[Contact]) -> ExchangeDraft:
     comment = "\n\n".join(part for part in (parsed.subject, parsed.text) if part)
-    return ExchangeDraft(tiers=tiers, occurred_at=parsed.sent_at or row.received_at,
+    return ExchangeDraft(tiers=tiers, occurred_at=_plausible(parsed.sent_at, row.received_at),
                          status=STATUS_CLOSED, comment=comment[:COMMENT_MAX] or None,
                          mode=_email_mode(), contacts=contacts)
+
+
+def _plausible(sent_at: datetime | None, received_at: datetime) -> datetime:
+    """The Date header, unless missing or absurd (after the arrival, or years before)."""
+    if sent_at is None or sent_at > received_at + CLOCK_SKEW or \
+            sent_at < received_at - OLDEST_DATE:
+        return received_at
+    return sent_at
 
 
 def _matches(emails: list[str]) -> tuple[dict[int, tuple[Tiers, list[Contact]]], set[str]]:

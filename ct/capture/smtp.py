@@ -76,4 +76,5 @@ def controller(app: Flask, hostname: str, port: int) -> Controller:
     """The SMTP server, not started; the size limit answers 552 past CAPTURE_MAX_BYTES."""
     return Controller(CaptureHandler(app), hostname=hostname, port=port,
                       data_size_limit=app.config["CAPTURE_MAX_BYTES"],
+                      enable_SMTPUTF8=True,  # internationalised addresses in To and Cc
                       server_hostname=app.config["MAIL_CAPTURE_DOMAIN"])
