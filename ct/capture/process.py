@@ -35,14 +35,15 @@ UNREADABLE = "The message could not be read."
 NOBODY = "The email names nobody to log: no address but yours."
 NOT_SAVED = "The exchange could not be saved."
 NOT_ALLOWED = "The member of this capture address may no longer log exchanges."
-EMAIL_MODE = "email"
+EMAIL_MODE = "email"  # the code of the "E-mail" entry of the modes list (ct/models/choices.py)
 JOB_PREFIX = "capture"
+# Pending this long, an email's job is taken as lost: the relay enqueues it again.
 RELAY_AFTER = timedelta(minutes=5)
 RELAY_BATCH = 100
 # A Date header further ahead than this (a wrong clock) or older (an archive forwarded)
 # than OLDEST_DATE: the exchange is dated by the arrival instead.
 CLOCK_SKEW = timedelta(days=1)
-OLDEST_DATE = timedelta(days=5 * 365)  # the code of the "E-mail" entry of the modes list (ct/models/choices.py)
+OLDEST_DATE = timedelta(days=5 * 365)
 
 
 @tenant_job
