@@ -16,7 +16,7 @@ from ct.models import AuditEntry, CaptureAddress, Contact, Exchange, InboundEmai
 from tests.admin_support import set_rights
 from tests.capture_support import exchanges_of, inbound_of, make_contact, waiting_email
 
-ADDRESS = re.compile(r'value="(log-[a-z2-7]{32}@capture\.ct\.localhost)"')
+ADDRESS = re.compile(r'>(log-[a-z2-7]{32}@capture\.ct\.localhost)</textarea>')
 
 
 def _audit(app, tenant_id):
