@@ -199,3 +199,11 @@ def test_another_companys_contact_cannot_be_picked(app, client, auth, tenants):
         "email": "nora@prospect.fr", "action": "existing", "contact_id": str(theirs)})
     assert response.status_code == 422 and "Choisissez un contact existant." in response.text
     assert exchanges_of(app, tenants.a.id) == [] and exchanges_of(app, tenants.b.id) == []
+
+
+def test_the_company_export_carries_no_address_secret_and_no_raw_mail():
+    from ct.records.export import exported_columns
+
+    address = {c.name for c in exported_columns(CaptureAddress.__table__)}
+    assert "nonce" not in address and "token_hash" not in address
+    assert "raw" not in {c.name for c in exported_columns(InboundEmail.__table__)}

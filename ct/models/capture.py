@@ -61,7 +61,8 @@ class CaptureAddress(TenantScoped, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     membership_id: Mapped[int] = mapped_column()
-    nonce: Mapped[str] = mapped_column(String(32))
+    # With SECRET_KEY it gives the address: never in the company's export.
+    nonce: Mapped[str] = mapped_column(String(32), info={"export": False})
     token_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
