@@ -100,6 +100,8 @@ class Config:
     CAPTURE_SMTP_PORT = int(os.environ.get("CAPTURE_SMTP_PORT", "2525"))
     CAPTURE_MAX_BYTES = int(os.environ.get("CAPTURE_MAX_BYTES", str(25 * 1024 * 1024)))
     CAPTURE_MAX_RECIPIENTS = int(os.environ.get("CAPTURE_MAX_RECIPIENTS", "20"))
+    # Days a captured email's raw message is kept once logged or dismissed.
+    CAPTURE_KEEP_DAYS = int(os.environ.get("CAPTURE_KEEP_DAYS", "30"))
 
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Europe/Paris")

@@ -167,7 +167,7 @@ def test_redis_down_keeps_the_message_until_the_relay_enqueues_it(app, tenants, 
                                                                   monkeypatch, caplog):
     """The message is kept and answered 250 with Redis down; its job is enqueued again
     by the clock's relay once it has waited RELAY_AFTER, and logs the exchange."""
-    from ct.capture.process import RELAY_AFTER, relay_inbound
+    from ct.capture.upkeep import RELAY_AFTER, relay_inbound
     from ct.extensions import rq
     from tests.smtp import free_port
 

@@ -19,9 +19,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
 from ct.capture.parse import ParsedEmail, UnreadableEmail, parse
-from ct.core.jobs import enqueue, tenant_job
+from ct.core.jobs import tenant_job
 from ct.core.permissions import WRITE_EXCHANGES, has_right
-from ct.core.tenancy import ALL_TENANTS, find
+from ct.core.tenancy import find
 from ct.exchanges.saving import ExchangeDraft, create_exchange
 from ct.extensions import db
 from ct.models import Choice, Contact, Tiers
@@ -37,9 +37,6 @@ NOT_SAVED = "The exchange could not be saved."
 NOT_ALLOWED = "The member of this capture address may no longer log exchanges."
 EMAIL_MODE = "email"  # the code of the "E-mail" entry of the modes list (ct/models/choices.py)
 JOB_PREFIX = "capture"
-# Pending this long, an email's job is taken as lost: the relay enqueues it again.
-RELAY_AFTER = timedelta(minutes=5)
-RELAY_BATCH = 100
 # A Date header further ahead than this (a wrong clock) or older (an archive forwarded)
 # than OLDEST_DATE: the exchange is dated by the arrival instead.
 CLOCK_SKEW = timedelta(days=1)
@@ -149,20 +146,3 @@ def _fail(row: InboundEmail, reason: str) -> str:
     return FAILED
 
 
-
-def relay_inbound() -> int:
-    """Enqueue again the emails still pending a while after they arrived: their job was
-    lost (Redis down when it was kept) or met an unavailable database (periodic job)."""
-    rows = db.session.execute(
-        select(InboundEmail.id, InboundEmail.tenant_id)
-        .where(InboundEmail.status == PENDING, InboundEmail.received_at < utcnow() - RELAY_AFTER)
-        .order_by(InboundEmail.id).limit(RELAY_BATCH)
-        .execution_options(**{ALL_TENANTS: True})).all()  # system job over every company
-    db.session.remove()
-    handed = 0
-    for row in rows:
-        if not enqueue(process_inbound, row.tenant_id, row.id,
-                       job_id=f"{JOB_PREFIX}-{row.tenant_id}-{row.id}"):
-            break
-        handed += 1
-    return handed
