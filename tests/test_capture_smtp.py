@@ -219,3 +219,13 @@ def test_an_absurd_date_is_replaced_by_the_arrival(app, tenants, capture):
     capture.deliver(mail(date="not a date", message_id="<m2@alpha.fr>"), [mine])
     for made in exchanges_of(app, tenants.a.id):
         assert abs((made["occurred_at"] - utcnow()).total_seconds()) < 60
+
+
+def test_the_address_of_a_member_who_left_refuses_mail(app, tenants, capture):
+    from tests.admin_support import set_rights
+
+    mine = address_of(app, tenants.a.id, tenants.a.member_membership_id)
+    set_rights(app, tenants.a.id, tenants.a.member_membership_id, [], active=False)
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        capture.send(mail(), [mine])
+    assert inbound_of(app, tenants.a.id) == []

@@ -96,8 +96,9 @@ class CaptureAddress(TenantScoped, db.Model):
 
     @staticmethod
     def resolve(address: str) -> CaptureAddress | None:
-        """The live address ``address`` names, in whichever company: the one look-up
-        across companies (by the token's hash), made before any company is bound."""
+        """The live address ``address`` names, of a member still active, in whichever
+        company: the one look-up across companies (by the token's hash), made before any
+        company is bound."""
         local, _, domain = address.strip().lower().rpartition("@")
         if domain != current_app.config["MAIL_CAPTURE_DOMAIN"].lower():
             return None
@@ -105,8 +106,11 @@ class CaptureAddress(TenantScoped, db.Model):
             return None
         token = local[len(LOCAL_PREFIX):]
         found = db.session.scalars(
-            select(CaptureAddress).where(CaptureAddress.token_hash == secret_hash(token),
-                                         CaptureAddress.revoked_at.is_(None))
+            select(CaptureAddress)
+            .join(Membership, (Membership.tenant_id == CaptureAddress.tenant_id)
+                  & (Membership.id == CaptureAddress.membership_id))
+            .where(CaptureAddress.token_hash == secret_hash(token),
+                   CaptureAddress.revoked_at.is_(None), Membership.active.is_(True))
             .limit(2).execution_options(**{ALL_TENANTS: True})).all()
         # 160 random bits never meet twice; were they to, no company would be guessed.
         return found[0] if len(found) == 1 else None
