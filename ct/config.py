@@ -100,6 +100,9 @@ class Config:
     CAPTURE_SMTP_PORT = int(os.environ.get("CAPTURE_SMTP_PORT", "2525"))
     CAPTURE_MAX_BYTES = int(os.environ.get("CAPTURE_MAX_BYTES", str(25 * 1024 * 1024)))
     CAPTURE_MAX_RECIPIENTS = int(os.environ.get("CAPTURE_MAX_RECIPIENTS", "20"))
+    # Certificate and key (PEM files) for the capture service's STARTTLS; unset: no TLS.
+    CAPTURE_TLS_CERT = os.environ.get("CAPTURE_TLS_CERT") or None
+    CAPTURE_TLS_KEY = os.environ.get("CAPTURE_TLS_KEY") or None
     # Days a captured email's raw message is kept once logged or dismissed.
     CAPTURE_KEEP_DAYS = int(os.environ.get("CAPTURE_KEEP_DAYS", "30"))
 

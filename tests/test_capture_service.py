@@ -31,3 +31,39 @@ def test_the_capture_process_keeps_mail_and_stops_on_sigterm(app, tenants):
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=20)
     assert process.returncode == 0, output
+
+
+def test_starttls_is_offered_with_a_certificate(app, tenants, tmp_path, monkeypatch):
+    """With CAPTURE_TLS_CERT and CAPTURE_TLS_KEY the service offers STARTTLS and takes
+    the message over TLS; without them it offers none."""
+    import smtplib
+    import ssl
+
+    from ct.capture.smtp import controller
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=capture.ct.localhost", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True)
+    mine = address_of(app, tenants.a.id, tenants.a.member_membership_id)
+    for with_tls in (False, True):
+        monkeypatch.setitem(app.config, "CAPTURE_TLS_CERT", str(cert) if with_tls else None)
+        monkeypatch.setitem(app.config, "CAPTURE_TLS_KEY", str(key) if with_tls else None)
+        server = controller(app, "127.0.0.1", free_port())
+        server.start()
+        try:
+            with smtplib.SMTP("127.0.0.1", server.port, timeout=10) as client:
+                client.ehlo()
+                assert client.has_extn("starttls") is with_tls
+                if with_tls:
+                    trusting = ssl.create_default_context()  # the test's own certificate
+                    trusting.check_hostname = False
+                    trusting.verify_mode = ssl.CERT_NONE
+                    client.starttls(context=trusting)
+                    client.ehlo()
+                    message = mail().as_string().replace("\n", "\r\n")
+                    assert client.sendmail("me@example.org", [mine], message) == {}
+        finally:
+            server.stop()
+    [row] = inbound_of(app, tenants.a.id)
+    assert row.status == "pending"

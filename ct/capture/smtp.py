@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import ssl
 
 from aiosmtpd.controller import Controller
 from flask import Flask
@@ -73,8 +74,20 @@ class CaptureHandler:
 
 
 def controller(app: Flask, hostname: str, port: int) -> Controller:
-    """The SMTP server, not started; the size limit answers 552 past CAPTURE_MAX_BYTES."""
+    """The SMTP server, not started; the size limit answers 552 past CAPTURE_MAX_BYTES.
+    With CAPTURE_TLS_CERT and CAPTURE_TLS_KEY it offers STARTTLS (not required: a
+    sending server without TLS still delivers)."""
     return Controller(CaptureHandler(app), hostname=hostname, port=port,
                       data_size_limit=app.config["CAPTURE_MAX_BYTES"],
                       enable_SMTPUTF8=True,  # internationalised addresses in To and Cc
+                      tls_context=_tls_context(app),
                       server_hostname=app.config["MAIL_CAPTURE_DOMAIN"])
+
+
+def _tls_context(app: Flask) -> ssl.SSLContext | None:
+    cert, key = app.config["CAPTURE_TLS_CERT"], app.config["CAPTURE_TLS_KEY"]
+    if not (cert and key):
+        return None
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context
