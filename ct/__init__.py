@@ -97,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
         audit_log,
         auth,
         calendar_feed,
+        capture,
         contacts,
         documents,
         email_log,
@@ -112,13 +113,15 @@ def _register_blueprints(app: Flask) -> None:
         search,
         settings,
         tiers,
+        to_classify,
         trash,
         webhooks,
     )
 
     areas = (auth, home, members, groups, tiers, contacts, documents, products, projects, agenda,
              imports, search, settings, exchanges, exchange_list, email_templates, email_log,
-             calendar_feed, trash, audit_log, account_data, api_tokens, webhooks)
+             calendar_feed, trash, audit_log, account_data, api_tokens, webhooks, capture,
+             to_classify)
     for area in areas:
         app.register_blueprint(area.bp)
     app.register_blueprint(calendar_feed.feed_bp)  # /calendar/<token>.ics, no tenant prefix

@@ -92,6 +92,19 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "ct <no-reply@ct.localhost>")
     # Without a mail server (first run on a laptop), emails are printed to the log.
     MAIL_SUPPRESS_SEND = _bool("MAIL_SUPPRESS_SEND", default=not os.environ.get("MAIL_SERVER"))
+    # Inbound mail (docs/EMAIL.md): the domain of the members' capture addresses (its MX
+    # points at `flask ct capture-smtp`), where that service listens, the largest message
+    # it takes and the most recipients of one message.
+    MAIL_CAPTURE_DOMAIN = os.environ.get("MAIL_CAPTURE_DOMAIN", "capture.ct.localhost").lower()
+    CAPTURE_SMTP_HOST = os.environ.get("CAPTURE_SMTP_HOST", "0.0.0.0")
+    CAPTURE_SMTP_PORT = int(os.environ.get("CAPTURE_SMTP_PORT", "2525"))
+    CAPTURE_MAX_BYTES = int(os.environ.get("CAPTURE_MAX_BYTES", str(25 * 1024 * 1024)))
+    CAPTURE_MAX_RECIPIENTS = int(os.environ.get("CAPTURE_MAX_RECIPIENTS", "20"))
+    # Certificate and key (PEM files) for the capture service's STARTTLS; unset: no TLS.
+    CAPTURE_TLS_CERT = os.environ.get("CAPTURE_TLS_CERT") or None
+    CAPTURE_TLS_KEY = os.environ.get("CAPTURE_TLS_KEY") or None
+    # Days a captured email's raw message is kept once logged or dismissed.
+    CAPTURE_KEEP_DAYS = int(os.environ.get("CAPTURE_KEEP_DAYS", "30"))
 
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = os.environ.get("DEFAULT_TIMEZONE", "Europe/Paris")

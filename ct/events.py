@@ -12,6 +12,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from ct.capture.upkeep import purge_inbound, relay_inbound
 from ct.core import clock, jobs, session_cache, tenancy
 from ct.core.clock import PeriodicJob
 from ct.emails.mailer import relay_outbox
@@ -67,6 +68,8 @@ MODEL_LISTENERS = (
 PERIODIC_JOBS = [
     PeriodicJob(relay_outbox, 60),  # emails whose job was lost or is due again
     PeriodicJob(relay_webhooks, 60),  # webhook deliveries likewise
+    PeriodicJob(relay_inbound, 300),  # captured emails whose job was lost
+    PeriodicJob(purge_inbound, 3600),  # captured emails logged long ago: raw mail deleted
     PeriodicJob(send_due_reminders, 60),
     PeriodicJob(send_daily_digests, 900),
     PeriodicJob(purge_expired_trash, 3600),

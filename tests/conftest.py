@@ -30,7 +30,8 @@ from ct.extensions import db, limiter
 
 ROOT = Path(__file__).resolve().parent.parent
 # The SMTP server, the burst worker and the outbox helpers of the email tests.
-pytest_plugins = ["tests.smtp", "tests.webhook_support", "tests.api_support"]
+pytest_plugins = ["tests.smtp", "tests.webhook_support", "tests.api_support",
+                  "tests.capture_support"]
 PASSWORD = "correct horse battery"
 
 

@@ -26,6 +26,7 @@ from ct.models import (
     ApiToken,
     AuditEntry,
     CalendarToken,
+    CaptureAddress,
     Choice,
     Contact,
     Document,
@@ -40,6 +41,7 @@ from ct.models import (
     Group,
     GroupMember,
     ImportRun,
+    InboundEmail,
     Invitation,
     Membership,
     OutboxEmail,
@@ -158,6 +160,13 @@ def populate(app, tenant, first_id: int = FIRST_ID, secret: str = SECRET) -> Com
         add("webhook_delivery", WebhookDelivery(
             endpoint_id=endpoint.id, event_type="tiers.created", message_id=f"msg_{mail}",
             payload=f'{{"name": "{SECRET}"}}', status="failed", last_error=f"{SECRET} 500"))
+        address = add("capture_address", CaptureAddress(
+            membership_id=member.id, nonce=f"{mail}"[:32], token_hash=f"3{mail}".ljust(64, "3")))
+        add("inbound_email", InboundEmail(
+            membership_id=member.id, address_id=address.id, message_id=f"<{mail}@example>",
+            mail_from=f"{mail}@example.com", raw=f"Subject: {SECRET}\n\n{SECRET}".encode(),
+            status="to_classify", subject=f"{SECRET} mail",
+            unknown=[{"email": f"{mail}@prospect.fr", "name": SECRET}]))
         settings = editable_settings()
         settings.product_ids = [product.id]
         db.session.commit()
@@ -511,6 +520,7 @@ ROW_ARGS = {
     "project_id": "project", "run_id": "import_run", "task_id": "task", "tiers_id": "tiers",
     "item_id": "trash_item", "record_id": "tiers", "token_id": "api_token",
     "endpoint_id": "webhook_endpoint", "delivery_id": "webhook_delivery",
+    "inbound_id": "inbound_email",
 }
 # Words of a URL, filled by (company, endpoint): <name> is an email or a home widget.
 WORD_ARGS = {

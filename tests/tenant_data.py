@@ -18,6 +18,7 @@ from ct.models import (
     ApiToken,
     AuditEntry,
     CalendarToken,
+    CaptureAddress,
     EmailTemplate,
     Event,
     EventAssignee,
@@ -28,6 +29,7 @@ from ct.models import (
     ExchangeProduct,
     ExportRun,
     ImportRun,
+    InboundEmail,
     Invitation,
     Membership,
     OutboxEmail,
@@ -36,8 +38,9 @@ from ct.models import (
     TrashItem,
 )
 from ct.models.base import utcnow
-from ct.models.webhook import WebhookDelivery, WebhookEndpoint, new_secret
+from ct.models.webhook import WebhookDelivery
 from ct.records.export import tenant_tables
+from ct.webhooks import manage
 from tests.conftest import owner_engine
 from tests.exchange_records import Side, _side
 
@@ -82,14 +85,18 @@ def populate(app, tenant, name: str) -> Side:
             db.session.flush()
             db.session.add(ApiIdempotencyKey(token_id=token.id, key="k", fingerprint="0" * 64,
                                              status=201, body="{}"))
-            endpoint = WebhookEndpoint(url=f"https://hooks.{name}.test/ct", secret=new_secret(),
-                                       event_types=[])
-            db.session.add(endpoint)
-            db.session.flush()
-            db.session.add(WebhookDelivery(endpoint_id=endpoint.id, message_id="msg_test",
-                                           event_type="ping", payload="{}"))
             Invitation.issue(f"guest@{name}.test", "member", admin)
             AuditEntry.record(admin, "settings.update", {"x": 1}, {"x": 2})
+            address = CaptureAddress.issue(admin)
+            endpoint = manage.register(f"https://hooks.{name}.test/ct", None,
+                                       ["tiers.created"], created_by_id=admin.id)
+            db.session.flush()
+            db.session.add_all([
+                InboundEmail(membership_id=admin.id, address_id=address.id,
+                             raw=f"Subject: {name}\n\nBonjour".encode(), status="done"),
+                WebhookDelivery(endpoint_id=endpoint.id, event_type="tiers.created",
+                                message_id=WebhookDelivery.new_message_id(), payload="{}"),
+            ])
             db.session.commit()
         return side
 

@@ -25,6 +25,8 @@ from tests.smtp import ROOT, free_port, worker_env
 EXPECTED = {
     "ct.emails.mailer.relay_outbox": 60,
     "ct.webhooks.delivery.relay_webhooks": 60,
+    "ct.capture.upkeep.relay_inbound": 300,
+    "ct.capture.upkeep.purge_inbound": 3600,
     "ct.emails.notify.reminders.send_due_reminders": 60,
     "ct.emails.notify.digest.send_daily_digests": 900,
     "ct.records.trash.purge_expired_trash": 3600,

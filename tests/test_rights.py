@@ -50,6 +50,7 @@ from ct.webhooks import manage
 from tests.admin_support import choice_id, log_in, make_product, set_rights, snapshot
 from tests.api_support import issue_token
 from tests.auth_support import PASSWORD
+from tests.capture_support import waiting_email
 from tests.exchange_records import records  # noqa: F401 (a fixture of ids)
 from tests.planning_data import make_event, make_task
 
@@ -135,6 +136,13 @@ GOVERNED: dict[str, list[Route]] = {
         *get_and_post("/exchanges/inline/contact?tiers_id={tiers}",
                       {"tiers_id": "{tiers}", "last_name": "Nouveau"}),
         Route("POST", "/exchanges/inline/undo"),
+        Route("GET", "/capture/"),
+        Route("POST", "/capture/new"),
+        Route("GET", "/exchanges/to-classify/"),
+        Route("GET", "/exchanges/to-classify/{inbound}"),
+        Route("POST", "/exchanges/to-classify/{inbound}",
+              {"email": "nora@prospect.fr", "tiers_id": "{tiers}", "action": "tiers"}),
+        Route("POST", "/exchanges/to-classify/{dismissable}/dismiss"),
     ],
     DELETE_EXCHANGES: [
         *get_and_post("/exchanges/{exchange}/delete"),
@@ -173,6 +181,11 @@ GOVERNED: dict[str, list[Route]] = {
         *get_and_post("/exchanges/inline/contact?tiers_id={tiers}",
                       {"tiers_id": "{tiers}", "last_name": "Nouveau"}),
         Route("POST", "/exchanges/inline/undo"),
+        # Creating the contact of a captured email (logging on a third party alone is
+        # WRITE_EXCHANGES).
+        Route("POST", "/exchanges/to-classify/{inbound}",
+              {"email": "nora@prospect.fr", "tiers_id": "{tiers}", "action": "contact",
+               "last_name": "Petit"}),
     ],
     DELETE_TIERS: [
         *get_and_post("/tiers/{other_tiers}/delete"),
@@ -392,6 +405,9 @@ def ids(app, tenants, records) -> Ids:  # noqa: F811
         "task": make_task(app, tenants.a.id, "Rappeler", assignee_id=a.member),
         "event": make_event(app, tenants.a.id, "Réunion", assignees=[a.member]),
         "api_token": token_id_of(app, tenants.a.id, tenants.a.member_membership_id),
+        "inbound": waiting_email(app, tenants.a.id, tenants.a.member_membership_id),
+        "dismissable": waiting_email(app, tenants.a.id, tenants.a.member_membership_id,
+                                     message_id="<w2@alpha.fr>"),
     })
 
 

@@ -11,7 +11,8 @@ from ct.extensions import db
 DATABASE_ONLY_INDEXES = {
     "ix_tiers_search_trgm", "ix_contacts_search_trgm", "ix_exchanges_search_trgm",
     "ix_tiers_name_trgm",
-    "ix_tiers_tenant_code_sort", "ix_tiers_tenant_town_sort"}
+    "ix_tiers_tenant_code_sort", "ix_tiers_tenant_town_sort",
+    "ix_contacts_tenant_email_lower", "ix_tiers_tenant_email_lower"}
 
 
 def _tenant_tables():

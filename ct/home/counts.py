@@ -23,7 +23,17 @@ from ct.home.widgets import (
     my_todo_exchanges,
     upcoming_events,
 )
-from ct.models import AuditEntry, Event, Exchange, Invitation, Membership, Task, Tiers
+from ct.models import (
+    AuditEntry,
+    Event,
+    Exchange,
+    InboundEmail,
+    Invitation,
+    Membership,
+    Task,
+    Tiers,
+)
+from ct.models.capture import WAITING
 from ct.models.exchange_access import MEMBER, visibility
 
 # A badge says "99+ overdue" past this: each count stops there, so a member with
@@ -35,6 +45,7 @@ COUNTED_MAX = 99
 class Counters:
     overdue: int = 0
     today: int = 0
+    to_classify: int = 0  # captured emails waiting for the member (ct/capture/classify.py)
     shown_max: ClassVar[int] = COUNTED_MAX
 
 
@@ -83,12 +94,15 @@ def _counter_columns(seen: str) -> list:
                     Exchange.occurred_at < DAY_END).label("exchanges_today"),
         _count_upto(Event, upcoming_events(MEMBER, DAY_START), Event.starts_at < DAY_END)
         .label("events_today"),
+        _count_upto(InboundEmail, InboundEmail.membership_id == MEMBER,
+                    InboundEmail.status.in_(WAITING)).label("to_classify"),
     ]
 
 
 def _counters_of(row) -> Counters:
     return Counters(overdue=row.overdue_tasks + row.overdue_exchanges,
-                    today=row.tasks_today + row.exchanges_today + row.events_today)
+                    today=row.tasks_today + row.exchanges_today + row.events_today,
+                    to_classify=row.to_classify)
 
 
 def _checklist_columns() -> list:

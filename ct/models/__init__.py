@@ -4,6 +4,7 @@ from ct.models.agenda import Event, EventAssignee, EventContact
 from ct.models.api_token import ApiIdempotencyKey, ApiToken
 from ct.models.audit import AuditEntry
 from ct.models.calendar_token import CalendarToken
+from ct.models.capture import CaptureAddress, InboundEmail
 from ct.models.choices import Choice
 from ct.models.contact import Contact
 from ct.models.document import Document, Product
@@ -29,7 +30,8 @@ from ct.models.user import User
 from ct.models.webhook import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
-    "ApiIdempotencyKey", "ApiToken", "AuditEntry", "CalendarToken", "Choice", "Contact",
+    "ApiIdempotencyKey", "ApiToken", "AuditEntry", "CalendarToken", "CaptureAddress", "Choice",
+    "Contact", "InboundEmail",
     "Document", "EmailTemplate", "Event",
     "EventAssignee", "EventContact", "Exchange", "ExchangeCollaborator", "ExchangeContact",
     "ExchangeMention", "ExchangeProduct", "ExportRun", "Group", "GroupMember", "ImportRun",

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from ct.extensions import db
 from ct.models import Tenant
-from tests.e2e.support import review_shot, log_in_reading
+from tests.e2e.support import log_in_reading, review_shot
 from tests.exchange_data import add, add_many, world  # noqa: F401 — fixture
 from tests.planning_data import make_task, paris_today
 

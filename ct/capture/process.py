@@ -1,0 +1,148 @@
+"""The job that turns a kept email into exchanges, through the exchange saving code.
+
+The people the email names are matched by address, case-insensitively, with the
+company's contacts (one exchange per third party, with its contacts) and, failing a
+contact, with the third parties' own address. Nobody matched: the email waits in the
+member's "To classify" list. An email that cannot be read is marked failed with the
+reason, shown in that list; the job never raises for it, so nothing loops. Only an
+unavailable database leaves the email pending, for the relay to enqueue it again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+
+from ct.capture.parse import ParsedEmail, UnreadableEmail, parse
+from ct.core.jobs import tenant_job
+from ct.core.permissions import WRITE_EXCHANGES, has_right
+from ct.core.tenancy import find
+from ct.exchanges.saving import ExchangeDraft, create_exchange
+from ct.extensions import db
+from ct.models import Choice, Contact, Tiers
+from ct.models.base import utcnow
+from ct.models.capture import DONE, FAILED, PENDING, SUBJECT_MAX, TO_CLASSIFY, InboundEmail
+from ct.models.exchange import COMMENT_MAX, STATUS_CLOSED
+
+log = logging.getLogger(__name__)
+# The reasons shown to the member (translated on the page: ct/translations).
+UNREADABLE = "The message could not be read."
+NOBODY = "The email names nobody to log: no address but yours."
+NOT_SAVED = "The exchange could not be saved."
+NOT_ALLOWED = "The member of this capture address may no longer log exchanges."
+EMAIL_MODE = "email"  # the code of the "E-mail" entry of the modes list (ct/models/choices.py)
+JOB_PREFIX = "capture"
+# A Date header further ahead than this (a wrong clock) or older (an archive forwarded)
+# than OLDEST_DATE: the exchange is dated by the arrival instead.
+CLOCK_SKEW = timedelta(days=1)
+OLDEST_DATE = timedelta(days=5 * 365)
+
+
+@tenant_job
+def process_inbound(tenant_id: int, inbound_id: int) -> str:
+    row = find(InboundEmail, inbound_id)
+    if row is None or row.status != PENDING:
+        return "nothing to do"
+    member = row.membership
+    if not member.active or not has_right(member, WRITE_EXCHANGES):
+        return _fail(row, NOT_ALLOWED)
+    try:
+        parsed = read(row)
+    except UnreadableEmail as error:
+        return _fail(row, str(error))
+    except Exception:  # noqa: BLE001 - whatever the parser trips on, never a loop
+        log.warning("captured email %s could not be read", row.id, exc_info=True)
+        return _fail(row, UNREADABLE)
+    try:
+        return log_exchanges(row, parsed)
+    except OperationalError:
+        raise  # the database is unavailable: the row stays pending, the relay retries
+    except Exception:
+        # Anything else would fail again each time: the email is marked failed, once.
+        log.exception("captured email %s could not be logged", inbound_id)
+        db.session.rollback()
+        return _fail(find(InboundEmail, inbound_id), NOT_SAVED)
+
+
+def read(row: InboundEmail) -> ParsedEmail:
+    own = {row.membership.user.email.lower()}
+    parsed = parse(row.raw, own, current_app.config["MAIL_CAPTURE_DOMAIN"].lower())
+    row.subject = parsed.subject[:SUBJECT_MAX] or None
+    return parsed
+
+
+def log_exchanges(row: InboundEmail, parsed: ParsedEmail) -> str:
+    """One exchange per third party the people match; the unmatched ones are kept on the
+    row (the "To classify" list offers them when nothing matched)."""
+    emails = [person.email for person in parsed.people]
+    if not emails:
+        return _fail(row, NOBODY)
+    by_tiers, matched = _matches(emails)
+    row.unknown = [{"email": p.email, "name": p.name} for p in parsed.people
+                   if p.email not in matched] or None
+    row.processed_at = utcnow()
+    if not by_tiers:
+        row.status = TO_CLASSIFY
+        return TO_CLASSIFY
+    for tiers, contacts in by_tiers.values():
+        create_exchange(draft_of(row, parsed, tiers, contacts), row.membership)
+    row.exchange_count += len(by_tiers)
+    row.status = DONE
+    return DONE
+
+
+def draft_of(row: InboundEmail, parsed: ParsedEmail, tiers: Tiers,
+             contacts: list[Contact]) -> ExchangeDraft:
+    comment = "\n\n".join(part for part in (parsed.subject, parsed.text) if part)
+    return ExchangeDraft(tiers=tiers, occurred_at=_plausible(parsed.sent_at, row.received_at),
+                         status=STATUS_CLOSED, comment=comment[:COMMENT_MAX] or None,
+                         mode=_email_mode(), contacts=contacts)
+
+
+def _plausible(sent_at: datetime | None, received_at: datetime) -> datetime:
+    """The Date header, unless missing or absurd (after the arrival, or years before)."""
+    if sent_at is None or sent_at > received_at + CLOCK_SKEW or \
+            sent_at < received_at - OLDEST_DATE:
+        return received_at
+    return sent_at
+
+
+def _matches(emails: list[str]) -> tuple[dict[int, tuple[Tiers, list[Contact]]], set[str]]:
+    by_tiers: dict[int, tuple[Tiers, list[Contact]]] = {}
+    matched: set[str] = set()
+    contacts = db.session.scalars(select(Contact).where(
+        func.lower(Contact.email).in_(emails), Contact.tiers_id.is_not(None))
+        .order_by(Contact.id)).all()
+    grouped = defaultdict(list)
+    for contact in contacts:
+        grouped[contact.tiers_id].append(contact)
+        matched.add(contact.email.lower())
+    for tiers_id, found in grouped.items():
+        by_tiers[tiers_id] = (found[0].tiers, found)
+    rest = [email for email in emails if email not in matched]
+    if rest:
+        for tiers in db.session.scalars(select(Tiers).where(
+                func.lower(Tiers.email).in_(rest)).order_by(Tiers.id)):
+            matched.add(tiers.email.lower())
+            by_tiers.setdefault(tiers.id, (tiers, []))
+    return by_tiers, matched
+
+
+def _email_mode() -> Choice | None:
+    return db.session.scalar(select(Choice).where(
+        Choice.kind == "mode", Choice.code == EMAIL_MODE, Choice.active.is_(True)))
+
+
+def _fail(row: InboundEmail, reason: str) -> str:
+    row.status = FAILED
+    row.failure = reason
+    row.processed_at = utcnow()
+    log.info("captured email %s not logged: %s", row.id, reason)
+    return FAILED
+
+
