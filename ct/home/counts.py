@@ -11,6 +11,7 @@ from typing import ClassVar
 
 from sqlalchemy import exists, func, select
 
+from ct.core.permissions import WRITE_EXCHANGES, can
 from ct.extensions import db
 from ct.home.widgets import (
     DAY_END,
@@ -100,9 +101,11 @@ def _counter_columns(seen: str) -> list:
 
 
 def _counters_of(row) -> Counters:
+    # Captured emails wait for a member who may log exchanges: no counter (no link to a
+    # page refused) for one who may not.
     return Counters(overdue=row.overdue_tasks + row.overdue_exchanges,
                     today=row.tasks_today + row.exchanges_today + row.events_today,
-                    to_classify=row.to_classify)
+                    to_classify=row.to_classify if can(WRITE_EXCHANGES) else 0)
 
 
 def _checklist_columns() -> list:
