@@ -30,8 +30,9 @@ def _address_is_public(text: str) -> bool:
     return address.is_global and not address.is_multicast
 
 
-def check_target(url: str) -> None:
-    """Raise RefusedTarget unless ``url`` is an http(s) address ct may post to."""
+def check_target(url: str) -> list[str]:
+    """The addresses ``url``'s host resolves to; RefusedTarget unless it is an http(s)
+    address ct may post to."""
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
         raise RefusedTarget(_l("Enter a full address starting with https://."))
@@ -40,9 +41,11 @@ def check_target(url: str) -> None:
         found = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (OSError, ValueError, UnicodeError):
         raise RefusedTarget(_l("This address's host cannot be found.")) from None
+    addresses = sorted({info[4][0] for info in found})
     if current_app.config["WEBHOOK_ALLOW_PRIVATE_TARGETS"]:
-        return
-    if not all(_address_is_public(info[4][0]) for info in found):
+        return addresses
+    if not all(_address_is_public(address) for address in addresses):
         raise RefusedTarget(_l(
             "This address points inside a private network (loopback, private or "
             "link-local address): webhooks are only sent to public addresses."))
+    return addresses
