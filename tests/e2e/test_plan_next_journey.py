@@ -73,6 +73,8 @@ def test_close_then_plan_or_skip(page, problems, world, lang):  # noqa: F811
     # From the pop-up: set back to in progress, then closed in the form; plan an event.
     page.locator("#exchange-status button[value=in_progress]").click()
     expect(page.locator("#exchange-status strong")).not_to_have_text(words["closed"])
+    # The card refreshes itself after the change (exchange-saved): edit once it has.
+    page.wait_for_load_state("networkidle")
     page.locator("#exchange-edit").click()
     popup = page.locator("#exchange-dialog")
     expect(popup).to_be_visible()
