@@ -5,8 +5,6 @@ Chromium, in French and in English, with no accessibility violation."""
 
 import json
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from playwright.sync_api import expect
@@ -33,54 +31,13 @@ WORDS = {
 }
 
 
-class Receiver:
-    """A webhook receiver on 127.0.0.1: keeps every request, answers ``status``."""
-
-    def __init__(self):
-        self.requests: list[tuple[bytes, dict]] = []
-        self.status = 200
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's name
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append(
-                    (body, {k.lower(): v for k, v in self.headers.items()}))
-                self.send_response(receiver.status)
-                self.end_headers()
-
-            def log_message(self, *args):  # quiet
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hooks/ct"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
-
-
-@pytest.fixture
-def receiver(app, monkeypatch):
-    # The receiver is on this machine: the journey allows private addresses, on purpose.
-    monkeypatch.setitem(app.config, "WEBHOOK_ALLOW_PRIVATE_TARGETS", True)
-    with Receiver() as running:
-        yield running
-
-
 def delivery_row(page, event_type: str):
     return page.locator("tr.delivery-row", has_text=event_type).first
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_an_admin_adds_an_endpoint_and_follows_its_deliveries(app, page, problems, tenants,
-                                                              receiver, lang):
+                                                              receiver, private_targets, lang):
     words = WORDS[lang]
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     log_in_reading(page, tenants.a.admin_email, lang)
@@ -128,7 +85,9 @@ def test_an_admin_adds_an_endpoint_and_follows_its_deliveries(app, page, problem
     expect(page.locator(".flash-success")).to_be_visible()
     expect(page.locator("#new-secret")).to_have_count(0)  # never shown again
     run_queued_jobs(app)
-    [(body, headers)] = receiver.requests
+    # The shared receiver (tests/webhook_support.py); private_targets lets ct reach it.
+    [got] = receiver.got
+    body, headers = got.body, got.headers
     Webhook(secret).verify(body, headers)  # raises when the signature does not match
     assert json.loads(body)["type"] == "ping"
     page.reload()
@@ -137,12 +96,12 @@ def test_an_admin_adds_an_endpoint_and_follows_its_deliveries(app, page, problem
     expect(ping).to_contain_text("200")
 
     # The receiver fails: sent again, the answer's code is logged and a retry planned.
-    receiver.status = 500
+    receiver.answers = [500]
     ping.get_by_role("button", name=re.compile(words["again"])).click()
     expect(page.locator(".flash-success")).to_be_visible()
     run_queued_jobs(app)
-    assert len(receiver.requests) == 2
-    assert receiver.requests[1][1]["webhook-id"] == headers["webhook-id"]  # the same message
+    assert len(receiver.got) == 2
+    assert receiver.got[1].headers["webhook-id"] == headers["webhook-id"]  # the same message
     page.reload()
     ping = delivery_row(page, "ping")
     expect(ping).to_contain_text("500")
