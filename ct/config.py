@@ -151,6 +151,20 @@ class Config:
     EXPORT_DIR = os.environ.get("EXPORT_DIR", str(INSTANCE_DIR / "exports"))
     EXPORT_MAX_AGE_DAYS = int(os.environ.get("EXPORT_MAX_AGE_DAYS", "7"))
     EXPORT_JOB_THRESHOLD = int(os.environ.get("EXPORT_JOB_THRESHOLD", "5000"))
+    # Attachments (docs/EMAIL.md "Attachments"): kept in a folder per company under
+    # ATTACHMENT_DIR, or in an S3-compatible bucket when ATTACHMENT_STORAGE is "s3"
+    # (credentials as boto3 reads them: AWS_ACCESS_KEY_ID… or the machine's role).
+    ATTACHMENT_STORAGE = os.environ.get("ATTACHMENT_STORAGE", "local")
+    ATTACHMENT_DIR = os.environ.get("ATTACHMENT_DIR", str(INSTANCE_DIR / "attachments"))
+    ATTACHMENT_S3_BUCKET = os.environ.get("ATTACHMENT_S3_BUCKET", "")
+    ATTACHMENT_S3_PREFIX = os.environ.get("ATTACHMENT_S3_PREFIX", "attachments/")
+    ATTACHMENT_S3_ENDPOINT_URL = os.environ.get("ATTACHMENT_S3_ENDPOINT_URL") or None
+    ATTACHMENT_S3_REGION = os.environ.get("ATTACHMENT_S3_REGION") or None
+    # One file at most, files per exchange at most, files added by one save (the
+    # exchange form's own request limit follows from them).
+    ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+    ATTACHMENTS_PER_EXCHANGE = int(os.environ.get("ATTACHMENTS_PER_EXCHANGE", "20"))
+    ATTACHMENTS_PER_SAVE = int(os.environ.get("ATTACHMENTS_PER_SAVE", "5"))
     # Days between an admin closing the company and the deletion of its data.
     TENANT_CLOSING_GRACE_DAYS = int(os.environ.get("TENANT_CLOSING_GRACE_DAYS", "14"))
 

@@ -12,6 +12,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from ct.attachments import files as attachment_files
 from ct.capture.upkeep import purge_inbound, relay_inbound
 from ct.core import clock, jobs, session_cache, tenancy
 from ct.core.clock import PeriodicJob
@@ -48,6 +49,10 @@ SESSION_LISTENERS = (
     ("after_flush", webhooks.note_changes),
     ("before_commit", webhooks.write_deliveries),
     ("after_rollback", webhooks.forget_changes),
+    # Attachments' bytes: written ones deleted again if the transaction rolls back,
+    # dropped ones deleted once it commits.
+    ("after_commit", attachment_files.after_commit),
+    ("after_rollback", attachment_files.after_rollback),
     # Jobs asked for during the transaction: handed to the queue once it commits.
     ("after_commit", jobs.release_jobs),
     ("after_rollback", jobs.drop_jobs),

@@ -12,6 +12,7 @@ the migration if missing), a role that owns nothing and is held by row-level sec
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass
@@ -105,6 +106,7 @@ def app(tmp_dir):
         WTF_CSRF_ENABLED = False  # the CSRF tests switch it back on
         RQ_ASYNC = True  # jobs wait in Redis for a real worker, as in production
         EXPORT_DIR = str(Path(tmp_dir) / "exports")  # never the instance folder
+        ATTACHMENT_DIR = str(Path(tmp_dir) / "attachments")
 
     app = create_app(Config)
     with app.app_context():
@@ -136,8 +138,10 @@ def clean_state(app):
                 time.sleep(0.5)
     redis.Redis.from_url(app.config["REDIS_URL"]).flushdb()
     limiter.reset()
-    # The ids start again at 1: a tenant of the next test must not find this one's lists.
+    # The ids start again at 1: a tenant of the next test must not find this one's lists
+    # (nor its attachments' folder).
     shared_lists.clear()
+    shutil.rmtree(app.config["ATTACHMENT_DIR"], ignore_errors=True)
 
 
 def _empty_tables() -> None:

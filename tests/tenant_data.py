@@ -7,10 +7,12 @@ fails with the name of a new table nobody added here yet.
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from ct.attachments.files import attach, check
 from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import (
@@ -83,6 +85,8 @@ def populate(app, tenant, name: str) -> Side:
                           payload={}, deleted_by_id=side.admin),
             ])
             CalendarToken.issue(admin)
+            attach(exchange, [check(f"quote-{name}.txt", io.BytesIO(f"Quote {name}".encode()))],
+                   admin)
             token, _secret = ApiToken.issue(admin, f"Script {name}")
             db.session.flush()
             db.session.add(ApiIdempotencyKey(token_id=token.id, key="k", fingerprint="0" * 64,

@@ -24,7 +24,7 @@ LAYERS = {
     "core": ("ct.core", "ct.extensions", "ct.config"),
     "models": ("ct.models",),
     "domain": ("ct.auth", "ct.exchanges", "ct.emails", "ct.records", "ct.home", "ct.demo",
-               "ct.webhooks", "ct.capture"),
+               "ct.webhooks", "ct.capture", "ct.attachments"),
     "web": ("ct.web", "ct.blueprints"),
     "app": ("ct.events", "ct.cli", "ct"),
 }

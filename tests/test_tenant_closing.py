@@ -132,6 +132,8 @@ def test_the_purge_deletes_every_row_of_that_company_and_only_it(app, client, au
     populate(app, tenants.a, "alpha")
     populate(app, tenants.b, "beta")
     folders = export_file(app, tenants.a), export_file(app, tenants.b)
+    files = [Path(app.config["ATTACHMENT_DIR"]) / str(t.id) for t in (tenants.a, tenants.b)]
+    assert all(len(list(folder.iterdir())) == 1 for folder in files)  # populate's quote
     before_a, before_b = row_counts(app, tenants.a.id), row_counts(app, tenants.b.id)
     assert_full(before_a)
     assert_full(before_b)
@@ -151,6 +153,7 @@ def test_the_purge_deletes_every_row_of_that_company_and_only_it(app, client, au
     assert set(row_counts(app, tenants.a.id).values()) == {0}
     assert row_counts(app, tenants.b.id) == before_b
     assert not folders[0].exists() and folders[1].exists()
+    assert not files[0].exists() and len(list(files[1].iterdir())) == 1
     assert closing_at(app, tenants.b.id) is None
     with app.app_context():
         assert db.session.scalar(select(Tenant).where(Tenant.id == tenants.a.id)) is None

@@ -78,10 +78,15 @@ def fetch(client, url: str):
     return response
 
 
-def read_zip(response) -> dict[str, list[list[str]]]:
+def read_zip(response, attachments: dict | None = None) -> dict[str, list[list[str]]]:
+    """The CSV files, read; the attachments' files go to ``attachments`` as bytes."""
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     files = {}
     for name in archive.namelist():
+        if name.startswith("attachments/"):
+            if attachments is not None:
+                attachments[name] = archive.read(name)
+            continue
         text = archive.read(name).decode("utf-8")
         assert text.startswith("\ufeff")
         files[name] = list(csv.reader(io.StringIO(text[1:])))
@@ -97,7 +102,13 @@ def test_zip_has_a_file_per_tenant_table_with_only_this_tenants_rows(app, client
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "application/zip"
     assert f'filename=data-{full.a.slug}-' in response.headers["Content-Disposition"]
-    files = read_zip(response)
+    attachments = {}
+    files = read_zip(response, attachments)
+    # The file of the exchange, named by its row of exchange_attachments.csv.
+    header, (row,) = files["exchange_attachments.csv"][0], files["exchange_attachments.csv"][1:]
+    name = f"attachments/{row[header.index('id')]}-{row[header.index('filename')]}"
+    assert attachments == {name: b"Quote alpha"}
+    assert "storage_key" not in header
     with app.app_context():
         tables = tenant_tables()
         assert set(files) == {f"{t.name}.csv" for t in tables} | {"users.csv"}

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from ct.capture.process import draft_of, log_exchanges, read
-from ct.exchanges.saving import create_exchange
+from ct.capture.process import log_exchanges, log_one, read
 from ct.extensions import db
 from ct.models import Contact, Tiers
 from ct.models.base import utcnow
@@ -100,13 +99,13 @@ def use_contact(row: InboundEmail, email: str, contact: Contact, may_edit: bool)
             waiting.status = "pending"
             log_exchanges(waiting, read(waiting))
         return
-    create_exchange(draft_of(row, read(row), contact.tiers, [contact]), row.membership)
+    log_one(row, read(row), contact.tiers, [contact])
     _done(row)
 
 
 def log_on_tiers(row: InboundEmail, tiers: Tiers) -> None:
     """The exchange on ``tiers`` alone, no contact created."""
-    create_exchange(draft_of(row, read(row), tiers, []), row.membership)
+    log_one(row, read(row), tiers, [])
     _done(row)
 
 

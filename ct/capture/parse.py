@@ -39,6 +39,12 @@ class Person:
 
 
 @dataclass
+class MailFile:
+    name: str
+    content: bytes
+
+
+@dataclass
 class ParsedEmail:
     subject: str
     sent_at: datetime | None
@@ -46,6 +52,7 @@ class ParsedEmail:
     people: list[Person] = field(default_factory=list)
     forwarded: bool = False
     capped: int = 0  # addresses left out beyond ADDRESSES_MAX
+    files: list[MailFile] = field(default_factory=list)
 
 
 def parse(raw: bytes, own: set[str], capture_domain: str) -> ParsedEmail:
@@ -73,7 +80,7 @@ def parse(raw: bytes, own: set[str], capture_domain: str) -> ParsedEmail:
     return ParsedEmail(
         subject=forwards.without_prefix(subject) if forwarded else subject,
         sent_at=_date(message), text=trimmed(text), people=people, forwarded=forwarded,
-        capped=capped)
+        capped=capped, files=_files(message))
 
 
 def _check_readable(message: EmailMessage) -> None:
@@ -111,6 +118,26 @@ def _body(message: EmailMessage) -> str:
     if part.get_content_type() == "text/html":
         return html_to_text(content)
     return content
+
+
+def _files(message: EmailMessage) -> list[MailFile]:
+    """The attached files (an attached email as a .eml file); not the images a text
+    shows inline (logos of signatures), which have no file name or ask to be inline."""
+    files = []
+    for part in message.iter_attachments():
+        name = part.get_filename()
+        inline = part.get_content_disposition() != "attachment"
+        if part.get_content_type() == "message/rfc822":
+            inner = part.get_payload()
+            content = inner[0].as_bytes() if isinstance(inner, list) and inner else b""
+            name = name or "message.eml"
+        elif part.is_multipart() or (inline and (not name or part.get_content_maintype()
+                                                 == "image")):
+            continue
+        else:
+            content = part.get_payload(decode=True) or b""
+        files.append(MailFile(name or "attachment", content))
+    return files
 
 
 def _addresses(message: EmailMessage, *names: str) -> list[Person]:

@@ -18,13 +18,14 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
+from ct.capture.files import keep_mail_files
 from ct.capture.parse import ParsedEmail, UnreadableEmail, parse
 from ct.core.jobs import tenant_job
 from ct.core.permissions import WRITE_EXCHANGES, has_right
 from ct.core.tenancy import find
 from ct.exchanges.saving import ExchangeDraft, create_exchange
 from ct.extensions import db
-from ct.models import Choice, Contact, Tiers
+from ct.models import Choice, Contact, Exchange, Tiers
 from ct.models.base import utcnow
 from ct.models.capture import DONE, FAILED, PENDING, SUBJECT_MAX, TO_CLASSIFY, InboundEmail
 from ct.models.exchange import COMMENT_MAX, STATUS_CLOSED
@@ -90,10 +91,18 @@ def log_exchanges(row: InboundEmail, parsed: ParsedEmail) -> str:
         row.status = TO_CLASSIFY
         return TO_CLASSIFY
     for tiers, contacts in by_tiers.values():
-        create_exchange(draft_of(row, parsed, tiers, contacts), row.membership)
+        log_one(row, parsed, tiers, contacts)
     row.exchange_count += len(by_tiers)
     row.status = DONE
     return DONE
+
+
+def log_one(row: InboundEmail, parsed: ParsedEmail, tiers: Tiers,
+            contacts: list[Contact]) -> Exchange:
+    """The email logged as an exchange with this third party, its files kept with it."""
+    exchange = create_exchange(draft_of(row, parsed, tiers, contacts), row.membership)
+    keep_mail_files(exchange, parsed.files, row.membership)
+    return exchange
 
 
 def draft_of(row: InboundEmail, parsed: ParsedEmail, tiers: Tiers,

@@ -2,6 +2,7 @@
 
 from ct.models.agenda import Event, EventAssignee, EventContact
 from ct.models.api_token import ApiIdempotencyKey, ApiToken
+from ct.models.attachment import ExchangeAttachment
 from ct.models.audit import AuditEntry
 from ct.models.calendar_token import CalendarToken
 from ct.models.capture import CaptureAddress, InboundEmail
@@ -34,7 +35,8 @@ __all__ = [
     "Contact", "InboundEmail",
     "Document", "EmailTemplate", "Event",
     "EventAssignee", "EventContact", "Exchange", "ExchangeCollaborator", "ExchangeContact",
-    "ExchangeMention", "ExchangeProduct", "ExportRun", "Group", "GroupMember", "ImportRun",
+    "ExchangeAttachment", "ExchangeMention", "ExchangeProduct", "ExportRun", "Group",
+    "GroupMember", "ImportRun",
     "Invitation",
     "Membership", "OutboxEmail", "Product", "Project", "Task", "Tenant", "TenantSettings",
     "Tiers", "TrashItem", "User", "WebhookDelivery", "WebhookEndpoint",

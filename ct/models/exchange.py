@@ -11,6 +11,7 @@ from ct.core.tenancy import TenantScoped
 from ct.core.text import fold
 from ct.extensions import db
 from ct.models.agenda import Event
+from ct.models.attachment import ExchangeAttachment
 from ct.models.base import Timestamps, UTCDateTime, utcnow
 from ct.models.choices import Choice
 from ct.models.contact import Contact
@@ -100,6 +101,10 @@ class Exchange(TenantScoped, Timestamps, db.Model):
         foreign_keys="ExchangeCollaborator.exchange_id", cascade="all, delete-orphan")
     mention_links: Mapped[list[ExchangeMention]] = relationship(
         foreign_keys="ExchangeMention.exchange_id", cascade="all, delete-orphan")
+    # The rows only: their files stay in the storage while the exchange is in the trash.
+    attachments: Mapped[list[ExchangeAttachment]] = relationship(
+        foreign_keys=[ExchangeAttachment.exchange_id], cascade="all, delete-orphan",
+        order_by=ExchangeAttachment.id)
 
     @property
     def contacts(self) -> list[Contact]:

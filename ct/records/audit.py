@@ -36,6 +36,7 @@ WATCHED = {
         "contact_ids": ("contact_links", "contact_id"),
         "product_ids": ("product_links", "product_id"),
         "collaborator_ids": ("collaborator_links", "membership_id"),
+        "attachments": ("attachments", "filename"),
     }),
     Tiers: ("tiers", (
         "name", "is_prospect", "is_customer", "is_supplier", "customer_code", "email",

@@ -46,7 +46,7 @@ FIELD_LABELS = {
     "confidential_group_id": _l("Confidential comment shared with"),
     "notify_collaborators": _l("Notify the collaborators"), "task_id": _l("Follow-up task"),
     "event_id": _l("Event"), "contact_ids": _l("Contacts"), "product_ids": _l("Products"),
-    "collaborator_ids": _l("Collaborators"),
+    "collaborator_ids": _l("Collaborators"), "attachments": _l("Attachments"),
     # third parties and contacts
     "name": _l("Name"), "is_prospect": _l("Prospect"), "is_customer": _l("Customer"),
     "is_supplier": _l("Supplier"), "customer_code": _l("Customer code"), "email": _l("Email"),

@@ -4,7 +4,8 @@ An admin asks (typing the company's name); ``Tenant.closing_at`` is set to the e
 the grace period (TENANT_CLOSING_GRACE_DAYS, 14 by default). Until then every page
 shows a banner, members still log in, an admin can export the data or cancel. The
 clock then enqueues ``purge_tenant``, which deletes the rows of every tenant table of
-this tenant only, its export files, and the tenant itself: its address is a 404 after.
+this tenant only, its export files and attachments, and the tenant itself: its address
+is a 404 after.
 User accounts are global (one person, several companies) and stay.
 """
 
@@ -16,6 +17,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, select
 
+from ct.attachments.storage import storage
 from ct.core.jobs import enqueue
 from ct.core.tenancy import bound_tenant
 from ct.extensions import db
@@ -81,5 +83,6 @@ def purge_tenant(tenant_id: int) -> bool:
         finally:
             db.session.remove()
     remove_tenant_files(tenant_id)
+    storage().delete_company(tenant_id)  # the attachments' bytes
     log.info("tenant %s closed: its data is deleted", tenant_id)
     return True

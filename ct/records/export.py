@@ -1,10 +1,10 @@
 """Exports built in the background, and the export of all of a company's data.
 
 ``start_tenant_export`` records an ExportRun and enqueues ``build_tenant_export``, which
-writes a ZIP with one CSV file per tenant table, plus ``users.csv`` (the members' names and
-emails). The tables are read from the metadata (every table with a ``tenant_id``
-column), so a table added later is exported without anyone remembering to add it
-here. The audit trail is such a table.
+writes a ZIP with one CSV file per tenant table, plus ``users.csv`` (the members' names
+and emails) and the files of the exchanges under ``attachments/``. The tables are read
+from the metadata (every table with a ``tenant_id`` column), so a table added later is
+exported without anyone remembering to add it here. The audit trail is such a table.
 
 Files live under EXPORT_DIR, one folder per tenant (ct/records/export_runs.py); the clock
 removes them once expired, and enqueues again the exports that never started.
@@ -22,6 +22,8 @@ from pathlib import Path
 
 from sqlalchemy import JSON, LargeBinary, Select, Table, func, select, update
 
+from ct.attachments.archive import count as attachment_count
+from ct.attachments.archive import write_attachments
 from ct.core.csvio import UTF8_BOM, safe_cell
 from ct.core.jobs import enqueue, enqueue_after_commit, tenant_job
 from ct.core.tenancy import ALL_TENANTS, bound_tenant
@@ -161,7 +163,7 @@ def build_tenant_export(tenant_id: int, run_id: int) -> None:
         return
     exporter = db.session.scalar(select(Membership).where(Membership.id == run.created_by_id))
     files = _tenant_queries(tenant_id, ConfidentialReader.of(exporter))
-    set_total(run, sum(
+    set_total(run, attachment_count() + sum(
         db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
         for _name, _columns, query, _redactor in files))
     _snapshot()
@@ -173,6 +175,7 @@ def build_tenant_export(tenant_id: int, run_id: int) -> None:
                 with archive.open(name, "w", force_zip64=True) as raw:
                     done = _write_table(raw, columns, query, redactor, run, done)
                     report_progress(run, done)
+            report_progress(run, done + write_attachments(archive))
 
     write_file(run, "zip", write)
 

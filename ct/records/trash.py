@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Date, DateTime, ForeignKeyConstraint, Numeric, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
+from ct.attachments.files import drop_after_commit
 from ct.core.tenancy import ALL_TENANTS, bound_tenant, current_tenant_id
 from ct.extensions import db
 from ct.models import (
@@ -76,6 +77,8 @@ def _exchange_payload(exchange: Exchange) -> dict:
     for link in exchange.mention_links:  # restored mentions keep their "notified" mark
         rows.append(("exchange_mentions", _row(link)))
         names[f"memberships:{link.membership_id}"] = link.membership.user.display_name
+    for attachment in exchange.attachments:  # the rows; the bytes stay in the storage
+        rows.append(("exchange_attachments", _row(attachment)))
     related = {"tasks": (exchange.task, "label"), "events": (exchange.event, "title"),
                "documents": (exchange.document, "reference"),
                "projects": (exchange.project, "reference"),
@@ -123,7 +126,7 @@ def trash_exchange(exchange: Exchange, actor) -> TrashItem:
     """The exchange to the trash with its links; its task and event stay where they are."""
     item = _put_in_trash(KIND_EXCHANGE, exchange.id, exchange_label(exchange),
                          _exchange_payload(exchange), actor)
-    db.session.delete(exchange)  # its links (contacts, products, collaborators, mentions) go too
+    db.session.delete(exchange)  # its links (contacts, products, mentions, files…) go too
     return item
 
 
@@ -249,6 +252,20 @@ def _relink(table, values, main: bool, coming, new_ids, names, result, label_of_
 
 # ---- purging -----------------------------------------------------------------------
 
+def _drop_files_of(payloads: list[dict]) -> None:
+    """The bytes of the attachments these trashed exchanges kept, deleted once the
+    purge commits."""
+    drop_after_commit([row["storage_key"] for payload in payloads
+                       for table, row in payload.get("rows", [])
+                       if table == "exchange_attachments"])
+
+
+def purge(item: TrashItem) -> None:
+    """Delete ``item`` for good, its files included (caller commits)."""
+    _drop_files_of([item.payload])
+    db.session.delete(item)
+
+
 def purge_expired_trash() -> int:
     """Delete what has been in the trash for more than 30 days, in every tenant, each
     tenant's items in a transaction bound to that tenant (periodic job of the clock)."""
@@ -262,6 +279,8 @@ def purge_expired_trash() -> int:
     try:
         for tenant_id in tenants:
             with bound_tenant(tenant_id):
+                _drop_files_of(db.session.scalars(select(TrashItem.payload).where(
+                    TrashItem.deleted_at < cutoff, TrashItem.kind == KIND_EXCHANGE)).all())
                 purged += db.session.execute(
                     delete(TrashItem).where(TrashItem.deleted_at < cutoff)
                     .execution_options(synchronize_session=False)).rowcount

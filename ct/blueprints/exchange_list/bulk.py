@@ -109,6 +109,7 @@ def _delete(ids: list[int]):
             selectinload(Exchange.product_links).joinedload(ExchangeProduct.product),
             selectinload(Exchange.collaborator_links).joinedload(ExchangeCollaborator.membership),
             selectinload(Exchange.mention_links).joinedload(ExchangeMention.membership),
+            selectinload(Exchange.attachments),
             joinedload(Exchange.tiers), *(selectinload(getattr(Exchange, name)) for name in (
                 "task", "event", "document", "project", "mode", "object", "confidential_group")))
     ).all()

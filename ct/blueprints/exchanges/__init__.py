@@ -58,6 +58,7 @@ def new_exchange_shortcut_url() -> str | None:
 
 
 from ct.blueprints.exchanges import (  # noqa: E402,F401
+    attachments,
     inline,
     mention_routes,
     plan_next,

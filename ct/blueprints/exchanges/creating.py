@@ -49,6 +49,7 @@ def save_new_exchange(form: ExchangeForm) -> tuple[Exchange | None, str]:
     if not form.validate():
         return None, ""
     exchange = create_exchange(form.draft(), g.membership)
+    form.save_attachments(exchange)
     not_notified = notify_about(exchange, g.membership)
     try:
         commit_keeping_loaded()

@@ -26,6 +26,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ct.blueprints.exchanges.attachment_fields import AttachmentFields
 from ct.blueprints.exchanges.fields import active_many, active_or_error, choice_of, many, one
 from ct.blueprints.exchanges.mention_fields import MentionFields
 from ct.core.zone import to_utc
@@ -70,7 +71,7 @@ SETTING_FIELDS = {
 }
 
 
-class ExchangeForm(MentionFields, FlaskForm):
+class ExchangeForm(MentionFields, AttachmentFields, FlaskForm):
     form_token = HiddenField()  # checked (and replaced if tampered with) by the route
     tiers_id = IdField(_l("Third party"))
     tiers_locked = HiddenField()
@@ -215,6 +216,7 @@ class ExchangeForm(MentionFields, FlaskForm):
                     if name.startswith(f"{section}_"):
                         self[name].errors = []
         self.check_mentions()
+        self.check_attachments()
         return not any(field.errors for field in self)
 
     def _fail(self, field, message) -> bool:

@@ -98,6 +98,7 @@ def edit(exchange_id: int):
         return show_form(form, exchange, status=422)
     before = exchange.status
     update_exchange(exchange, form.draft(), g.membership)
+    form.save_attachments(exchange)
     db.session.commit()
     return _saved(exchange, _("Exchange saved."), before)
 

@@ -14,6 +14,7 @@ from ct.extensions import db
 from ct.models import TrashItem
 from ct.models.trash import KIND_CONTACT, KIND_EXCHANGE, KIND_TIERS
 from ct.records.trash import RestoreRefused, restore
+from ct.records.trash import purge as purge_item
 from ct.web.htmx import redirect_to, render
 from ct.web.lookups import get_or_404
 
@@ -69,7 +70,7 @@ def purge(item_id: int):
     if request.method == "GET":
         return render("trash/purge.html", item=item, kind_labels=KIND_LABELS)
     label = item.label
-    db.session.delete(item)
+    purge_item(item)
     db.session.commit()
     flash(_("“%(label)s” is deleted for good.", label=label), "success")
     return redirect_to(url_for("trash.index"))

@@ -1,0 +1,1 @@
+"""Files kept with exchanges: checked, stored, served, exported, deleted."""
