@@ -3,7 +3,8 @@
 The type is read from the content (the ``filetype`` package's signatures, then "is it
 text?"), never taken from the name or from what the browser said. A file whose name
 claims a type its content is not (an archive named ``quote.pdf``) is refused: it is how
-a zip bomb or a program passes itself off as a document. Nothing is ever unpacked, so an
+a zip bomb or a program passes itself off as a document (a picture named as another
+picture format is only relabelled). Nothing is ever unpacked, so an
 archive costs its own size, whatever it would expand to. Programs are refused outright.
 """
 
@@ -31,6 +32,7 @@ SAME = {"image/jpg": "image/jpeg", "application/x-zip-compressed": ZIP,
 PROGRAMS = {"application/x-executable", "application/x-msdownload",
             "application/x-mach-binary", "application/x-dex", "application/x-elf",
             "application/vnd.microsoft.portable-executable"}
+MEDIA = {"image", "audio", "video"}  # one picture format named as another is harmless
 # Scripts and installers are text or archives to the signatures: refused by their name.
 PROGRAM_EXTENSIONS = {"exe", "msi", "com", "scr", "bat", "cmd", "ps1", "vbs", "vbe", "js",
                       "jse", "wsf", "hta", "jar", "apk", "app", "sh", "dll", "cpl", "lnk"}
@@ -101,8 +103,14 @@ def judge(name: str, head: bytes) -> Verdict:
     if claimed in RECOGNISED and claimed != actual:
         if claimed in ZIP_CONTAINERS and actual == ZIP:
             return Verdict(claimed)  # a document written by a less usual program
+        if _family(claimed) == _family(actual) in MEDIA:
+            return Verdict(actual)  # a PNG named .jpg is still a picture: kept as a PNG
         return Verdict(actual, MISMATCH, label(claimed))
     return Verdict(actual)
+
+
+def _family(mime: str) -> str:
+    return mime.partition("/")[0]
 
 
 def label(mime: str) -> str:
