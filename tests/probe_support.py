@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextvars
 import hashlib
+import io
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -16,6 +17,7 @@ import sqlalchemy as sa
 from flask import Request
 from werkzeug.datastructures import ImmutableMultiDict
 
+from ct.attachments.files import attach, check
 from ct.auth import accounts
 from ct.blueprints.settings.options import editable_settings
 from ct.core.permissions import ROLE_MEMBER
@@ -125,6 +127,8 @@ def populate(app, tenant, first_id: int = FIRST_ID, secret: str = SECRET) -> Com
             comment=f"{SECRET} comment", confidential_comment=f"{SECRET} confidential",
             status="todo", occurred_at=now - timedelta(days=1)))
         add("exchange_contact", ExchangeContact(exchange_id=exchange.id, contact_id=contact.id))
+        add("attachment", attach(exchange, [check(f"{SECRET}.pdf", io.BytesIO(b"%PDF-1.4"))],
+                                 member)[0])
         add("exchange_product", ExchangeProduct(exchange_id=exchange.id, product_id=product.id))
         add("exchange_collaborator", ExchangeCollaborator(exchange_id=exchange.id,
                                                           membership_id=member.id))
@@ -208,6 +212,14 @@ class RecordingRequest(Request):
     parameter_storage_class = RecordingDict
 
 
+def page_text(client, url: str) -> str:
+    """A page's text, its answer closed (a download streams its file: closing closes it)."""
+    response = client.get(url)
+    text = response.get_data(as_text=True)
+    response.close()
+    return text
+
+
 def fields_read(client, method: str, url: str, **kwargs) -> tuple[list[str], object]:
     """The names of the query or form fields the view read, in order, and the response.
     Needs ``app.request_class = RecordingRequest``."""
@@ -215,6 +227,8 @@ def fields_read(client, method: str, url: str, **kwargs) -> tuple[list[str], obj
     token = _reads.set(seen)
     try:
         response = client.open(url, method=method, **kwargs)
+        response.get_data()
+        response.close()  # a download streams its file: closing closes it
     finally:
         _reads.reset(token)
     names = [n for n in dict.fromkeys(seen) if n != "csrf_token"]
@@ -520,7 +534,7 @@ ROW_ARGS = {
     "project_id": "project", "run_id": "import_run", "task_id": "task", "tiers_id": "tiers",
     "item_id": "trash_item", "record_id": "tiers", "token_id": "api_token",
     "endpoint_id": "webhook_endpoint", "delivery_id": "webhook_delivery",
-    "inbound_id": "inbound_email",
+    "inbound_id": "inbound_email", "attachment_id": "attachment",
 }
 # Words of a URL, filled by (company, endpoint): <name> is an email or a home widget.
 WORD_ARGS = {
@@ -560,7 +574,7 @@ def forms_of_pages(app, client, urls) -> list[tuple[str, str, PageForm]]:
     adapter = app.url_map.bind("ct.test")
     seen, found = set(), []
     for url in urls:
-        for form in page_forms(client.get(url).get_data(as_text=True)):
+        for form in page_forms(page_text(client, url)):
             if form.method != "post" or not any(
                     n != "csrf_token" for n, _ in form.fields):
                 continue

@@ -128,6 +128,12 @@ def test_a_refused_file_is_said_next_to_the_field_and_nothing_is_written(
     assert attachments_of(app, admin.id) == [] and stored_files(app, admin.id) == []
 
 
+def test_a_text_posted_as_attachments_is_no_file(app, client, admin, records):
+    data = exchange_data(records.a) | {"attachments": "not-a-file.pdf"}
+    assert client.post(f"/t/{admin.slug}/exchanges/new", data=data).status_code == 303
+    assert attachments_of(app, admin.id) == [] and exchange_count(app, admin.id) == 1
+
+
 def test_a_zip_bomb_named_zip_is_kept_as_it_is_never_unpacked(app, client, admin, records):
     bomb = zip_bomb(200)
     assert len(bomb) < MB  # 200 MB once unpacked
@@ -180,12 +186,16 @@ def test_the_edit_removes_files_and_their_bytes_once_saved(app, client, admin, r
     assert f'name="remove_attachment_ids" value="{first["id"]}"' in form
     assert 'enctype="multipart/form-data"' in form and 'hx-encoding="multipart/form-data"' in form
 
-    # Another exchange's file id is not this one's to remove.
+    # Another exchange's file id is not this one's to remove: refused, nothing changes.
     other = post_new(client, a, [("autre.pdf", PDF)], form_token="another-token")
     assert other.status_code == 303
     third = attachments_of(app, admin.id)[2]
+    refused = send_form(client, edit_url, exchange_data(a) | {
+        "remove_attachment_ids": [str(first["id"]), str(third["id"])]})
+    assert refused.status_code == 422 and "Remove files of this exchange only." in refused.text
+    assert len(attachments_of(app, admin.id)) == 3
     response = send_form(client, edit_url, exchange_data(a) | {
-        "remove_attachment_ids": [str(first["id"]), str(third["id"])],
+        "remove_attachment_ids": [str(first["id"])],
         "attachments": [FileStorage(io.BytesIO(PDF), "trois.pdf")]})
     assert response.status_code == 303
     rows = attachments_of(app, admin.id)

@@ -32,6 +32,7 @@ from tests.probe_support import (
     global_rules,
     known_values,
     page_forms,
+    page_text,
     points_to,
     populate,
     probing_company,
@@ -57,6 +58,7 @@ ID_FIELDS = {
     "sales_rep_id": "membership", "task_assignee_id": "membership",
     "task_project_id": "project", "tiers": "tiers", "tiers_id": "tiers",
     "plan-mode_id": "mode", "plan-made_by_id": "membership",
+    "remove_attachment_ids": "attachment",
 }
 # The same names used for words by some views: (endpoint, field).
 WORDS_THERE = {("imports.start", "mode"), ("imports.upload", "kind"), ("tiers.tab_bar", "tab")}
@@ -83,6 +85,7 @@ PLAIN_FIELDS = {
     "status-import-lines", "status-new-label", "from", "type", "move", "shown", "company_name",
     "project_id_q", "project_q", "task_project_id_q", "before", "url", "events",
     "in_list", "plan_next_days", "plan-day", "plan-form_token", "plan-note", "plan-what",
+    "attachments",
 }
 DESTRUCTIVE = ("delete", "remove", "deactivate", "close", "cancel", "revoke", "reset")
 # Sub-forms of the exchange form (new tiers / new contact swapped in), the home widgets' order.
@@ -90,7 +93,7 @@ PLAIN_PREFIXES = ("new_tiers-", "new_contact-", "position_")
 # The types a field can point to; the other rows (outbox, audit...) are never linked.
 TARGET_TYPES = ("membership", "group", "mode", "object", "document_kind", "status_choice",
                 "tiers", "contact", "document", "product", "project", "task", "event",
-                "exchange")
+                "exchange", "attachment")
 
 
 def _field_class(endpoint: str, name: str) -> str:
@@ -180,8 +183,7 @@ def test_another_tenants_ids_in_the_url_are_404(app, client, probe):
 def _form_on_pages(client, own_pages: list[str], action: str):
     """The form of A's pages that posts to ``action``."""
     for page in own_pages:
-        response = client.get(page)
-        for form in page_forms(response.get_data(as_text=True)):
+        for form in page_forms(page_text(client, page)):
             if form.method == "post" and form.action == action:
                 return form
     return None
@@ -196,7 +198,7 @@ def _discover(app, client, own, other) -> dict:
                  for rule, methods in rules if "GET" in methods]
     forms, every_form = {}, []
     for page in own_pages:
-        for form in page_forms(client.get(page).get_data(as_text=True)):
+        for form in page_forms(page_text(client, page)):
             every_form.append(form)
             if form.method == "post":
                 for target in form.targets:

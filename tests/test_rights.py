@@ -17,6 +17,7 @@ row here fails it. The other rights modules (lists, buttons) reuse ``Route`` and
 
 from __future__ import annotations
 
+import io
 import string
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -24,6 +25,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from ct.attachments.files import attach, check
 from ct.auth import accounts
 from ct.blueprints.settings import options
 from ct.core.permissions import (
@@ -108,6 +110,7 @@ ADMIN_EXCHANGE = [
     Route("POST", "/exchanges/{exchange}/status", {"status": "closed"}, refused=404),
     *get_and_post("/exchanges/{exchange}/plan-next", PLAN_FORM, refused=404),
     Route("GET", "/audit/history/exchange/{exchange}", refused=404),
+    Route("GET", "/exchanges/{exchange}/attachments/{attachment}", refused=404),
     *get_and_post("/exchanges/{exchange}/delete", refused=404),
 ]
 # The member's own exchange ({own}): any read right shows it, none hides it.
@@ -117,6 +120,7 @@ OWN_EXCHANGE = [
     Route("POST", "/exchanges/{own}/status", {"status": "closed"}, refused=404),
     *get_and_post("/exchanges/{own}/plan-next", PLAN_FORM, refused=404),
     Route("GET", "/audit/history/exchange/{own}", refused=404),
+    Route("GET", "/exchanges/{own}/attachments/{own_attachment}", refused=404),
     *get_and_post("/exchanges/{own}/delete", refused=404),
 ]
 
@@ -382,6 +386,8 @@ def ids(app, tenants, records) -> Ids:  # noqa: F811
                                    message_id=WebhookDelivery.new_message_id(),
                                    payload="{}", status="failed")
         db.session.add(delivery)
+        files = [attach(exchange, [check("devis.pdf", io.BytesIO(b"%PDF-1.4 devis"))],
+                        admin)[0] for exchange in exchanges]
         db.session.commit()
         trash_item = trash.trash_exchange(binned, admin)
         export = start_tenant_export(admin)
@@ -390,7 +396,8 @@ def ids(app, tenants, records) -> Ids:  # noqa: F811
                  "closed_tiers": closed.id, "run": run.id, "email": email.id,
                  "exchange": exchanges[0].id, "own": exchanges[1].id,
                  "trash_item": trash_item.id, "export_run": export.id,
-                 "webhook": webhook.id, "webhook_delivery": delivery.id}
+                 "webhook": webhook.id, "webhook_delivery": delivery.id,
+                 "attachment": files[0].id, "own_attachment": files[1].id}
     with app.app_context():
         build_tenant_export(tenants.a.id, found["export_run"])  # a file to download
     return Ids(found | {

@@ -9,7 +9,9 @@ field — the exchange is not saved, nothing is written.
 from __future__ import annotations
 
 from flask import g
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import FileStorage
 from wtforms import MultipleFileField
 
 from ct.attachments.files import attach, check, detach, too_many
@@ -24,9 +26,15 @@ class AttachmentFields:
     def check_attachments(self) -> None:
         """Keep the checked files on the form (``checked_files``) or say what is wrong."""
         self.checked_files = []
-        uploads = [file for file in self.attachments.data or [] if file and file.filename]
+        # Only real files: a text field posted under the name (no multipart) is ignored.
+        uploads = [file for file in self.attachments.data or []
+                   if isinstance(file, FileStorage) and file.filename]
         own = {a.id for a in self.exchange.attachments} if self.exchange else set()
-        self.removed_ids = set(self.remove_attachment_ids.data or []) & own
+        self.removed_ids = set(self.remove_attachment_ids.data or [])
+        if self.removed_ids - own:  # another exchange's file: refused, as any foreign id
+            self.remove_attachment_ids.errors = [*self.remove_attachment_ids.errors,
+                                                 _("Remove files of this exchange only.")]
+            self.removed_ids &= own
         problems = []
         refusal = too_many(len(uploads), len(own - self.removed_ids))
         if refusal:

@@ -1,8 +1,13 @@
 // ct — the exchange form's files ([data-attachments]): chosen with the picker, or dropped
-// anywhere on the form. The chosen files are listed under the picker with their size, a
-// file too large (or one too many) is said at once, and each can be taken back before
-// the save. The server checks everything again (ct/attachments/files.py).
+// anywhere on the form (in the pop-up: anywhere on it). The chosen files are listed under
+// the picker with their size, a file too large (or one too many) is said at once, and
+// each can be taken back before the save. The server checks everything again
+// (ct/attachments/files.py).
 "use strict";
+
+// What was chosen so far, by input: a browser's picker replaces the selection each time
+// it is used, but "Add files" adds (as a drop does).
+const chosenBefore = new WeakMap();
 
 function attachmentsOf(element) {
   const field = element.closest("[data-attachments]");
@@ -24,53 +29,59 @@ function sizeText(field, bytes) {
   return field.dataset.mbText.replace("{n}", mb);
 }
 
+function sameFile(a, b) {
+  return a.name === b.name && a.size === b.size && a.lastModified === b.lastModified;
+}
+
 function setFiles(input, files) {
   const transfer = new DataTransfer();
-  files.forEach((file) => transfer.items.add(file));
+  const unique = files.filter((file, i) => files.findIndex((other) => sameFile(file, other)) === i);
+  unique.forEach((file) => transfer.items.add(file));
   input.files = transfer.files;
+  chosenBefore.set(input, [...input.files]);
+}
+
+function element(tag, className, text) {
+  const made = document.createElement(tag);
+  if (className) made.className = className;
+  if (text !== undefined) made.textContent = text;
+  return made;
 }
 
 function listChosen(parts) {
   const { field, input, list, status } = parts;
   const files = [...input.files];
-  const tooLarge = files.filter((file) => file.size > Number(field.dataset.maxBytes));
   list.replaceChildren(...files.map((file, index) => {
-    const item = document.createElement("li");
-    const name = document.createElement("span");
-    name.textContent = file.name;
-    const size = document.createElement("small");
-    size.className = "muted";
-    size.textContent = sizeText(field, file.size);
-    item.append(name, size);
-    if (tooLarge.includes(file)) {
-      const problem = document.createElement("span");
-      problem.className = "file-problem";
-      problem.textContent = field.dataset.tooLarge;
-      item.append(problem);
+    const item = element("li");
+    item.append(element("span", "file-name", file.name),
+      element("small", "muted file-size", sizeText(field, file.size)));
+    if (file.size > Number(field.dataset.maxBytes)) {
+      item.classList.add("refused");
+      item.append(element("small", "file-problem", field.dataset.tooLarge));
     }
-    const remove = document.createElement("button");
+    const remove = element("button", "secondary outline unchoose", "×");
     remove.type = "button";
-    remove.className = "secondary outline unchoose";
     remove.dataset.index = String(index);
-    remove.textContent = "×";
-    remove.setAttribute("aria-label", field.dataset.removeText.replace("{name}", file.name));
+    remove.title = field.dataset.removeText.replace("{name}", file.name);
+    remove.setAttribute("aria-label", remove.title);
     item.append(remove);
     return item;
   }));
   if (files.length > Number(field.dataset.maxFiles)) {
-    const problem = document.createElement("li");
-    problem.className = "file-problem";
-    problem.textContent = field.dataset.tooMany;
-    list.append(problem);
+    list.append(element("li", "file-problem", field.dataset.tooMany));
   }
   status.textContent = files.length ? field.dataset.countText.replace("{count}", files.length) : "";
 }
 
 document.addEventListener("change", (event) => {
-  if (!event.target.matches("[data-attachments] input[type='file']")) return;
-  listChosen(attachmentsOf(event.target));
+  const input = event.target;
+  if (!input.matches("[data-attachments] input[type='file']")) return;
+  setFiles(input, [...(chosenBefore.get(input) || []), ...input.files]);
+  listChosen(attachmentsOf(input));
 });
 
+// Taken back: the focus goes to the × now in its place (or the one before it, or the
+// picker), so a keyboard user can take back several in a row.
 document.addEventListener("click", (event) => {
   const button = event.target.closest("[data-chosen-files] button.unchoose");
   if (!button) return;
@@ -78,35 +89,54 @@ document.addEventListener("click", (event) => {
   const index = Number(button.dataset.index);
   setFiles(parts.input, [...parts.input.files].filter((_file, i) => i !== index));
   listChosen(parts);
-  parts.input.focus();
+  const buttons = parts.list.querySelectorAll("button.unchoose");
+  (buttons[index] || buttons[index - 1] || parts.input).focus();
 });
 
-// Dropping files anywhere on a form that takes them.
+// Files dragged over a form that takes them, or over the pop-up that holds one: dropped
+// anywhere there, they join the chosen files (and a drop beside the form never makes the
+// browser leave the page to open the file).
 function dropTarget(event) {
-  const form = event.target.closest && event.target.closest("form");
   const carriesFiles = event.dataTransfer && [...event.dataTransfer.types].includes("Files");
-  return form && carriesFiles && form.querySelector("[data-drop-zone]") ? form : null;
+  const root = carriesFiles && event.target.closest
+    && (event.target.closest("dialog") || event.target.closest("form"));
+  const zone = root && root.querySelector("[data-drop-zone]");
+  return zone && { root, zone, form: zone.closest("form") };
 }
 
 document.addEventListener("dragover", (event) => {
-  const form = dropTarget(event);
-  if (!form) return;
+  const target = dropTarget(event);
+  if (!target) return;
   event.preventDefault();
   event.dataTransfer.dropEffect = "copy";
-  form.classList.add("dragging");
+  target.form.classList.add("dragging");
 });
 
 document.addEventListener("dragleave", (event) => {
-  const form = event.target.closest && event.target.closest("form.dragging");
-  if (form && !form.contains(event.relatedTarget)) form.classList.remove("dragging");
+  const target = dropTarget(event);
+  if (target && !target.root.contains(event.relatedTarget)) target.form.classList.remove("dragging");
 });
 
 document.addEventListener("drop", (event) => {
-  const form = dropTarget(event);
-  if (!form) return;
+  const target = dropTarget(event);
+  if (!target) return;
   event.preventDefault();
-  form.classList.remove("dragging");
-  const parts = attachmentsOf(form.querySelector("[data-drop-zone]"));
+  target.form.classList.remove("dragging");
+  const parts = attachmentsOf(target.zone);
   setFiles(parts.input, [...parts.input.files, ...event.dataTransfer.files]);
   listChosen(parts);
 });
+
+// The form back with errors keeps its picker as it was (hx-preserve), attributes
+// included: say on the input whether the server refused a file, before app.js looks for
+// the first invalid field to focus (hence the capture phase).
+document.addEventListener("htmx:after:swap", () => {
+  document.querySelectorAll("[data-attachments]").forEach((field) => {
+    const input = field.querySelector("input[type='file']");
+    const refused = field.querySelector(`#${input.id}-error`);
+    const help = field.querySelector(".drop-help");
+    input.setAttribute("aria-describedby", [help && help.id, refused && refused.id].filter(Boolean).join(" "));
+    if (refused) input.setAttribute("aria-invalid", "true");
+    else input.removeAttribute("aria-invalid");
+  });
+}, true);
