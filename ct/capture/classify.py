@@ -1,17 +1,18 @@
-"""The member's "To classify" list: captured emails whose people matched no contact, and
-those that could not be read. Classifying creates the contact (or picks the third party)
-and logs the exchange through the same job code; other waiting emails of the member that
-name the same address are logged at the same time."""
+"""The member's "To classify" list: captured emails whose people matched no contact (or
+only some of them: "partial"), and those that could not be read. Classifying an address
+creates the contact (or picks the third party) and logs it through the same job code —
+joining the exchange the email already has with that third party, if any; other waiting
+emails of the member that name the same address are logged at the same time."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from ct.capture.process import log_exchanges, log_one, read
+from ct.capture.process import log_exchanges, log_one, read, settle
 from ct.extensions import db
 from ct.models import Contact, Tiers
 from ct.models.base import utcnow
-from ct.models.capture import DISMISSED, DONE, TO_CLASSIFY, WAITING, InboundEmail
+from ct.models.capture import CLASSIFIABLE, DISMISSED, DONE, WAITING, InboundEmail
 from ct.models.contact import NAME_MAX
 from ct.models.tiers import FREE_MAIL_DOMAINS
 
@@ -100,27 +101,29 @@ def use_contact(row: InboundEmail, email: str, contact: Contact, may_edit: bool)
             log_exchanges(waiting, read(waiting))
         return
     log_one(row, read(row), contact.tiers, [contact])
-    _done(row)
+    _resolved(row, email)
 
 
-def log_on_tiers(row: InboundEmail, tiers: Tiers) -> None:
-    """The exchange on ``tiers`` alone, no contact created."""
+def log_on_tiers(row: InboundEmail, email: str, tiers: Tiers) -> None:
+    """The exchange on ``tiers`` alone for this address, no contact created."""
     log_one(row, read(row), tiers, [])
-    _done(row)
+    _resolved(row, email)
 
 
-def _done(row: InboundEmail) -> None:
-    row.exchange_count += 1
-    row.status = DONE
+def _resolved(row: InboundEmail, email: str) -> None:
+    """The address is dealt with: the email waits on for its other unknown ones."""
+    row.unknown = [p for p in row.unknown or [] if p["email"] != email] or None
     row.processed_at = utcnow()
+    settle(row)
 
 
 def dismiss(row: InboundEmail) -> None:
-    row.status = DISMISSED
+    """Nothing more logged; what the email already logged stays."""
+    row.status = DONE if row.logged else DISMISSED
     row.processed_at = utcnow()
 
 
 def _naming(row: InboundEmail, email: str) -> list[InboundEmail]:
     return [other for other in waiting_of(row.membership_id)
-            if other.id != row.id and other.status == TO_CLASSIFY
+            if other.id != row.id and other.status in CLASSIFIABLE
             and any(p["email"] == email for p in other.unknown or [])]

@@ -25,9 +25,17 @@ from ct.core.permissions import WRITE_EXCHANGES, has_right
 from ct.core.tenancy import find
 from ct.exchanges.saving import ExchangeDraft, create_exchange
 from ct.extensions import db
-from ct.models import Choice, Contact, Exchange, Tiers
+from ct.models import Choice, Contact, Exchange, ExchangeContact, Membership, Tiers, User
 from ct.models.base import utcnow
-from ct.models.capture import DONE, FAILED, PENDING, SUBJECT_MAX, TO_CLASSIFY, InboundEmail
+from ct.models.capture import (
+    DONE,
+    FAILED,
+    PARTIAL,
+    PENDING,
+    SUBJECT_MAX,
+    TO_CLASSIFY,
+    InboundEmail,
+)
 from ct.models.exchange import COMMENT_MAX, STATUS_CLOSED
 
 log = logging.getLogger(__name__)
@@ -71,15 +79,24 @@ def process_inbound(tenant_id: int, inbound_id: int) -> str:
 
 
 def read(row: InboundEmail) -> ParsedEmail:
-    own = {row.membership.user.email.lower()}
-    parsed = parse(row.raw, own, current_app.config["MAIL_CAPTURE_DOMAIN"].lower())
+    parsed = parse(row.raw, _team_addresses(),
+                   current_app.config["MAIL_CAPTURE_DOMAIN"].lower())
     row.subject = parsed.subject[:SUBJECT_MAX] or None
     return parsed
 
 
+def _team_addresses() -> set[str]:
+    """The company's members' own addresses (lower case): an email between colleagues
+    is no exchange with a third party, and a colleague in Cc is nobody to classify."""
+    return set(db.session.scalars(select(func.lower(User.email)).join(
+        Membership, Membership.user_id == User.id).where(Membership.active.is_(True))))
+
+
 def log_exchanges(row: InboundEmail, parsed: ParsedEmail) -> str:
-    """One exchange per third party the people match; the unmatched ones are kept on the
-    row (the "To classify" list offers them when nothing matched)."""
+    """One exchange per third party the people match; the unmatched addresses are kept
+    on the row for the "To classify" list. Run again (a contact was classified since),
+    it logs the third parties new to the email and adds the new contacts to the
+    exchanges already made, never a second exchange per third party."""
     emails = [person.email for person in parsed.people]
     if not emails:
         return _fail(row, NOBODY)
@@ -87,21 +104,36 @@ def log_exchanges(row: InboundEmail, parsed: ParsedEmail) -> str:
     row.unknown = [{"email": p.email, "name": p.name} for p in parsed.people
                    if p.email not in matched] or None
     row.processed_at = utcnow()
-    if not by_tiers:
-        row.status = TO_CLASSIFY
-        return TO_CLASSIFY
     for tiers, contacts in by_tiers.values():
         log_one(row, parsed, tiers, contacts)
-    row.exchange_count += len(by_tiers)
-    row.status = DONE
-    return DONE
+    return settle(row)
+
+
+def settle(row: InboundEmail) -> str:
+    """Its status once logged: nothing yet, partly (addresses left), or done."""
+    if not row.logged:
+        row.status = TO_CLASSIFY
+    else:
+        row.status = PARTIAL if row.unknown else DONE
+    return row.status
 
 
 def log_one(row: InboundEmail, parsed: ParsedEmail, tiers: Tiers,
             contacts: list[Contact]) -> Exchange:
-    """The email logged as an exchange with this third party, its files kept with it."""
+    """The email logged as an exchange with this third party, its files kept with it;
+    if it already has one (still there), the contacts join it."""
+    logged = dict(row.logged or {})
+    exchange = find(Exchange, logged.get(str(tiers.id)))
+    if exchange is not None:
+        linked = {link.contact_id for link in exchange.contact_links}
+        exchange.contact_links.extend(ExchangeContact(contact_id=contact.id)
+                                      for contact in contacts if contact.id not in linked)
+        return exchange
     exchange = create_exchange(draft_of(row, parsed, tiers, contacts), row.membership)
     keep_mail_files(exchange, parsed.files, row.membership)
+    db.session.flush()  # its id, for the row's map
+    row.logged = logged | {str(tiers.id): exchange.id}
+    row.exchange_count += 1
     return exchange
 
 

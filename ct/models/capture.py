@@ -33,11 +33,13 @@ from ct.models.membership import Membership
 LOCAL_PREFIX = "log-"
 TOKEN_LENGTH = 32  # base32 characters: 160 bits
 
-# What became of a received message.
-PENDING, DONE, TO_CLASSIFY, FAILED, DISMISSED = (
-    "pending", "done", "to_classify", "failed", "dismissed")
-INBOUND_STATUSES = (PENDING, DONE, TO_CLASSIFY, FAILED, DISMISSED)
-WAITING = (TO_CLASSIFY, FAILED)  # for the member to look at: the "To classify" list
+# What became of a received message. PARTIAL: logged with the people who matched, some
+# addresses still unknown (the member may classify them too, or leave them).
+PENDING, DONE, TO_CLASSIFY, PARTIAL, FAILED, DISMISSED = (
+    "pending", "done", "to_classify", "partial", "failed", "dismissed")
+INBOUND_STATUSES = (PENDING, DONE, TO_CLASSIFY, PARTIAL, FAILED, DISMISSED)
+CLASSIFIABLE = (TO_CLASSIFY, PARTIAL)  # addresses to classify
+WAITING = (*CLASSIFIABLE, FAILED)  # for the member to look at: the "To classify" list
 MESSAGE_ID_MAX = 255
 SENDER_MAX = 320
 SUBJECT_MAX = 255
@@ -138,6 +140,9 @@ class InboundEmail(TenantScoped, db.Model):
     subject: Mapped[str | None] = mapped_column(String(SUBJECT_MAX))
     # [{"email": ..., "name": ...}]: the addresses no contact or third party matched.
     unknown: Mapped[list | None] = mapped_column(db.JSON)
+    # {"<tiers id>": exchange id}: the exchange logged for each third party, so that a
+    # contact classified later joins it instead of making a second one.
+    logged: Mapped[dict | None] = mapped_column(db.JSON)
     failure: Mapped[str | None] = mapped_column(Text)
     exchange_count: Mapped[int] = mapped_column(default=0)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

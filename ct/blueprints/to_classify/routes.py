@@ -99,7 +99,7 @@ def item(inbound_id: int):
 def classify_item(inbound_id: int):
     row = _item_or_404(inbound_id)
     form = ClassifyForm().for_item(row)
-    if row.status != classify.TO_CLASSIFY or not row.unknown:
+    if row.status not in classify.CLASSIFIABLE or not row.unknown:
         abort(404)  # a failed email has nobody to classify
     creating = form.action.data == CREATE_CONTACT
     if creating and not can(MANAGE_RECORDS):
@@ -117,7 +117,7 @@ def classify_item(inbound_id: int):
         classify.use_contact(row, form.email.data, form.contact, can(MANAGE_RECORDS))
         tiers = form.contact.tiers
     else:
-        classify.log_on_tiers(row, form.tiers_id.tiers)
+        classify.log_on_tiers(row, form.email.data, form.tiers_id.tiers)
         tiers = form.tiers_id.tiers
     db.session.commit()
     flash(_("The exchange with %(tiers)s is logged.", tiers=tiers.name), "success")
