@@ -73,6 +73,9 @@ def purge_tenant(tenant_id: int) -> bool:
             tenant = db.session.scalar(select(Tenant).where(Tenant.id == tenant_id))
             if tenant is None or tenant.closing_at is None or tenant.closing_at > utcnow():
                 return False
+            # The attachments' bytes first: should the rows' deletion fail, the job runs
+            # again and finds both; the other way round, nothing would name the files.
+            storage().delete_company(tenant_id)
             for table in reversed(tenant_tables()):
                 db.session.execute(delete(table).where(table.c.tenant_id == tenant_id))
             db.session.execute(delete(Tenant.__table__).where(Tenant.id == tenant_id))
@@ -83,6 +86,5 @@ def purge_tenant(tenant_id: int) -> bool:
         finally:
             db.session.remove()
     remove_tenant_files(tenant_id)
-    storage().delete_company(tenant_id)  # the attachments' bytes
     log.info("tenant %s closed: its data is deleted", tenant_id)
     return True
