@@ -128,7 +128,7 @@ translations: $(VENV)/.installed
 
 ## Refresh the catalogs after changing visible strings.
 extract: $(VENV)/.installed
-	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -o ct/translations/messages.pot .
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext -k N_ -o ct/translations/messages.pot .
 	$(VENV)/bin/pybabel -q update -i ct/translations/messages.pot -d ct/translations --no-fuzzy-matching
 
 lint: $(VENV)/.installed

@@ -16,13 +16,14 @@ from email.utils import getaddresses, parsedate_to_datetime
 
 from ct.capture import forwards
 from ct.capture.text import html_to_text, trimmed
+from ct.core.text import N_
 
 log = logging.getLogger(__name__)
 
-# The reasons shown to the member (translated on the page: ct/translations).
-NO_HEADERS = "The message has no headers: it is not an email."
-BROKEN_MIME = "The message's MIME structure is broken."
-UNDECODABLE = "The message's text cannot be decoded."
+# The reasons shown to the member, stored in English (translated on the page).
+NO_HEADERS = N_("The message has no headers: it is not an email.")
+BROKEN_MIME = N_("The message's MIME structure is broken.")
+UNDECODABLE = N_("The message's text cannot be decoded.")
 
 # Beyond this many addresses in To and Cc, the rest is not looked at (logged).
 ADDRESSES_MAX = 50

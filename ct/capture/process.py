@@ -23,6 +23,7 @@ from ct.capture.parse import ParsedEmail, UnreadableEmail, parse
 from ct.core.jobs import tenant_job
 from ct.core.permissions import WRITE_EXCHANGES, has_right
 from ct.core.tenancy import find
+from ct.core.text import N_
 from ct.exchanges.saving import ExchangeDraft, create_exchange
 from ct.extensions import db
 from ct.models import Choice, Contact, Exchange, ExchangeContact, Membership, Tiers, User
@@ -39,11 +40,11 @@ from ct.models.capture import (
 from ct.models.exchange import COMMENT_MAX, STATUS_CLOSED
 
 log = logging.getLogger(__name__)
-# The reasons shown to the member (translated on the page: ct/translations).
-UNREADABLE = "The message could not be read."
-NOBODY = "The email names nobody to log: no address but yours."
-NOT_SAVED = "The exchange could not be saved."
-NOT_ALLOWED = "The member of this capture address may no longer log exchanges."
+# The reasons shown to the member, stored in English (translated on the page).
+UNREADABLE = N_("The message could not be read.")
+NOBODY = N_("The email names nobody to log: no address but yours.")
+NOT_SAVED = N_("The exchange could not be saved.")
+NOT_ALLOWED = N_("The member of this capture address may no longer log exchanges.")
 EMAIL_MODE = "email"  # the code of the "E-mail" entry of the modes list (ct/models/choices.py)
 JOB_PREFIX = "capture"
 # A Date header further ahead than this (a wrong clock) or older (an archive forwarded)
