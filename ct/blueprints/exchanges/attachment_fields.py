@@ -22,6 +22,9 @@ class AttachmentFields:
     attachments = MultipleFileField(_l("Attachments"))
     remove_attachment_ids = IdListField(_l("Remove"))
     exchange = None  # the exchange being edited (None: a new one), set by ``configure``
+    # Filled by ``check_attachments`` (part of ``validate``); nothing before.
+    checked_files: list | tuple = ()
+    removed_ids: set | frozenset = frozenset()
 
     def check_attachments(self) -> None:
         """Keep the checked files on the form (``checked_files``) or say what is wrong."""
