@@ -20,6 +20,7 @@ from ct.capture.smtp import controller
 from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import CaptureAddress, Contact, Exchange, InboundEmail, Membership, Tiers
+from ct.models.base import utcnow
 from tests.smtp import free_port, run_queued_jobs
 
 SAMPLES = Path(__file__).resolve().parent / "capture_samples"
@@ -127,7 +128,7 @@ def waiting_email(app, tenant_id: int, membership_id: int, to: str = "Nora Petit
         raw = mail(to=to, message_id=message_id).as_bytes()
         row = InboundEmail(membership_id=membership_id, address_id=address.id,
                            message_id=message_id, raw=raw, status="to_classify",
-                           subject="Votre devis", unknown=[
+                           subject="Votre devis", processed_at=utcnow(), unknown=[
                                {"email": e.lower(), "name": n}
                                for n, e in getaddresses([to])])
         db.session.add(row)

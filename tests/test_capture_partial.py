@@ -105,3 +105,27 @@ def test_leaving_the_addresses_keeps_the_exchange(app, client, auth, tenants, ca
     with app.app_context(), bound_tenant(tenants.a.id):
         assert db.session.scalar(select(InboundEmail.id).where(
             InboundEmail.status.in_(("to_classify", "partial")))) is None
+
+
+def test_an_address_dealt_with_stays_dealt_with(app, client, auth, tenants):
+    """Nora logged on her third party alone, then Paul's contact created: the email is
+    done; Nora, still no contact, does not come back to classify."""
+    from tests.capture_support import waiting_email
+
+    row_id = waiting_email(app, tenants.a.id, tenants.a.member_membership_id,
+                           to="Nora Petit <nora@prospect.fr>, Paul <paul@client.fr>")
+    prospect = tiers_id(app, tenants.a.id, "Prospect SARL")
+    client_sa = tiers_id(app, tenants.a.id, "Client SA")
+    auth.login(tenants.a.member_email)
+    url = f"/t/{tenants.a.slug}/exchanges/to-classify/{row_id}"
+    assert client.post(url, data={"email": "nora@prospect.fr", "action": "tiers",
+                                  "tiers_id": str(prospect)}).status_code == 303
+    [row] = inbound_of(app, tenants.a.id)
+    assert row.status == "partial" and [p["email"] for p in row.unknown] == ["paul@client.fr"]
+    assert client.post(url, data={"email": "paul@client.fr", "action": "contact",
+                                  "tiers_id": str(client_sa), "last_name": "Martin"}
+                       ).status_code == 303
+    [row] = inbound_of(app, tenants.a.id)
+    assert row.status == "done" and row.unknown is None
+    assert sorted(e["tiers"] for e in exchanges_of(app, tenants.a.id)) == sorted(
+        [prospect, client_sa])

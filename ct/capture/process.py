@@ -102,8 +102,11 @@ def log_exchanges(row: InboundEmail, parsed: ParsedEmail) -> str:
     if not emails:
         return _fail(row, NOBODY)
     by_tiers, matched = _matches(emails)
+    # Run again, an address the member already dealt with (logged on a third party,
+    # left) stays dealt with: only those still unknown may be unknown again.
+    still = None if row.processed_at is None else {p["email"] for p in row.unknown or []}
     row.unknown = [{"email": p.email, "name": p.name} for p in parsed.people
-                   if p.email not in matched] or None
+                   if p.email not in matched and (still is None or p.email in still)] or None
     row.processed_at = utcnow()
     for tiers, contacts in by_tiers.values():
         log_one(row, parsed, tiers, contacts)
