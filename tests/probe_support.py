@@ -55,6 +55,7 @@ from ct.models import (
 )
 from ct.models.webhook import WebhookDelivery, WebhookEndpoint, new_secret
 from tests.conftest import PASSWORD
+from tests.downloads import fetch
 
 # Written in every text column of company B: a page of company A showing it leaks.
 SECRET = "Zorglub"
@@ -214,10 +215,7 @@ class RecordingRequest(Request):
 
 def page_text(client, url: str) -> str:
     """A page's text, its answer closed (a download streams its file: closing closes it)."""
-    response = client.get(url)
-    text = response.get_data(as_text=True)
-    response.close()
-    return text
+    return fetch(client, url).get_data(as_text=True)
 
 
 def fields_read(client, method: str, url: str, **kwargs) -> tuple[list[str], object]:

@@ -17,8 +17,9 @@ from ct.core.tenancy import bound_tenant
 from ct.extensions import db
 from ct.models import TrashItem
 from tests.attachment_support import PDF, png
+from tests.downloads import fetch
 from tests.exchange_records import records  # noqa: F401
-from tests.test_attachments import attachments_of, download_url, fetch, post_new
+from tests.test_attachments import attachments_of, download_url, post_new
 
 BUCKET = "ct-attachments"
 

@@ -21,6 +21,7 @@ from ct.extensions import db
 from ct.models import AuditEntry, Exchange, ExchangeAttachment, Membership
 from tests.admin_support import set_rights
 from tests.attachment_support import EXE, PDF, png, stored_files, zip_bomb
+from tests.downloads import fetch
 from tests.exchange_records import exchange_data, records  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -62,13 +63,6 @@ def exchange_count(app, tenant_id: int) -> int:
     with app.app_context(), bound_tenant(tenant_id):
         return len(db.session.scalars(select(Exchange.id)).all())
 
-
-def fetch(client, url):
-    """The answer, read and closed (a download streams its file: closing closes it)."""
-    response = client.get(url)
-    response.get_data()
-    response.close()
-    return response
 
 
 def download_url(side, row) -> str:

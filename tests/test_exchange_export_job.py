@@ -13,6 +13,7 @@ from ct.exchanges.export import build_exchanges_export
 from ct.extensions import db
 from ct.models import ExportRun
 from ct.models.export_run import DONE, FAILED, KIND_EXCHANGES, RUNNING
+from tests.downloads import fetch
 from tests.exchange_data import add, add_many, in_english, world  # noqa: F401 — fixture
 
 THRESHOLD = 5
@@ -44,12 +45,6 @@ def the_run(app, w, run_id: int) -> ExportRun:
         db.session.expunge(run)
         return run
 
-
-def fetch(client, url: str):
-    response = client.get(url)
-    response.get_data()
-    response.close()
-    return response
 
 
 def test_small_lists_still_stream(client, auth, world):  # noqa: F811

@@ -25,6 +25,7 @@ from ct.records.export import (
     retry_stalled_exports,
     tenant_tables,
 )
+from tests.downloads import fetch
 from tests.tenant_data import assert_full, populate, row_counts
 
 pytestmark = pytest.mark.usefixtures("english_messages", "export_dir")
@@ -69,13 +70,6 @@ def set_run(app, tenant, run_id: int, **values) -> None:
         db.session.execute(update(ExportRun).where(ExportRun.id == run_id).values(**values))
         db.session.commit()
 
-
-def fetch(client, url: str):
-    """GET, with the file the response streams from closed (send_file keeps it open)."""
-    response = client.get(url)
-    response.get_data()
-    response.close()
-    return response
 
 
 def read_zip(response, attachments: dict | None = None) -> dict[str, list[list[str]]]:

@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 
 from ct.capture.process import JOB_PREFIX, process_inbound
 from ct.core.jobs import enqueue
-from ct.core.tenancy import ALL_TENANTS, bound_tenant
+from ct.core.tenancy import ALL_TENANTS, in_each_tenant
 from ct.extensions import db
 from ct.models.base import utcnow
 from ct.models.capture import DISMISSED, DONE, PENDING, InboundEmail
@@ -42,18 +42,8 @@ def purge_inbound() -> int:
     every company, each company's in a transaction bound to it (periodic job)."""
     cutoff = utcnow() - timedelta(days=current_app.config["CAPTURE_KEEP_DAYS"])
     kept = (InboundEmail.status.in_((DONE, DISMISSED)), InboundEmail.processed_at < cutoff)
-    tenants = db.session.scalars(
-        select(InboundEmail.tenant_id).where(*kept).distinct()
-        .execution_options(**{ALL_TENANTS: True})  # system job: which companies have some
-    ).all()
-    db.session.rollback()
-    purged = 0
-    try:
-        for tenant_id in tenants:
-            with bound_tenant(tenant_id):
-                purged += db.session.execute(delete(InboundEmail).where(*kept).execution_options(
-                    synchronize_session=False)).rowcount
-                db.session.commit()
-    finally:
-        db.session.remove()
-    return purged
+
+    def purge() -> int:
+        return db.session.execute(delete(InboundEmail).where(*kept).execution_options(
+            synchronize_session=False)).rowcount
+    return in_each_tenant(InboundEmail, *kept, work=purge)

@@ -12,7 +12,7 @@ This module sits below the models: it imports none of them.
 from __future__ import annotations
 
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import (
@@ -264,3 +264,23 @@ def find(model, record_id: int | None):
     if not record_id:
         return None
     return db.session.scalar(select(model).where(model.id == record_id))
+
+
+def in_each_tenant(model, *conditions, work: Callable[[], int]) -> int:
+    """A system job's pass over the companies: ``work`` runs in each tenant that has rows
+    of ``model`` matching ``conditions``, in a transaction bound to that tenant and
+    committed after it; returns the sum of what ``work`` returns."""
+    tenants = db.session.scalars(
+        select(model.tenant_id).where(*conditions).distinct()
+        .execution_options(**{ALL_TENANTS: True})  # which companies have some
+    ).all()
+    db.session.rollback()
+    done = 0
+    try:
+        for tenant_id in tenants:
+            with bound_tenant(tenant_id):
+                done += work()
+                db.session.commit()
+    finally:
+        db.session.remove()
+    return done

@@ -19,7 +19,7 @@ from sqlalchemy import Date, DateTime, ForeignKeyConstraint, Numeric, delete, in
 from sqlalchemy.exc import IntegrityError
 
 from ct.attachments.files import drop_after_commit
-from ct.core.tenancy import ALL_TENANTS, bound_tenant, current_tenant_id
+from ct.core.tenancy import current_tenant_id, in_each_tenant
 from ct.extensions import db
 from ct.models import (
     Contact,
@@ -269,22 +269,11 @@ def purge(item: TrashItem) -> None:
 def purge_expired_trash() -> int:
     """Delete what has been in the trash for more than 30 days, in every tenant, each
     tenant's items in a transaction bound to that tenant (periodic job of the clock)."""
-    cutoff = utcnow() - KEEP_FOR
-    tenants = db.session.scalars(
-        select(TrashItem.tenant_id).where(TrashItem.deleted_at < cutoff).distinct()
-        .execution_options(**{ALL_TENANTS: True})  # system job: which tenants have some
-    ).all()
-    db.session.rollback()
-    purged = 0
-    try:
-        for tenant_id in tenants:
-            with bound_tenant(tenant_id):
-                _drop_files_of(db.session.scalars(select(TrashItem.payload).where(
-                    TrashItem.deleted_at < cutoff, TrashItem.kind == KIND_EXCHANGE)).all())
-                purged += db.session.execute(
-                    delete(TrashItem).where(TrashItem.deleted_at < cutoff)
-                    .execution_options(synchronize_session=False)).rowcount
-                db.session.commit()
-    finally:
-        db.session.remove()
-    return purged
+    expired = TrashItem.deleted_at < utcnow() - KEEP_FOR
+
+    def purge_bound_tenant() -> int:
+        _drop_files_of(db.session.scalars(select(TrashItem.payload).where(
+            expired, TrashItem.kind == KIND_EXCHANGE)).all())
+        return db.session.execute(delete(TrashItem).where(expired)
+                                  .execution_options(synchronize_session=False)).rowcount
+    return in_each_tenant(TrashItem, expired, work=purge_bound_tenant)
